@@ -1,0 +1,179 @@
+// The only module that reads process.env. Everything else receives a Config.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { SourcesFileSchema, type SourcesFile } from './stories/sources-schema.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    readonly variable: string,
+    readonly problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+  }
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const isTimeZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Every variable the service reads, with its default. Documented in the README. */
+export const EnvSchema = z.object({
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://'),
+  KEY_PREFIX: z
+    .string()
+    .default('md')
+    .refine((v) => /^[A-Za-z0-9_{}.-]{1,64}$/.test(v), 'letters, digits, _ . - { } only (1-64 chars)'),
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .default('http://localhost:3000')
+    .transform((v) => v.replace(/\/+$/, '')),
+  SECRET_KEY: z
+    .string({ error: 'is required (at least 32 characters)' })
+    .min(32, 'must be at least 32 characters'),
+  SMTP_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://'),
+  OUTBOX_DIR: z.string().min(1).default('./outbox'),
+  MAIL_FROM: z.string().min(3).default('Market Digest <digest@localhost>'),
+  SOURCES_FILE: z.string().min(1).default('config/sources.json'),
+  ADMIN_PASSWORD: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || v.length >= 8, 'must be at least 8 characters'),
+  ADMIN_READ_ONLY: bool.default(false),
+  DEFAULT_TIMEZONE: z.string().default('UTC').refine(isTimeZone, 'is not an IANA time zone'),
+  DEFAULT_SEND_HOUR: int(0, 23).default(7),
+  SEND_RATE_PER_SEC: int(1, 100_000).default(50),
+  SEND_CONCURRENCY: int(1, 1000).default(10),
+  SMTP_POOL_SIZE: int(1, 100).default(5),
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  PENDING_TTL_DAYS: int(1, 365).default(7),
+  SIGNUP_LIMIT_PER_IP: int(1, 1_000_000).default(20),
+  SIGNUP_LIMIT_WINDOW_SEC: int(1, 86_400).default(3600),
+  SIGNUP_LIMIT_PER_ADDRESS: int(1, 1000).default(5),
+  INGEST_EVERY_MINUTES: int(1, 1440).default(15),
+  FRESHNESS_HOURS: int(1, 48).default(3),
+  EDITION_WINDOW_HOURS: int(1, 168).default(24),
+  SKIP_EMPTY_EDITIONS: bool.default(true),
+  SUBJECT_PATTERN: z.string().min(1).default('Markets & World — {date}: {top headline}'),
+  POSTAL_ADDRESS: z.string().default('Daily Stock Markets News, 1 Example Street, Example City'),
+  LIST_ID: z.string().default(''),
+  FEEDBACK_ID_SENDER: z.string().regex(/^[A-Za-z0-9]{5,15}$/, '5-15 letters or digits').default('mddigest'),
+  DKIM_DOMAIN: z.string().optional(),
+  DKIM_SELECTOR: z.string().optional(),
+  DKIM_PRIVATE_KEY_FILE: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config extends Env {
+  /** Domain of MAIL_FROM, used for Message-ID and List-Id. */
+  readonly mailDomain: string;
+  readonly sources: SourcesFile;
+  readonly dkim?: { domainName: string; keySelector: string; privateKey: string };
+}
+
+/** Never echoed back in an error message. */
+const SECRETS = new Set(['SECRET_KEY', 'ADMIN_PASSWORD', 'SMTP_URL', 'REDIS_URL']);
+
+function firstIssue(error: z.ZodError, given: Record<string, string>): ConfigError {
+  const issue = error.issues[0]!;
+  const variable = String(issue.path[0] ?? 'environment');
+  if (given[variable] === undefined && issue.code === 'invalid_type') return new ConfigError(variable, 'is required');
+  if (SECRETS.has(variable)) return new ConfigError(variable, issue.message);
+  return new ConfigError(variable, `${issue.message} (got "${String(given[variable]).slice(0, 60)}")`);
+}
+
+export function parseEnv(env: NodeJS.ProcessEnv): Env {
+  // Treat empty strings as unset so `FOO=` in a compose file means "default".
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') cleaned[key] = v;
+  }
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) throw firstIssue(parsed.error, cleaned);
+  return parsed.data;
+}
+
+export function loadSourcesFile(path: string): SourcesFile {
+  let raw: string;
+  try {
+    raw = readFileSync(resolve(path), 'utf8');
+  } catch (err) {
+    throw new ConfigError('SOURCES_FILE', `cannot read ${path}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (err) {
+    throw new ConfigError('SOURCES_FILE', `${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = SourcesFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError('SOURCES_FILE', `${path} entry ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function mailDomainOf(from: string): string {
+  const m = /@([^>\s]+)>?\s*$/.exec(from);
+  if (!m) throw new ConfigError('MAIL_FROM', 'must contain an address such as "Name <digest@example.com>"');
+  return m[1]!.toLowerCase();
+}
+
+/** Parse and freeze the whole configuration; throws ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = parseEnv(env);
+  const mailDomain = mailDomainOf(parsed.MAIL_FROM);
+  let dkim: Config['dkim'];
+  const dkimVars = [parsed.DKIM_DOMAIN, parsed.DKIM_SELECTOR, parsed.DKIM_PRIVATE_KEY_FILE];
+  if (dkimVars.some(Boolean)) {
+    if (!parsed.DKIM_DOMAIN) throw new ConfigError('DKIM_DOMAIN', 'is required when DKIM is configured');
+    if (!parsed.DKIM_SELECTOR) throw new ConfigError('DKIM_SELECTOR', 'is required when DKIM is configured');
+    if (!parsed.DKIM_PRIVATE_KEY_FILE) {
+      throw new ConfigError('DKIM_PRIVATE_KEY_FILE', 'is required when DKIM is configured');
+    }
+    let privateKey: string;
+    try {
+      privateKey = readFileSync(parsed.DKIM_PRIVATE_KEY_FILE, 'utf8');
+    } catch (err) {
+      throw new ConfigError('DKIM_PRIVATE_KEY_FILE', `cannot read: ${(err as Error).message}`);
+    }
+    if (!privateKey.includes('PRIVATE KEY')) throw new ConfigError('DKIM_PRIVATE_KEY_FILE', 'is not a PEM private key');
+    dkim = { domainName: parsed.DKIM_DOMAIN, keySelector: parsed.DKIM_SELECTOR, privateKey };
+  }
+  const sources = loadSourcesFile(parsed.SOURCES_FILE);
+  return Object.freeze({ ...parsed, mailDomain, sources, ...(dkim ? { dkim } : {}) });
+}

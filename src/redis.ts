@@ -1,0 +1,30 @@
+// Redis connections. BullMQ workers need maxRetriesPerRequest: null (block until
+// Redis is back); request paths (HTTP) fail fast instead of queueing commands forever.
+import { Redis, type RedisOptions } from 'ioredis';
+
+export type RedisRole = 'worker' | 'request' | 'command';
+
+export function createRedis(url: string, role: RedisRole, extra: RedisOptions = {}): Redis {
+  const base: RedisOptions = {
+    lazyConnect: false,
+    connectionName: `market-digest:${role}`,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  };
+  const byRole: Record<RedisRole, RedisOptions> = {
+    worker: { maxRetriesPerRequest: null, enableReadyCheck: false },
+    request: { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2000, commandTimeout: 5000 },
+    command: { maxRetriesPerRequest: 3 },
+  };
+  return new Redis(url, { ...base, ...byRole[role], ...extra });
+}
+
+/** Quit politely; disconnect if Redis does not answer. Safe to call twice. */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'end') return;
+  try {
+    await Promise.race([client.quit(), new Promise((r) => setTimeout(r, 1000))]);
+  } catch {
+    // already closing
+  }
+  client.disconnect();
+}

@@ -1,0 +1,46 @@
+// Schema of SOURCES_FILE (config/sources.json). The story-gathering stage owns it.
+import { z } from 'zod';
+
+export const SectionSchema = z.enum(['markets', 'world']);
+export type Section = z.infer<typeof SectionSchema>;
+
+export const FeedSourceSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'id must be lower-case letters, digits and dashes'),
+  name: z.string().min(1).max(100),
+  url: z.url({ protocol: /^https?$/ }),
+  section: SectionSchema,
+  weight: z.number().positive().max(10).default(1),
+  enabled: z.boolean().default(true),
+  userAgent: z.string().min(1).optional(),
+});
+export type FeedSource = z.infer<typeof FeedSourceSchema>;
+
+export const MarketSymbolSchema = z.object({
+  symbol: z.string().min(1).max(32),
+  label: z.string().min(1).max(40),
+  /** Fallback provider's id for the same instrument (e.g. FRED series), when there is one. */
+  fallback: z.string().min(1).max(32).optional(),
+});
+
+export const MarketConfigSchema = z.object({
+  provider: z.enum(['yahoo']).default('yahoo'),
+  baseUrl: z.url({ protocol: /^https?$/ }).default('https://query1.finance.yahoo.com'),
+  fallback: z
+    .object({ provider: z.enum(['fred']), baseUrl: z.url({ protocol: /^https?$/ }).default('https://fred.stlouisfed.org') })
+    .optional(),
+  symbols: z.array(MarketSymbolSchema).max(50).default([]),
+});
+
+export const SourcesFileSchema = z
+  .object({
+    feeds: z.array(FeedSourceSchema).max(500),
+    market: MarketConfigSchema.default({ provider: 'yahoo', baseUrl: 'https://query1.finance.yahoo.com', symbols: [] }),
+  })
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.feeds.forEach((f, i) => {
+      if (seen.has(f.id)) ctx.addIssue({ code: 'custom', path: ['feeds', i, 'id'], message: `duplicate id "${f.id}"` });
+      seen.add(f.id);
+    });
+  });
+export type SourcesFile = z.infer<typeof SourcesFileSchema>;

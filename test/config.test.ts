@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseEnv } from '../src/config.js';
+import { TEST_SECRET } from './helpers/env.js';
+
+const base = { SECRET_KEY: TEST_SECRET, SOURCES_FILE: 'config/sources.json' };
+
+describe('config', () => {
+  it('applies the documented defaults', () => {
+    const env = parseEnv(base);
+    expect(env).toMatchObject({
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      KEY_PREFIX: 'md',
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      PUBLIC_URL: 'http://localhost:3000',
+      OUTBOX_DIR: './outbox',
+      MAIL_FROM: 'Market Digest <digest@localhost>',
+      SOURCES_FILE: 'config/sources.json',
+      DEFAULT_TIMEZONE: 'UTC',
+      DEFAULT_SEND_HOUR: 7,
+      SEND_RATE_PER_SEC: 50,
+    });
+    expect(env.SMTP_URL).toBeUndefined();
+    expect(env.ADMIN_PASSWORD).toBeUndefined();
+  });
+
+  it.each([
+    [{ SECRET_KEY: undefined }, 'SECRET_KEY', /required/],
+    [{ SECRET_KEY: 'short' }, 'SECRET_KEY', /32/],
+    [{ PORT: 'eighty' }, 'PORT', /number/i],
+    [{ DEFAULT_SEND_HOUR: '24' }, 'DEFAULT_SEND_HOUR', /24|less|too big/i],
+    [{ DEFAULT_TIMEZONE: 'Mars/Olympus' }, 'DEFAULT_TIMEZONE', /IANA/],
+    [{ SMTP_URL: 'http://x' }, 'SMTP_URL', /smtp/],
+    [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL', /redis:\/\//],
+    [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL', /./],
+  ])('refuses %o naming the variable', (override, variable, message) => {
+    const env: Record<string, string | undefined> = { ...base, ...override };
+    let caught: unknown;
+    try {
+      loadConfig(env);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).variable).toBe(variable);
+    expect((caught as ConfigError).message).toMatch(message);
+    expect((caught as ConfigError).message.startsWith(`${variable}:`)).toBe(true);
+  });
+
+  it('names the bad entry of the sources file', () => {
+    expect(() => loadConfig({ ...base, SOURCES_FILE: 'test/fixtures/config/bad-sources.json' })).toThrow(
+      /SOURCES_FILE: .*feeds\.1\.section/,
+    );
+  });
+
+  it('freezes the result', () => {
+    const config = loadConfig(base);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(config.mailDomain).toBe('localhost');
+  });
+});
