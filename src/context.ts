@@ -1,0 +1,77 @@
+// The composition root: the one place that turns a Config into real parts.
+// Each process (api, worker, scheduler, cli) builds one AppContext and passes
+// pieces of it down; nothing below this file constructs its own dependencies.
+import type { ConnectionOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { keyspace, type Keyspace } from './keys.js';
+import { createLogger, type Logger } from './log.js';
+import { createRedis, closeRedis, type RedisRole } from './redis.js';
+import { createQueues, type Queues } from './queues/queues.js';
+import { createMailer, type Mailer } from './delivery/mailer.js';
+
+export interface AppContext {
+  readonly config: Config;
+  readonly log: Logger;
+  /** General-purpose connection for stores (commands, pipelines, Lua). */
+  readonly redis: Redis;
+  readonly keys: Keyspace;
+  /** Connection options for BullMQ Workers/Queues (each opens its own sockets). */
+  readonly connection: ConnectionOptions;
+  readonly queues: Queues;
+  /** Created on first use: only processes that send mail open SMTP connections. */
+  mailer(): Mailer;
+  /** Close everything; safe to call twice, finishes every step even if one fails. */
+  close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  name: string;
+  /** `request` for HTTP processes (fail fast), `worker` for long-running job processes. */
+  redisRole?: RedisRole;
+}
+
+export function createContext(config: Config, options: ContextOptions): AppContext {
+  const log = createLogger(config.LOG_LEVEL, options.name);
+  const redis = createRedis(config.REDIS_URL, options.redisRole ?? 'command');
+  redis.on('error', (err) => log.warn({ event: 'redis.error', err: err.message }, 'redis connection error'));
+  const keys = keyspace(config.KEY_PREFIX);
+  const url = new URL(config.REDIS_URL);
+  const connection: ConnectionOptions = {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+  };
+  const queues = createQueues(connection, config.KEY_PREFIX);
+  let mailer: Mailer | undefined;
+  let closed: Promise<void> | undefined;
+
+  return {
+    config,
+    log,
+    redis,
+    keys,
+    connection,
+    queues,
+    mailer() {
+      mailer ??= createMailer({
+        smtpUrl: config.SMTP_URL,
+        outboxDir: config.OUTBOX_DIR,
+        poolSize: config.SMTP_POOL_SIZE,
+        dkim: config.dkim,
+      });
+      return mailer;
+    },
+    close() {
+      closed ??= (async () => {
+        await Promise.allSettled([queues.close(), Promise.resolve(mailer?.close())]);
+        await closeRedis(redis);
+      })();
+      return closed;
+    },
+  };
+}
