@@ -41,6 +41,7 @@ export const EnvSchema = z.object({
     .refine((v) => /^[A-Za-z0-9_{}.-]{1,64}$/.test(v), 'letters, digits, _ . - { } only (1-64 chars)'),
   PORT: int(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  TRUST_PROXY: bool.default(false),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .default('http://localhost:3000')

@@ -7,8 +7,14 @@ import type { Config } from './config.js';
 import { keyspace, type Keyspace } from './keys.js';
 import { createLogger, type Logger } from './log.js';
 import { createRedis, closeRedis, type RedisRole } from './redis.js';
+import { QUEUE } from './queues/names.js';
 import { createQueues, type Queues } from './queues/queues.js';
 import { createMailer, type Mailer } from './delivery/mailer.js';
+import { createRateLimits, type RateLimits } from './subscribers/rate-limits.js';
+import { createSubscriptions, type Subscriptions } from './subscribers/service.js';
+import { createSubscriberStore, type SubscriberStore } from './subscribers/store.js';
+import { systemMailQueue } from './subscribers/system-mail.js';
+import { createTokens, type Tokens } from './subscribers/tokens.js';
 
 export interface AppContext {
   readonly config: Config;
@@ -19,6 +25,10 @@ export interface AppContext {
   /** Connection options for BullMQ Workers/Queues (each opens its own sockets). */
   readonly connection: ConnectionOptions;
   readonly queues: Queues;
+  readonly tokens: Tokens;
+  readonly subscribers: SubscriberStore;
+  readonly subscriptions: Subscriptions;
+  readonly rateLimits: RateLimits;
   /** Created on first use: only processes that send mail open SMTP connections. */
   mailer(): Mailer;
   /** Close everything; safe to call twice, finishes every step even if one fails. */
@@ -49,6 +59,21 @@ export function createContext(config: Config, options: ContextOptions): AppConte
   const queues = createQueues(connection, config.KEY_PREFIX);
   let mailer: Mailer | undefined;
   let closed: Promise<void> | undefined;
+  const tokens = createTokens(config.SECRET_KEY);
+  const subscribers = createSubscriberStore({ redis, keys });
+  const subscriptions = createSubscriptions({
+    store: subscribers,
+    tokens,
+    redis,
+    keys,
+    log,
+    mail: systemMailQueue(queues[QUEUE.systemMail]),
+    defaults: { timezone: config.DEFAULT_TIMEZONE, sendHour: config.DEFAULT_SEND_HOUR, publicUrl: config.PUBLIC_URL },
+  });
+  const rateLimits = createRateLimits(
+    { redis, keys },
+    { perIp: config.SIGNUP_LIMIT_PER_IP, windowSec: config.SIGNUP_LIMIT_WINDOW_SEC, perAddressPerDay: config.SIGNUP_LIMIT_PER_ADDRESS },
+  );
 
   return {
     config,
@@ -57,6 +82,10 @@ export function createContext(config: Config, options: ContextOptions): AppConte
     keys,
     connection,
     queues,
+    tokens,
+    subscribers,
+    subscriptions,
+    rateLimits,
     mailer() {
       mailer ??= createMailer({
         smtpUrl: config.SMTP_URL,

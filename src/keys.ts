@@ -9,20 +9,29 @@ export function keyspace(prefix: string) {
     subscriberByEmail: () => k('sub', 'by-email'),
     subscriberSeq: () => k('sub', 'seq'),
     subscribersConfirmed: () => k('sub', 'confirmed'),
+    subscribersAll: () => k('sub', 'all'),
     subscribersBySlot: (timezone: string, hour: number) => k('sub', 'slot', timezone, hour),
+    /** The subscriber store's Lua script appends `${timezone}:${hour}` to this (keep in step with subscribersBySlot). */
+    slotKeyPrefix: () => k('sub', 'slot', ''),
     slotIndex: () => k('sub', 'slots'),
     subscribersPending: () => k('sub', 'pending'),
     subscriberStatusCount: () => k('sub', 'status-count'),
     suppression: () => k('suppressed'),
+    suppressionInfo: () => k('suppressed', 'info'),
     confirmMailSent: (emailHash: string) => k('confirm-sent', emailHash),
     rateLimit: (name: string) => k('rl', name),
     dailyCounter: (name: string, day: string) => k('daily', name, day),
     // stories
-    story: (id: string) => k('story', id),
-    storiesByTime: () => k('stories', 'by-time'),
+    /** One cluster (its member stories as JSON), expiring 3 days after its last change. */
+    storyCluster: (id: string) => k('cluster', id),
+    /** zset: cluster id → newest member's published time (ms). */
+    clustersByTime: () => k('clusters', 'by-time'),
+    /** hash: source id → health JSON. */
     sourceHealth: () => k('source-health'),
+    /** hash: etag / lastModified of the last 200 (conditional GET). */
     feedCache: (sourceId: string) => k('feed-cache', sourceId),
     marketSnapshot: () => k('market', 'snapshot'),
+    ingestLock: () => k('ingest', 'lock'),
     // editions
     edition: (id: string) => k('edition', id),
     editionIndex: () => k('editions'),
@@ -32,7 +41,11 @@ export function keyspace(prefix: string) {
     lastEditionFor: () => k('sub', 'last-edition'),
     // delivery
     ledger: (editionId: string) => k('ledger', editionId),
+    /** Delivery counters and state of one edition (queued, sent, …, paused reason). */
+    ledgerMeta: (editionId: string) => k('ledger', editionId, 'meta'),
     slotClaim: (slot: string) => k('slot-claim', slot),
+    slotsCancelled: () => k('slots', 'cancelled'),
+    schedulerLastTick: () => k('scheduler', 'last-tick'),
     // ops
     heartbeat: (role: string, id: string) => k('heartbeat', role, id),
     heartbeats: () => k('heartbeats'),

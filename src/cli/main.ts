@@ -1,0 +1,78 @@
+// `digest <command>`: the one CLI. Loads the config (a bad value stops here,
+// naming the variable), builds the context, runs the command, exits with its code.
+import { ConfigError, loadConfig } from '../config.js';
+import { createContext, type AppContext } from '../context.js';
+import { runProcesses, type ProcessName } from './processes.js';
+import { queuesCommand } from './queues.js';
+import { stdio, type Output } from './output.js';
+import { subscribersCommand } from './subscribers.js';
+
+const HELP = `usage: digest <command>
+
+processes:
+  api | worker | scheduler       run one process
+  all                            run api, worker and scheduler together
+
+subscribers:
+  subscribers import FILE.csv [--confirmed]
+  subscribers export             CSV to stdout
+  subscribers forget EMAIL       delete a person, keep a hashed suppression entry
+
+operations:
+  queues [retry-failed [QUEUE]]  counts per queue and state; retry failed jobs
+`;
+
+type Command = (ctx: AppContext, args: string[], out: Output) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  subscribers: subscribersCommand,
+  queues: queuesCommand,
+};
+
+const PROCESSES: Record<string, ProcessName[]> = {
+  api: ['api'],
+  worker: ['worker'],
+  scheduler: ['scheduler'],
+  all: ['api', 'worker', 'scheduler'],
+};
+
+export async function main(argv: string[], out: Output = stdio): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    out.line(HELP);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  const processes = PROCESSES[name];
+  if (!command && !processes) {
+    out.err(`unknown command "${name}"\n`);
+    out.err(HELP);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      out.err(`configuration error: ${err.message}`);
+      return 78; // EX_CONFIG
+    }
+    throw err;
+  }
+  if (processes) return runProcesses(config, processes);
+  const ctx = createContext(config, { name: `cli-${name}` });
+  try {
+    return await command!(ctx, args, out);
+  } catch (err) {
+    out.err(`digest ${name}: ${(err as Error).message}`);
+    return 1;
+  } finally {
+    await ctx.close();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
+if (!['api', 'worker', 'scheduler', 'all'].includes(process.argv[2] ?? '')) {
+  // One-shot commands: do not wait for idle sockets (pools, timers) to drain.
+  setTimeout(() => process.exit(), 50).unref();
+}

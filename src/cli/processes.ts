@@ -1,0 +1,39 @@
+// Long-running processes: api, worker, scheduler, or all three in one process.
+// SIGTERM/SIGINT: stop taking work, finish what is in flight (bounded), close.
+import type { Config } from '../config.js';
+import { createContext } from '../context.js';
+import { startApi, type Running } from '../processes/api.js';
+import { startWorkers } from '../processes/worker.js';
+
+export type ProcessName = 'api' | 'worker' | 'scheduler';
+
+export async function runProcesses(config: Config, names: ProcessName[]): Promise<number> {
+  const ctx = createContext(config, { name: names.join('+'), redisRole: names.includes('api') && names.length === 1 ? 'request' : 'command' });
+  const running: Running[] = [];
+  try {
+    for (const name of names) {
+      if (name === 'api') running.push(await startApi(ctx));
+      if (name === 'worker') running.push(await startWorkers(ctx));
+      if (name === 'scheduler') ctx.log.warn({ event: 'scheduler.missing' }, 'scheduler not wired yet');
+    }
+  } catch (err) {
+    ctx.log.fatal({ event: 'process.start-failed', err: (err as Error).message }, 'could not start');
+    await Promise.allSettled(running.map((r) => r.close()));
+    await ctx.close();
+    return 1;
+  }
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      ctx.log.info({ event: 'process.stopping', signal }, 'shutting down');
+      await Promise.allSettled(running.map((r) => r.close()));
+      await ctx.close();
+      ctx.log.info({ event: 'process.stopped' }, 'stopped');
+      resolve(0);
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+}

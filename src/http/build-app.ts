@@ -1,0 +1,70 @@
+// buildApp() returns the fastify app and never listens: src/processes/api.ts
+// listens, tests use app.inject().
+import cors from '@fastify/cors';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '../log.js';
+import type { RateLimits } from '../subscribers/rate-limits.js';
+import type { Subscriptions } from '../subscribers/service.js';
+import { installErrorHandlers } from './errors.js';
+import { signupRoutes } from './routes/signup.js';
+import { subscriptionLinkRoutes } from './routes/subscription-links.js';
+
+/** Strict by default; a route that serves rendered mail (archive) may set its own. */
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; " +
+  "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+export interface HttpDeps {
+  log: Logger;
+  subscriptions: Subscriptions;
+  rateLimits: RateLimits;
+  defaults: { timezone: string; sendHour: number };
+  allowedOrigins: string[];
+  trustProxy?: boolean;
+  /** Further route groups (archive, webhooks, operators), registered in order. */
+  plugins?: ((app: FastifyInstance) => void | Promise<void>)[];
+}
+
+export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    // Request logs would carry token URLs; we log route patterns ourselves instead.
+    disableRequestLogging: true,
+    bodyLimit: 64 * 1024,
+    trustProxy: deps.trustProxy ?? false,
+    routerOptions: { maxParamLength: 600 },
+  });
+
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  // RFC 8058 allows the one-click body as multipart/form-data; no route needs its fields.
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) =>
+    done(null, { raw: String(body) }),
+  );
+  await app.register(cors, {
+    origin: deps.allowedOrigins.length > 0 ? deps.allowedOrigins : false,
+    methods: ['POST'],
+    allowedHeaders: ['Content-Type', 'Accept'],
+    maxAge: 86_400,
+  });
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', CSP);
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('X-Frame-Options', 'DENY');
+    return payload;
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.debug(
+      { event: 'http.request', method: req.method, route: req.routeOptions.url ?? 'not-found', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+
+  installErrorHandlers(app);
+  signupRoutes(app, deps);
+  subscriptionLinkRoutes(app, deps);
+  for (const plugin of deps.plugins ?? []) await plugin(app);
+  return app;
+}

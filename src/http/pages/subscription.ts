@@ -1,0 +1,90 @@
+// Signup, confirm, unsubscribe and preferences pages. Forms POST; GET never changes state.
+import type { Subscriber } from '../../subscribers/model.js';
+import { html, type SafeHtml } from './html.js';
+import { page } from './layout.js';
+
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
+const hourLabel = (h: number) => `${String(h).padStart(2, '0')}:00`;
+
+function topicBoxes(selected: readonly string[]): SafeHtml {
+  const box = (value: string, label: string) =>
+    html`<label><input type="checkbox" name="topics" value="${value}"${selected.includes(value) ? html` checked` : ''}> ${label}</label>`;
+  return html`<fieldset><legend>Topics</legend>${box('markets', 'Markets')}${box('world', 'World')}</fieldset>`;
+}
+
+function whenFields(timezone: string, hour: number, weekdaysOnly: boolean): SafeHtml {
+  return html`<div class="row">
+  <div><label for="timezone">Time zone</label>
+  <input type="text" id="timezone" name="timezone" value="${timezone}" autocomplete="off" spellcheck="false" aria-describedby="tz-help">
+  <span id="tz-help" class="muted">For example Europe/London or America/New_York.</span></div>
+  <div><label for="sendHour">Delivery hour</label>
+  <select id="sendHour" name="sendHour">${HOURS.map((h) => html`<option value="${h}"${h === hour ? html` selected` : ''}>${hourLabel(h)}</option>`)}</select></div>
+</div>
+<fieldset><legend>Days</legend><label><input type="checkbox" name="weekdaysOnly"${weekdaysOnly ? html` checked` : ''}> Weekdays only</label></fieldset>`;
+}
+
+export function signupPage(defaults: { timezone: string; sendHour: number }): string {
+  return page(
+    'Subscribe',
+    html`<h1>Markets &amp; World, every morning</h1>
+<p class="lead">One email a day at your hour: the top market and world stories, with a small market snapshot.</p>
+<form id="signup" method="post" action="/api/subscribe" novalidate>
+  <label for="email">Email address</label>
+  <input type="email" id="email" name="email" required autocomplete="email" maxlength="254">
+  <label for="name">Name <span class="muted">(optional)</span></label>
+  <input type="text" id="name" name="name" autocomplete="given-name" maxlength="100">
+  ${topicBoxes(['markets', 'world'])}
+  ${whenFields(defaults.timezone, defaults.sendHour, false)}
+  <div class="hp" aria-hidden="true"><label for="website">Leave this empty</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
+  <button type="submit">Subscribe</button>
+  <p id="signup-status" role="status" aria-live="polite" tabindex="-1"></p>
+  <p class="muted">We send a confirmation email first. Every digest has a one-click unsubscribe link.</p>
+</form>`,
+    { scripts: ['/assets/signup.js'] },
+  );
+}
+
+export function confirmPage(token: string): string {
+  return page(
+    'Confirm your subscription',
+    html`<h1>Confirm your subscription</h1>
+<p>Press the button to start receiving the daily digest.</p>
+<form method="post" action="/confirm/${token}"><button type="submit">Confirm my subscription</button></form>`,
+  );
+}
+
+export function expiredConfirmPage(token: string): string {
+  return page(
+    'This link has expired',
+    html`<h1>This link has expired</h1>
+<p>Confirmation links work for 48 hours. We can send you a fresh one.</p>
+<form method="post" action="/confirm/resend"><input type="hidden" name="token" value="${token}"><button type="submit">Send me a new link</button></form>`,
+  );
+}
+
+export function unsubscribePage(token: string): string {
+  return page(
+    'Unsubscribe',
+    html`<h1>Unsubscribe</h1>
+<p>Press the button and you will get no more digests from us.</p>
+<form method="post" action="/unsubscribe/${token}"><button type="submit" class="secondary">Unsubscribe</button></form>`,
+  );
+}
+
+export function preferencesPage(token: string, sub: Subscriber, notice?: SafeHtml): string {
+  const active = sub.status === 'confirmed' || sub.status === 'pending';
+  return page(
+    'Your preferences',
+    html`<h1>Your preferences</h1>
+${notice ?? ''}
+${active ? '' : html`<p class="notice err">You are unsubscribed. Sign up again on the <a href="/">signup page</a> to receive the digest.</p>`}
+<form method="post" action="/preferences/${token}">
+  <label for="name">Name <span class="muted">(optional)</span></label>
+  <input type="text" id="name" name="name" value="${sub.name}" maxlength="100">
+  ${topicBoxes(sub.topics)}
+  ${whenFields(sub.timezone, sub.sendHour, sub.weekdaysOnly)}
+  <button type="submit">Save preferences</button>
+</form>
+${active ? html`<form method="post" action="/preferences/${token}"><input type="hidden" name="action" value="unsubscribe"><button type="submit" class="secondary">Unsubscribe from the digest</button></form>` : ''}`,
+  );
+}

@@ -1,0 +1,53 @@
+// GET / (signup page), POST /api/subscribe (JSON or form), static assets.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { emailHash, normaliseEmail } from '../../subscribers/address.js';
+import type { RateLimits } from '../../subscribers/rate-limits.js';
+import { SignupSchema } from '../../subscribers/schemas.js';
+import type { Subscriptions } from '../../subscribers/service.js';
+import { SIGNUP_JS, SITE_CSS } from '../assets.js';
+import { wantsJson } from '../errors.js';
+import { messagePage } from '../pages/layout.js';
+import { signupPage } from '../pages/subscription.js';
+
+export const THANK_YOU = 'Thank you for subscribing — check your inbox to confirm.';
+
+export interface SignupRouteDeps {
+  subscriptions: Subscriptions;
+  rateLimits: RateLimits;
+  defaults: { timezone: string; sendHour: number };
+}
+
+const userAgent = (req: FastifyRequest) => String(req.headers['user-agent'] ?? '').slice(0, 512);
+
+export function signupRoutes(app: FastifyInstance, deps: SignupRouteDeps): void {
+  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(signupPage(deps.defaults)));
+
+  app.get('/assets/site.css', async (_req, reply) =>
+    reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(SITE_CSS),
+  );
+  app.get('/assets/signup.js', async (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(SIGNUP_JS),
+  );
+
+  app.post('/api/subscribe', async (req, reply) => {
+    await deps.rateLimits.signupByIp(req.ip);
+    const body = req.body;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw SignupSchema.safeParse(undefined).error!;
+    }
+    const input = SignupSchema.parse(body);
+    const email = normaliseEmail(input.email); // 400 with a reason when invalid
+    const fromForm = String(req.headers['content-type'] ?? '').includes('form');
+    // Over the per-address limit: answer exactly as usual, do nothing.
+    if (await deps.rateLimits.signupByAddress(emailHash(email))) {
+      const outcome = await deps.subscriptions.subscribe(
+        { ...input, email },
+        { ip: req.ip, userAgent: userAgent(req), source: fromForm ? 'signup-page' : 'api' },
+      );
+      req.log.debug({ event: 'signup.outcome', outcome }, 'signup handled');
+    }
+    reply.code(202);
+    if (wantsJson(req)) return reply.send({ status: 'accepted', message: THANK_YOU });
+    return reply.type('text/html; charset=utf-8').send(messagePage('Check your inbox', THANK_YOU));
+  });
+}

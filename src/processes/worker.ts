@@ -1,0 +1,53 @@
+// The worker process: one BullMQ Worker per queue this process serves.
+// Each processor is a thin adapter in workers/; the logic lives in src/.
+import { Worker, type Processor, type WorkerOptions } from 'bullmq';
+import type { AppContext } from '../context.js';
+import { QUEUE, type QueueName } from '../queues/names.js';
+import { createSystemMailProcessor } from '../../workers/system-mail.js';
+import type { Running } from './api.js';
+
+/** How long SIGTERM waits for jobs in flight before closing hard. */
+const SHUTDOWN_DEADLINE_MS = 20_000;
+
+export function startWorker(ctx: AppContext, name: QueueName, processor: Processor, options: Partial<WorkerOptions> = {}): Worker {
+  const worker = new Worker(name, processor, { connection: ctx.connection, prefix: ctx.config.KEY_PREFIX, ...options });
+  worker.on('error', (err) => ctx.log.error({ event: 'worker.error', queue: name, err: err.message }, 'worker error'));
+  worker.on('failed', (job, err) =>
+    ctx.log.warn({ event: `${name}.job.failed`, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
+  );
+  return worker;
+}
+
+/** Close every worker: stop taking jobs, let jobs in flight finish, then force after the deadline. */
+export async function closeWorkers(workers: Worker[], deadlineMs = SHUTDOWN_DEADLINE_MS): Promise<void> {
+  await Promise.allSettled(
+    workers.map(async (w) => {
+      const graceful = w.close();
+      const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), deadlineMs).unref());
+      if ((await Promise.race([graceful.then(() => 'closed' as const), timer])) === 'timeout') await w.close(true);
+    }),
+  );
+}
+
+export async function startWorkers(ctx: AppContext): Promise<Running & { workers: Worker[] }> {
+  const { config } = ctx;
+  const workers: Worker[] = [
+    startWorker(
+      ctx,
+      QUEUE.systemMail,
+      createSystemMailProcessor({
+        store: ctx.subscribers,
+        subscriptions: ctx.subscriptions,
+        send: (m) => ctx.mailer().send(m),
+        from: config.MAIL_FROM,
+        mailDomain: config.mailDomain,
+        postalAddress: config.POSTAL_ADDRESS,
+        log: ctx.log,
+      }),
+      { concurrency: 4 },
+    ),
+  ];
+  ctx.log.info({ event: 'worker.started', queues: workers.map((w) => w.name) }, 'worker started');
+  let closing: Promise<void> | undefined;
+  return { workers, close: () => (closing ??= closeWorkers(workers)) };
+}

@@ -1,0 +1,38 @@
+// Address normalisation: the unique key of a subscriber. Trimmed, lower-cased,
+// IDN domain in punycode, at most 254 characters (RFC 5321 path limit).
+import { createHash } from 'node:crypto';
+import { domainToASCII } from 'node:url';
+
+export class InvalidAddressError extends Error {
+  override name = 'InvalidAddressError';
+}
+
+// Deliberately conservative: printable ASCII local part without quotes or spaces.
+const LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$/;
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+export function normaliseEmail(raw: string): string {
+  const trimmed = raw.trim();
+  if (trimmed.length === 0) throw new InvalidAddressError('email is required');
+  if (/[\r\n\0]/.test(trimmed)) throw new InvalidAddressError('email contains line breaks');
+  const at = trimmed.lastIndexOf('@');
+  if (at <= 0 || at === trimmed.length - 1) throw new InvalidAddressError('email must look like name@example.com');
+  const local = trimmed.slice(0, at);
+  const domainRaw = trimmed.slice(at + 1).replace(/\.$/, '');
+  if (!LOCAL.test(local) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
+    throw new InvalidAddressError('email has an invalid name part');
+  }
+  const domain = domainToASCII(domainRaw.toLowerCase());
+  const labels = domain.split('.');
+  if (!domain || labels.length < 2 || !labels.every((l) => LABEL.test(l)) || /^\d+$/.test(labels.at(-1)!)) {
+    throw new InvalidAddressError('email has an invalid domain');
+  }
+  const email = `${local.toLowerCase()}@${domain}`;
+  if (email.length > 254) throw new InvalidAddressError('email is longer than 254 characters');
+  return email;
+}
+
+/** Stable, non-reversible key for an address (suppression entries outlive the person's data). */
+export function emailHash(normalisedEmail: string): string {
+  return createHash('sha256').update(normalisedEmail).digest('hex');
+}

@@ -1,0 +1,75 @@
+// Input schemas for the public endpoints. The same schema reads JSON and
+// form-encoded bodies (where every value is a string and checkboxes repeat).
+import { z } from 'zod';
+import { TOPICS, TopicSchema } from './model.js';
+
+export function isTimeZone(tz: string): boolean {
+  if (!/^[A-Za-z0-9_+\-/]{1,64}$/.test(tz)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const emptyToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
+
+const NameSchema = z
+  .string()
+  .max(100, 'name must be at most 100 characters')
+  .refine((v) => !/[\r\n\t\0\u2028\u2029]/.test(v), 'name must be one line')
+  .refine((v) => !/[<>]/.test(v), 'name must not contain < or >')
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'name must not contain control characters')
+  .transform((v) => v.trim());
+
+const TopicsSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(/[;,]/).map((s) => s.trim()).filter(Boolean) : v),
+  z
+    .array(TopicSchema, { error: `topics must be a list of: ${TOPICS.join(', ')}` })
+    .min(1, 'choose at least one topic')
+    .max(TOPICS.length)
+    .transform((topics) => TOPICS.filter((t) => topics.includes(t))),
+);
+
+const TimezoneSchema = z.string().max(64).refine(isTimeZone, 'timezone must be an IANA time zone such as Europe/London');
+
+const HourSchema = z.preprocess(
+  (v) => (typeof v === 'string' && /^\d{1,2}$/.test(v) ? Number(v) : v),
+  z.number({ error: 'sendHour must be a whole hour from 0 to 23' }).int('sendHour must be a whole hour from 0 to 23').min(0, 'sendHour must be from 0 to 23').max(23, 'sendHour must be from 0 to 23'),
+);
+
+const FlagSchema = z.preprocess(
+  (v) => (v === 'on' || v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v),
+  z.boolean(),
+);
+
+export const SignupSchema = z.object({
+  email: z.string({ error: 'email is required' }).max(320, 'email is longer than 254 characters'),
+  name: z.preprocess(emptyToUndefined, NameSchema.optional()),
+  topics: z.preprocess(emptyToUndefined, TopicsSchema.optional()),
+  timezone: z.preprocess(emptyToUndefined, TimezoneSchema.optional()),
+  sendHour: z.preprocess(emptyToUndefined, HourSchema.optional()),
+  weekdaysOnly: z.preprocess(emptyToUndefined, FlagSchema.optional()),
+  /** Honeypot: a field people never see. Anything in it means a bot. */
+  website: z.string().max(1000).optional(),
+  source: z.string().max(64).regex(/^[a-z0-9-]*$/).optional(),
+});
+export type SignupInput = z.infer<typeof SignupSchema>;
+
+export const PreferencesSchema = z.object({
+  topics: TopicsSchema,
+  timezone: TimezoneSchema,
+  sendHour: HourSchema,
+  weekdaysOnly: z.preprocess((v) => (v === undefined || v === '' ? false : v), FlagSchema),
+  name: z.preprocess(emptyToUndefined, NameSchema.optional()),
+});
+export type PreferencesInput = z.infer<typeof PreferencesSchema>;
+
+/** One readable sentence for the first problem, naming the field. */
+export function describeIssue(error: z.ZodError): { field: string; message: string } {
+  const issue = error.issues[0]!;
+  const field = String(issue.path[0] ?? 'body');
+  const message = issue.message.startsWith(field) ? issue.message : `${field}: ${issue.message}`;
+  return { field, message };
+}

@@ -1,0 +1,213 @@
+// The subscription use cases: subscribe (double opt-in), confirm, unsubscribe,
+// preferences. The HTTP layer and the CLI call these; they never touch Redis directly.
+import type { Redis } from 'ioredis';
+import type { Keyspace } from '../keys.js';
+import type { Logger } from '../log.js';
+import { emailHash, InvalidAddressError, normaliseEmail } from './address.js';
+import type { Consent, Subscriber, Topic } from './model.js';
+import type { PreferencesInput, SignupInput } from './schemas.js';
+import type { SubscriberStore } from './store.js';
+import { CONFIRM_TTL_SEC, InvalidTokenError, type TokenPurpose, type Tokens } from './tokens.js';
+
+export interface SubscriptionDefaults {
+  timezone: string;
+  sendHour: number;
+  publicUrl: string;
+}
+
+/** Port to the system-mail queue: the mail goes out from a worker, never inline. */
+export interface ConfirmationMailer {
+  enqueueConfirmation(subscriberId: string): Promise<void>;
+  enqueueWelcome?(subscriberId: string): Promise<void>;
+}
+
+export interface SubscriptionDeps {
+  store: SubscriberStore;
+  tokens: Tokens;
+  redis: Redis;
+  keys: Keyspace;
+  mail: ConfirmationMailer;
+  log: Logger;
+  defaults: SubscriptionDefaults;
+  now?: () => Date;
+}
+
+export type SignupOutcome =
+  | 'created'
+  | 'resubscribed'
+  | 'pending-resent'
+  | 'pending-throttled'
+  | 'already-confirmed'
+  | 'suppressed'
+  | 'honeypot';
+
+/** At most one confirmation mail per address per 24 hours. */
+const CONFIRM_MAIL_WINDOW_SEC = 24 * 3600;
+
+export function createSubscriptions(deps: SubscriptionDeps) {
+  const { store, tokens, redis, keys, log } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  /** Claims the once-per-24h slot for this address; false when a mail went out recently. */
+  async function claimConfirmationSlot(email: string): Promise<boolean> {
+    const ok = await redis.set(keys.confirmMailSent(emailHash(email)), '1', 'EX', CONFIRM_MAIL_WINDOW_SEC, 'NX');
+    return ok === 'OK';
+  }
+
+  async function sendConfirmation(sub: Subscriber): Promise<boolean> {
+    if (!(await claimConfirmationSlot(sub.email))) return false;
+    await deps.mail.enqueueConfirmation(sub.id);
+    return true;
+  }
+
+  async function countDaily(name: string): Promise<void> {
+    const day = now().toISOString().slice(0, 10);
+    const key = keys.dailyCounter(name, day);
+    await redis.multi().incr(key).expire(key, 90 * 86400).exec();
+  }
+
+  /** Resolve a token to its live subscriber, or throw InvalidTokenError. */
+  async function resolve(token: string, purpose: TokenPurpose): Promise<Subscriber> {
+    const { subscriberId, version } = tokens.verify(token, purpose, now());
+    const sub = await store.get(subscriberId);
+    if (!sub) throw new InvalidTokenError('unknown-subscriber');
+    if (version !== sub.tokenVersion) throw new InvalidTokenError('revoked');
+    return sub;
+  }
+
+  return {
+    /**
+     * Same answer for every address state (the caller always says 202); the
+     * outcome is for logs and tests only and must never reach the response.
+     */
+    async subscribe(input: SignupInput, meta: Omit<Consent, 'at'>): Promise<SignupOutcome> {
+      if (input.website) return 'honeypot';
+      const email = normaliseEmail(input.email);
+      if (await store.isSuppressed(email)) return 'suppressed';
+      const at = now();
+      const consent: Consent = { ...meta, at: at.toISOString(), source: input.source || meta.source };
+      const prefs = {
+        name: input.name ?? '',
+        topics: (input.topics ?? ['markets', 'world']) as Topic[],
+        timezone: input.timezone ?? deps.defaults.timezone,
+        sendHour: input.sendHour ?? deps.defaults.sendHour,
+        weekdaysOnly: input.weekdaysOnly ?? false,
+      };
+      const { subscriber, created } = await store.create(
+        { ...prefs, email, status: 'pending', consent, confirmedAt: null, unsubscribedAt: null },
+        at,
+      );
+      if (created) {
+        await countDaily('signups');
+        await sendConfirmation(subscriber);
+        log.info({ event: 'subscriber.created', subscriberId: subscriber.id }, 'signup received');
+        return 'created';
+      }
+      switch (subscriber.status) {
+        case 'confirmed':
+          return 'already-confirmed';
+        case 'bounced':
+        case 'complained':
+          return 'suppressed';
+        case 'pending':
+          // Never let a third party change a pending person's choices; just re-send, rate-limited.
+          return (await sendConfirmation(subscriber)) ? 'pending-resent' : 'pending-throttled';
+        case 'unsubscribed': {
+          // A fresh double opt-in with the new choices; old links stop working.
+          const updated = await store.update(
+            subscriber.id,
+            { ...prefs, status: 'pending', consent, tokenVersion: subscriber.tokenVersion + 1, unsubscribedAt: null },
+            at,
+          );
+          await countDaily('signups');
+          if (updated) await sendConfirmation(updated);
+          log.info({ event: 'subscriber.resubscribed', subscriberId: subscriber.id }, 'signup after unsubscribe');
+          return 'resubscribed';
+        }
+      }
+    },
+
+    /** Look up the subscriber a confirm link is for, without changing anything (GET page). */
+    peek: resolve,
+
+    async confirm(token: string): Promise<Subscriber> {
+      const sub = await resolve(token, 'confirm');
+      if (sub.status === 'confirmed') return sub;
+      if (sub.status !== 'pending') throw new InvalidTokenError('revoked');
+      if (await store.isSuppressed(sub.email)) throw new InvalidTokenError('revoked');
+      const updated = (await store.setStatus(sub.id, 'confirmed', now())) ?? sub;
+      await countDaily('confirmations');
+      log.info({ event: 'subscriber.confirmed', subscriberId: sub.id }, 'subscriber confirmed');
+      await deps.mail.enqueueWelcome?.(sub.id);
+      return updated;
+    },
+
+    /** Offer a fresh confirmation link for an expired one (rate-limited by the 24 h rule). */
+    async resendConfirmation(expiredToken: string): Promise<void> {
+      let subscriberId: string | undefined;
+      try {
+        tokens.verify(expiredToken, 'confirm', now());
+        return; // not expired: nothing to do
+      } catch (err) {
+        if (!(err instanceof InvalidTokenError) || err.reason !== 'expired') throw err;
+        subscriberId = err.subscriberId;
+      }
+      const sub = subscriberId ? await store.get(subscriberId) : null;
+      if (!sub || sub.status !== 'pending') return;
+      await sendConfirmation(sub);
+    },
+
+    /** Idempotent: unsubscribing twice answers the same. Accepts unsubscribe and preferences tokens. */
+    async unsubscribe(token: string, purpose: 'unsubscribe' | 'preferences' = 'unsubscribe'): Promise<Subscriber> {
+      const sub = await resolve(token, purpose);
+      if (sub.status === 'unsubscribed' || sub.status === 'bounced' || sub.status === 'complained') return sub;
+      const updated = (await store.setStatus(sub.id, 'unsubscribed', now())) ?? sub;
+      await countDaily('unsubscribes');
+      log.info({ event: 'subscriber.unsubscribed', subscriberId: sub.id }, 'subscriber unsubscribed');
+      return updated;
+    },
+
+    async updatePreferences(token: string, input: PreferencesInput): Promise<Subscriber> {
+      const sub = await resolve(token, 'preferences');
+      const updated = await store.update(sub.id, {
+        topics: input.topics as Topic[],
+        timezone: input.timezone,
+        sendHour: input.sendHour,
+        weekdaysOnly: input.weekdaysOnly,
+        ...(input.name !== undefined ? { name: input.name } : {}),
+      }, now());
+      log.info({ event: 'subscriber.preferences', subscriberId: sub.id }, 'preferences changed');
+      return updated ?? sub;
+    },
+
+    /** Revoke every unsubscribe/preferences link issued so far. */
+    async revokeTokens(id: string): Promise<void> {
+      const sub = await store.get(id);
+      if (sub) await store.update(id, { tokenVersion: sub.tokenVersion + 1 });
+    },
+
+    links(sub: Subscriber) {
+      const base = deps.defaults.publicUrl;
+      return {
+        confirm: `${base}/confirm/${tokens.sign('confirm', sub.id, sub.tokenVersion, CONFIRM_TTL_SEC)}`,
+        unsubscribe: `${base}/unsubscribe/${tokens.sign('unsubscribe', sub.id, sub.tokenVersion)}`,
+        preferences: `${base}/preferences/${tokens.sign('preferences', sub.id, sub.tokenVersion)}`,
+      };
+    },
+
+    /** Delete unconfirmed subscribers older than the cut-off; returns how many. */
+    async purgePending(olderThan: Date): Promise<number> {
+      let removed = 0;
+      for (;;) {
+        const ids = await store.pendingOlderThan(olderThan, 500);
+        if (ids.length === 0) return removed;
+        for (const id of ids) if (await store.remove(id)) removed++;
+        if (ids.length < 500) return removed;
+        // each pass removes its page from the pending index, so the loop ends
+      }
+    },
+  };
+}
+
+export type Subscriptions = ReturnType<typeof createSubscriptions>;
+export { InvalidAddressError };

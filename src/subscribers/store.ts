@@ -1,0 +1,263 @@
+// Subscriber store on Redis. A hash per subscriber plus indexes that one Lua
+// script keeps in step with the hash (status counts, confirmed-in-id-order,
+// confirmed-by-(timezone, hour) slot, pending-by-age), so a reader can be found
+// by slot without scanning everyone and the confirmed list pages by keyset.
+import type { Redis } from 'ioredis';
+import type { Keyspace } from '../keys.js';
+import { emailHash } from './address.js';
+import {
+  ConsentSchema,
+  STATUSES,
+  SubscriberSchema,
+  type Subscriber,
+  type SubscriberStatus,
+} from './model.js';
+
+const SAVE = `
+local h = KEYS[1]
+local id = ARGV[2]
+local score = tonumber(ARGV[3])
+local old = redis.call('HMGET', h, 'status', 'timezone', 'sendHour')
+if old[1] then
+  redis.call('HINCRBY', KEYS[5], old[1], -1)
+  if old[1] == 'confirmed' then
+    redis.call('ZREM', KEYS[2], id)
+    redis.call('ZREM', ARGV[1] .. old[2] .. ':' .. old[3], id)
+    local f = old[2] .. '|' .. old[3]
+    if redis.call('HINCRBY', KEYS[4], f, -1) <= 0 then redis.call('HDEL', KEYS[4], f) end
+  elseif old[1] == 'pending' then
+    redis.call('ZREM', KEYS[3], id)
+  end
+end
+if ARGV[5] == '__delete__' then
+  redis.call('DEL', h)
+  redis.call('ZREM', KEYS[6], id)
+  return 1
+end
+redis.call('HSET', h, unpack(ARGV, 5))
+local new = redis.call('HMGET', h, 'status', 'timezone', 'sendHour')
+redis.call('HINCRBY', KEYS[5], new[1], 1)
+if new[1] == 'confirmed' then
+  redis.call('ZADD', KEYS[2], score, id)
+  redis.call('ZADD', ARGV[1] .. new[2] .. ':' .. new[3], score, id)
+  redis.call('HINCRBY', KEYS[4], new[2] .. '|' .. new[3], 1)
+elseif new[1] == 'pending' then
+  redis.call('ZADD', KEYS[3], tonumber(ARGV[4]), id)
+end
+redis.call('ZADD', KEYS[6], score, id)
+return 1
+`;
+
+const CLAIM_ID = `
+local id = redis.call('HGET', KEYS[1], ARGV[1])
+if id then return {id, 0} end
+local n = redis.call('INCR', KEYS[2])
+id = string.format('%012d', n)
+redis.call('HSET', KEYS[1], ARGV[1], id)
+return {id, 1}
+`;
+
+type Fields = Partial<Omit<Subscriber, 'id'>>;
+
+function toHash(fields: Fields): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    let v: string;
+    if (key === 'topics') v = (value as string[]).join(',');
+    else if (key === 'consent') v = JSON.stringify(value);
+    else if (value === null) v = '';
+    else v = String(value);
+    out.push(key, v);
+  }
+  return out;
+}
+
+function fromHash(hash: Record<string, string>): Subscriber | null {
+  if (!hash.id) return null;
+  const parsed = SubscriberSchema.safeParse({
+    id: hash.id,
+    email: hash.email,
+    name: hash.name ?? '',
+    status: hash.status,
+    topics: (hash.topics ?? '').split(',').filter(Boolean),
+    timezone: hash.timezone,
+    sendHour: Number(hash.sendHour),
+    weekdaysOnly: hash.weekdaysOnly === 'true',
+    consent: ConsentSchema.safeParse(JSON.parse(hash.consent || '{}')).data ?? {
+      at: hash.createdAt,
+      ip: '',
+      userAgent: '',
+      source: 'unknown',
+    },
+    tokenVersion: Number(hash.tokenVersion ?? 0),
+    createdAt: hash.createdAt,
+    updatedAt: hash.updatedAt,
+    confirmedAt: hash.confirmedAt || null,
+    unsubscribedAt: hash.unsubscribedAt || null,
+  });
+  return parsed.success ? parsed.data : null;
+}
+
+export interface SlotCount {
+  timezone: string;
+  hour: number;
+  count: number;
+}
+
+export type NewSubscriber = Omit<Subscriber, 'id' | 'createdAt' | 'updatedAt' | 'tokenVersion'> &
+  Partial<Pick<Subscriber, 'tokenVersion'>>;
+
+export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
+  const { redis, keys } = deps;
+  const slotPrefix = keys.slotKeyPrefix();
+
+  async function save(id: string, fields: Fields | '__delete__', at = new Date()): Promise<void> {
+    const args = fields === '__delete__' ? ['__delete__'] : toHash({ ...fields, updatedAt: at.toISOString() });
+    await redis.eval(
+      SAVE,
+      6,
+      keys.subscriber(id),
+      keys.subscribersConfirmed(),
+      keys.subscribersPending(),
+      keys.slotIndex(),
+      keys.subscriberStatusCount(),
+      keys.subscribersAll(),
+      slotPrefix,
+      id,
+      String(Number(id)),
+      String(at.getTime()),
+      ...args,
+    );
+  }
+
+  async function get(id: string): Promise<Subscriber | null> {
+    if (!/^\d{12}$/.test(id)) return null;
+    return fromHash(await redis.hgetall(keys.subscriber(id)));
+  }
+
+  async function page(key: string, afterId: string | null, limit: number): Promise<string[]> {
+    const min = afterId === null ? '-inf' : `(${Number(afterId)}`;
+    return redis.zrangebyscore(key, min, '+inf', 'LIMIT', 0, limit);
+  }
+
+  return {
+    get,
+
+    async getMany(ids: string[]): Promise<(Subscriber | null)[]> {
+      if (ids.length === 0) return [];
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.hgetall(keys.subscriber(id));
+      const results = (await pipeline.exec()) ?? [];
+      return results.map(([err, hash]) => (err ? null : fromHash(hash as Record<string, string>)));
+    },
+
+    async findByEmail(email: string): Promise<Subscriber | null> {
+      const id = await redis.hget(keys.subscriberByEmail(), email);
+      return id ? get(id) : null;
+    },
+
+    /**
+     * Create a subscriber unless the address exists. Returns the stored record and
+     * whether it is new; an existing address is returned untouched.
+     */
+    async create(input: NewSubscriber, at = new Date()): Promise<{ subscriber: Subscriber; created: boolean }> {
+      const [id, fresh] = (await redis.eval(CLAIM_ID, 2, keys.subscriberByEmail(), keys.subscriberSeq(), input.email)) as [
+        string,
+        number,
+      ];
+      if (!fresh) {
+        const existing = await get(id);
+        if (existing) return { subscriber: existing, created: false };
+        // The id was claimed but the record never written (crash between two steps): finish it.
+      }
+      const record: Subscriber = {
+        ...input,
+        id,
+        tokenVersion: input.tokenVersion ?? 0,
+        createdAt: at.toISOString(),
+        updatedAt: at.toISOString(),
+      };
+      await save(id, { ...record }, at);
+      return { subscriber: record, created: true };
+    },
+
+    /** Change fields; indexes follow. */
+    async update(id: string, fields: Fields, at = new Date()): Promise<Subscriber | null> {
+      if (!(await redis.exists(keys.subscriber(id)))) return null;
+      await save(id, fields, at);
+      return get(id);
+    },
+
+    async setStatus(id: string, status: SubscriberStatus, at = new Date()): Promise<Subscriber | null> {
+      const fields: Fields = { status };
+      if (status === 'confirmed') fields.confirmedAt = at.toISOString();
+      if (status === 'unsubscribed') fields.unsubscribedAt = at.toISOString();
+      return this.update(id, fields, at);
+    },
+
+    /** Remove a subscriber and every index entry (the suppression entry, if any, stays). */
+    async remove(id: string): Promise<boolean> {
+      const sub = await get(id);
+      if (!sub) {
+        await redis.zrem(keys.subscribersPending(), id); // a dangling index entry: drop it
+        return false;
+      }
+      await save(id, '__delete__');
+      await redis.hdel(keys.subscriberByEmail(), sub.email);
+      return true;
+    },
+
+    /** Confirmed subscriber ids after `afterId`, in id order (keyset cursor). */
+    pageConfirmed: (afterId: string | null, limit: number) => page(keys.subscribersConfirmed(), afterId, limit),
+    /** Confirmed subscriber ids of one (timezone, hour) slot, in id order. */
+    pageSlot: (timezone: string, hour: number, afterId: string | null, limit: number) =>
+      page(keys.subscribersBySlot(timezone, hour), afterId, limit),
+    /** All subscriber ids (any status), in id order. */
+    pageAll: (afterId: string | null, limit: number) => page(keys.subscribersAll(), afterId, limit),
+
+    async slotsInUse(): Promise<SlotCount[]> {
+      const hash = await redis.hgetall(keys.slotIndex());
+      return Object.entries(hash)
+        .map(([field, count]) => {
+          const sep = field.lastIndexOf('|');
+          return { timezone: field.slice(0, sep), hour: Number(field.slice(sep + 1)), count: Number(count) };
+        })
+        .filter((s) => s.count > 0)
+        .sort((a, b) => a.timezone.localeCompare(b.timezone) || a.hour - b.hour);
+    },
+
+    async countsByStatus(): Promise<Record<SubscriberStatus, number>> {
+      const hash = await redis.hgetall(keys.subscriberStatusCount());
+      return Object.fromEntries(STATUSES.map((s) => [s, Math.max(0, Number(hash[s] ?? 0))])) as Record<
+        SubscriberStatus,
+        number
+      >;
+    },
+
+    /** Pending subscribers whose last change is older than `before`. */
+    async pendingOlderThan(before: Date, limit = 1000): Promise<string[]> {
+      return redis.zrangebyscore(keys.subscribersPending(), '-inf', `(${before.getTime()}`, 'LIMIT', 0, limit);
+    },
+
+    // --- suppression: hashes of addresses that must never be mailed again ---
+    async isSuppressed(email: string): Promise<boolean> {
+      return (await redis.sismember(keys.suppression(), emailHash(email))) === 1;
+    },
+    async suppress(email: string, reason: string, at = new Date()): Promise<void> {
+      const hash = emailHash(email);
+      await redis
+        .multi()
+        .sadd(keys.suppression(), hash)
+        .hset(keys.suppressionInfo(), hash, JSON.stringify({ reason, at: at.toISOString() }))
+        .exec();
+    },
+    async unsuppress(email: string): Promise<void> {
+      const hash = emailHash(email);
+      await redis.multi().srem(keys.suppression(), hash).hdel(keys.suppressionInfo(), hash).exec();
+    },
+    suppressionCount: () => redis.scard(keys.suppression()),
+  };
+}
+
+export type SubscriberStore = ReturnType<typeof createSubscriberStore>;

@@ -1,0 +1,75 @@
+// System mail (confirmation, welcome): queued at signup, sent by a worker, so an
+// SMTP outage delays it (retries with backoff) instead of losing it or failing the signup.
+import type { Queue } from 'bullmq';
+import type { SendMailOptions } from 'nodemailer';
+import { jobId, type SystemMailJob } from '../queues/jobs.js';
+import type { Logger } from '../log.js';
+import type { ConfirmationMailer, Subscriptions } from './service.js';
+import type { SubscriberStore } from './store.js';
+import { renderConfirmMail, type RenderedMail } from './confirm-mail.js';
+
+export class PermanentMailError extends Error {
+  override name = 'PermanentMailError';
+}
+
+/** Producer side: one job per subscriber per UTC day (the service already limits to one per 24 h). */
+export function systemMailQueue(queue: Queue, now: () => Date = () => new Date()): ConfirmationMailer {
+  const add = async (kind: SystemMailJob['kind'], subscriberId: string) => {
+    const day = now().toISOString().slice(0, 10).replace(/-/g, '');
+    const data: SystemMailJob = { kind, subscriberId };
+    await queue.add(kind, data, { jobId: jobId(kind, subscriberId, day) });
+  };
+  return {
+    enqueueConfirmation: (id) => add('confirm', id),
+    enqueueWelcome: (id) => add('welcome', id),
+  };
+}
+
+export interface SystemMailDeps {
+  store: SubscriberStore;
+  subscriptions: Subscriptions;
+  send(message: SendMailOptions): Promise<unknown>;
+  from: string;
+  mailDomain: string;
+  postalAddress: string;
+  log: Logger;
+  /** Optional renderer for the welcome mail (templates/welcome.mjml); skipped when absent. */
+  renderWelcome?: (values: { name: string; preferencesUrl: string; unsubscribeUrl: string }) => Promise<RenderedMail>;
+}
+
+export type SystemMailResult = 'sent' | 'skipped';
+
+export async function sendSystemMail(deps: SystemMailDeps, job: SystemMailJob, attemptId: string): Promise<SystemMailResult> {
+  const sub = await deps.store.get(job.subscriberId);
+  if (!sub) return 'skipped';
+  if (await deps.store.isSuppressed(sub.email)) return 'skipped';
+  const links = deps.subscriptions.links(sub);
+  let mail: RenderedMail;
+  if (job.kind === 'confirm') {
+    if (sub.status !== 'pending') return 'skipped';
+    mail = await renderConfirmMail({ name: sub.name, confirmUrl: links.confirm, postalAddress: deps.postalAddress });
+  } else {
+    if (sub.status !== 'confirmed' || !deps.renderWelcome) return 'skipped';
+    mail = await deps.renderWelcome({ name: sub.name, preferencesUrl: links.preferences, unsubscribeUrl: links.unsubscribe });
+  }
+  try {
+    await deps.send({
+      from: deps.from,
+      to: sub.name ? { name: sub.name, address: sub.email } : sub.email,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      messageId: `<${job.kind}-${attemptId}@${deps.mailDomain}>`,
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    });
+  } catch (err) {
+    const code = (err as { responseCode?: number }).responseCode;
+    if (code !== undefined && code >= 500 && code < 600) {
+      deps.log.warn({ event: 'system-mail.rejected', kind: job.kind, subscriberId: sub.id, code }, 'recipient rejected');
+      throw new PermanentMailError(`recipient rejected with ${code}`);
+    }
+    throw err; // transient: BullMQ retries with backoff
+  }
+  deps.log.info({ event: 'system-mail.sent', kind: job.kind, subscriberId: sub.id }, 'system mail sent');
+  return 'sent';
+}
