@@ -1,0 +1,98 @@
+// Build the edition for a slot: pick the stories, store them with the edition,
+// render each variant once, mark it ready. Safe to run twice or concurrently: the
+// first `create` wins, variants are rendered only from the stored story list (so a
+// second builder produces the same mail), and building → ready is compare-and-set.
+import { randomBytes } from 'node:crypto';
+import type { Cluster, MarketSnapshot } from '../stories/model.js';
+import type { Section } from '../stories/sources-schema.js';
+import { compileMjml, type CompileMjml } from './compile.js';
+import { ALL_VARIANTS, editionIdForSlot, topicsOfVariant, type Edition, type EditionMode } from './model.js';
+import { pickClusters } from './pick.js';
+import { renderVariant, type RenderSettings } from './render.js';
+import type { EditionStore } from './store.js';
+
+/** What editions need from the story pool (src/stories/pool.ts provides it). */
+export interface StorySource {
+  /** Clusters published in [since, until), best first. */
+  listClusters(query: { since: Date; until: Date; sections?: Section[] }): Promise<Cluster[]>;
+  getMarketSnapshot(): Promise<MarketSnapshot | null>;
+}
+
+export interface BuildDeps {
+  stories: StorySource;
+  editions: Pick<EditionStore, 'create' | 'get' | 'setStatus' | 'putVariant'>;
+  settings: RenderSettings;
+  now: () => Date;
+  /** Injected so tests and benchmarks can count compiles. */
+  compile?: CompileMjml;
+}
+
+export interface BuildRequest {
+  /** The UTC slot served; for mode `now`, the moment the operator asked. */
+  slot: Date;
+  mode: EditionMode;
+  /** Variant keys to render (topicsKey form); default every combination. */
+  variants?: string[];
+}
+
+export class EditionBuildError extends Error {
+  override name = 'EditionBuildError';
+}
+
+const HOUR = 3_600_000;
+
+/** A new edition record (status `building`) from the pool as of the slot. */
+export async function draftEdition(
+  stories: StorySource,
+  request: BuildRequest & { variants: string[] },
+  settings: Pick<RenderSettings, 'perSection' | 'windowHours'>,
+  now: Date,
+): Promise<Edition> {
+  const sections = [...new Set(request.variants.flatMap(topicsOfVariant))];
+  const until = request.slot;
+  const since = new Date(until.getTime() - settings.windowHours * HOUR);
+  const [ranked, market] = await Promise.all([
+    stories.listClusters({ since, until, sections }),
+    stories.getMarketSnapshot(),
+  ]);
+  const at = now.toISOString();
+  return {
+    id: editionIdForSlot(request.slot, request.mode),
+    slot: request.slot.toISOString(),
+    mode: request.mode,
+    status: 'building',
+    window: { since: since.toISOString(), until: until.toISOString() },
+    clusters: pickClusters(ranked, { sections, perSection: settings.perSection }),
+    market,
+    token: randomBytes(6).toString('hex'),
+    variants: request.variants,
+    createdAt: at,
+    updatedAt: at,
+    statusAt: { building: at },
+  };
+}
+
+export async function buildEdition(deps: BuildDeps, request: BuildRequest): Promise<Edition> {
+  const { editions } = deps;
+  const variants = request.variants ?? [...ALL_VARIANTS];
+  variants.forEach(topicsOfVariant); // refuse unknown keys before touching Redis
+  const id = editionIdForSlot(request.slot, request.mode);
+
+  let edition = await editions.get(id);
+  if (!edition) {
+    const draft = await draftEdition(deps.stories, { ...request, variants }, deps.settings, deps.now());
+    await editions.create(draft); // false: another builder got there first; use theirs
+    edition = await editions.get(id);
+    if (!edition) throw new EditionBuildError(`edition ${id} vanished while building`);
+  }
+  if (edition.status !== 'building') return edition;
+
+  const source = { ...edition, slot: new Date(edition.slot) };
+  for (const key of edition.variants) {
+    await editions.putVariant(await renderVariant(source, key, deps.settings, deps.compile ?? compileMjml));
+  }
+  await editions.setStatus(id, 'building', 'ready');
+  const done = await editions.get(id);
+  if (!done) throw new EditionBuildError(`edition ${id} vanished after building`);
+  return done;
+}

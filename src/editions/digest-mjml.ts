@@ -1,0 +1,93 @@
+// DigestView → MJML source, from the partials in templates/. Every feed value is
+// escaped by fillMarkup; only fragments built here with html`` go in as markup.
+import { SafeHtml, html } from '../http/pages/html.js';
+import { fillMarkup } from './templates.js';
+import { readerPlaceholder } from './model.js';
+import type { DigestView, MarketView, StoryView } from './digest-view.js';
+import type { Direction } from './format.js';
+
+const COLOURS: Record<Direction, string> = { up: '#047857', down: '#b91c1c', flat: '#475569' };
+const ARROWS: Record<Direction, string> = { up: '▲', down: '▼', flat: '■' };
+// Typographic minus reads better and screen readers say "minus"; the text part keeps ASCII.
+const minus = (s: string) => s.replace(/^-/, '−');
+
+function joinMarkup(parts: SafeHtml[]): SafeHtml {
+  return new SafeHtml(parts.map((p) => p.value).join('\n'));
+}
+
+function storyMeta(story: StoryView): SafeHtml {
+  const others = story.alsoCoveredBy.map((s, i) => html`${i ? ', ' : ''}<a href="${s.url}" style="color:#64748b;">${s.name}</a>`);
+  const more = story.moreSources ? ` and ${story.moreSources} more` : '';
+  const also = others.length ? html` · also covered by ${others}${more}` : '';
+  return html`${story.sourceName}${also} · ${story.age}`;
+}
+
+function storyCard(story: StoryView): SafeHtml {
+  const body = fillMarkup('partials/story-body.mjml', {
+    url: story.url,
+    title: story.title,
+    meta: storyMeta(story),
+    summary: story.summary,
+  });
+  if (!story.imageUrl) return fillMarkup('partials/story-card.mjml', { body });
+  return fillMarkup('partials/story-card-thumb.mjml', {
+    body,
+    url: story.url,
+    imageUrl: story.imageUrl,
+    imageAlt: story.title,
+  });
+}
+
+function market(view: MarketView | null): SafeHtml {
+  if (!view) return new SafeHtml('');
+  const note = view.note ? fillMarkup('partials/market-note.mjml', { text: `⚠ ${view.note}` }) : new SafeHtml('');
+  if (view.rows.length === 0) {
+    return html`<mj-section background-color="#ffffff" padding="14px 24px 6px 24px"><mj-column>${note}</mj-column></mj-section>`;
+  }
+  const rows = view.rows.map((r) =>
+    fillMarkup('partials/market-row.mjml', {
+      label: r.label,
+      asOf: r.asOf,
+      level: r.level,
+      change: minus(r.change),
+      changePercent: minus(r.changePercent),
+      colour: COLOURS[r.direction],
+      arrow: r.state === 'missing' ? '' : ARROWS[r.direction],
+    }),
+  );
+  return fillMarkup('partials/market-table.mjml', { rows: joinMarkup(rows), asOf: view.asOf, note });
+}
+
+/** The footer and greeting are shared with other mails (welcome). */
+export function footerMarkup(token: string, values: { why: string; postalAddress: string; browserLink: boolean }): SafeHtml {
+  const browserLink = values.browserLink
+    ? html`<a href="${new SafeHtml(readerPlaceholder(token, 'browser_url'))}" style="color:#1d4ed8;">View in browser</a> · `
+    : '';
+  return fillMarkup('partials/footer.mjml', {
+    browserLink: new SafeHtml(String(browserLink)),
+    preferencesUrl: new SafeHtml(readerPlaceholder(token, 'preferences_url')),
+    unsubscribeUrl: new SafeHtml(readerPlaceholder(token, 'unsubscribe_url')),
+    why: values.why,
+    postalAddress: values.postalAddress,
+  });
+}
+
+export function digestMjml(view: DigestView, token: string): string {
+  const sections = view.sections.map((s) =>
+    fillMarkup('partials/section.mjml', { title: s.title, stories: joinMarkup(s.stories.map(storyCard)) }),
+  );
+  return fillMarkup('digest.mjml', {
+    title: view.title,
+    preheader: view.preheader,
+    head: fillMarkup('partials/head.mjml', {}),
+    header: fillMarkup('partials/header.mjml', {
+      brand: view.brand,
+      date: view.date,
+      greeting: new SafeHtml(readerPlaceholder(token, 'greeting')),
+      intro: view.intro,
+    }),
+    market: market(view.market),
+    sections: joinMarkup(sections),
+    footer: footerMarkup(token, { why: view.why, postalAddress: view.postalAddress, browserLink: true }),
+  }).value;
+}

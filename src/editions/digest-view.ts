@@ -1,0 +1,187 @@
+// The digest as data: everything both the MJML and the text renderer show, computed
+// once from the edition. Pure; feed text is cleaned and cut here, escaped later.
+import type { Cluster, MarketSnapshot, Quote } from '../stories/model.js';
+import type { Section } from '../stories/sources-schema.js';
+import type { Topic } from '../subscribers/model.js';
+import { safeUrl } from '../http/pages/html.js';
+import {
+  direction,
+  formatLevel,
+  longDate,
+  oneLine,
+  relativeAge,
+  shortDate,
+  signed,
+  signedPercent,
+  subjectFrom,
+  timeLabel,
+  truncate,
+  type Direction,
+} from './format.js';
+import { sectionClusters } from './pick.js';
+
+export interface DigestSettings {
+  publicUrl: string;
+  postalAddress: string;
+  /** SUBJECT_PATTERN, e.g. `Markets & World — {date}: {top headline}`. */
+  subjectPattern: string;
+  brand: string;
+  /** IANA zone for the dates and times shown. */
+  timezone: string;
+}
+
+export interface StoryView {
+  id: string;
+  title: string;
+  url: string;
+  sourceName: string;
+  alsoCoveredBy: { name: string; url: string }[];
+  moreSources: number;
+  age: string;
+  summary: string;
+  imageUrl: string | null;
+}
+
+export interface QuoteView {
+  label: string;
+  level: string;
+  change: string;
+  changePercent: string;
+  direction: Direction;
+  asOf: string;
+  state: Quote['state'];
+}
+
+export interface MarketView {
+  rows: QuoteView[];
+  asOf: string;
+  /** Visible warning when prices are stale, missing or unavailable. */
+  note: string | null;
+}
+
+export interface SectionView {
+  section: Section;
+  title: string;
+  stories: StoryView[];
+}
+
+export interface DigestView {
+  brand: string;
+  date: string;
+  title: string;
+  subject: string;
+  preheader: string;
+  intro: string;
+  market: MarketView | null;
+  sections: SectionView[];
+  why: string;
+  postalAddress: string;
+  storyIds: string[];
+}
+
+export const LIMITS = { title: 200, summary: 320, alsoCovered: 3, label: 40, preheader: 140 } as const;
+
+const SECTION_TITLES: Record<Section, string> = { markets: 'MARKETS', world: 'WORLD' };
+const TOPIC_NAMES: Record<Topic, string> = { markets: 'Markets', world: 'World' };
+
+function storyView(cluster: Cluster, slot: Date): StoryView {
+  const lead = cluster.lead;
+  const others = cluster.alsoCoveredBy.filter((s) => safeUrl(s.url) !== '#');
+  const image = lead.imageUrl ? safeUrl(lead.imageUrl) : '#';
+  return {
+    id: cluster.id,
+    title: truncate(oneLine(lead.title), LIMITS.title) || '(untitled)',
+    url: safeUrl(lead.url),
+    sourceName: truncate(oneLine(lead.sourceName), 60),
+    alsoCoveredBy: others
+      .slice(0, LIMITS.alsoCovered)
+      .map((s) => ({ name: truncate(oneLine(s.sourceName), 60), url: safeUrl(s.url) })),
+    moreSources: Math.max(0, others.length - LIMITS.alsoCovered),
+    age: relativeAge(new Date(cluster.publishedAt), slot),
+    summary: truncate(oneLine(lead.summary), LIMITS.summary),
+    imageUrl: image === '#' ? null : image,
+  };
+}
+
+function quoteView(quote: Quote, timezone: string, slot: Date): QuoteView {
+  const missing = quote.state === 'missing' || quote.price === null;
+  const asOf = quote.asOf ? timeLabel(new Date(quote.asOf), timezone, slot) : 'no time';
+  return {
+    label: truncate(oneLine(quote.label), LIMITS.label),
+    level: missing ? '—' : formatLevel(quote.price!),
+    // Change keeps the level's precision (FX: four decimals) whatever its own size.
+    change: quote.change === null || missing ? 'n/a' : signed(quote.change, (n) => formatLevel(n, quote.price!)),
+    changePercent: quote.changePercent === null || missing ? 'n/a' : signedPercent(quote.changePercent),
+    direction: missing ? 'flat' : direction(quote.change ?? quote.changePercent),
+    asOf: missing ? 'no data' : quote.state === 'stale' ? `${asOf} · delayed` : asOf,
+    state: missing ? 'missing' : quote.state,
+  };
+}
+
+function marketView(snapshot: MarketSnapshot | null, timezone: string, slot: Date): MarketView {
+  if (!snapshot || snapshot.quotes.length === 0) {
+    return { rows: [], asOf: '', note: 'Market data is not available for this edition.' };
+  }
+  const rows = snapshot.quotes.map((q) => quoteView(q, timezone, slot));
+  const stale = rows.filter((r) => r.state === 'stale').map((r) => `${r.label} (${r.asOf.replace(' · delayed', '')})`);
+  const missing = rows.filter((r) => r.state === 'missing').map((r) => r.label);
+  const notes: string[] = [];
+  if (stale.length) notes.push(`Stale prices, not updated recently: ${stale.join(', ')}.`);
+  if (missing.length) notes.push(`No price available: ${missing.join(', ')}.`);
+  return {
+    rows,
+    asOf: `Snapshot taken ${timeLabel(new Date(snapshot.fetchedAt), timezone, slot)}; each row shows when its price was set.`,
+    note: notes.length ? notes.join(' ') : null,
+  };
+}
+
+export interface DigestInput {
+  slot: Date;
+  clusters: readonly Cluster[];
+  market: MarketSnapshot | null;
+  topics: readonly Topic[];
+  /** Stories per section shown (the size guard may lower it). */
+  perSection: number;
+  windowHours: number;
+}
+
+export function digestView(input: DigestInput, settings: DigestSettings): DigestView {
+  const { slot, topics } = input;
+  const sections: SectionView[] = (['markets', 'world'] as const)
+    .filter((s) => topics.includes(s))
+    .map((s) => ({
+      section: s,
+      title: SECTION_TITLES[s],
+      stories: sectionClusters(input.clusters, s, input.perSection).map((c) => storyView(c, slot)),
+    }))
+    .filter((s) => s.stories.length > 0);
+  const stories = sections.flatMap((s) => s.stories);
+  // The lead story of the whole mail: the best-scored one across the sections shown.
+  const top = [...input.clusters]
+    .filter((c) => stories.some((s) => s.id === c.id))
+    .sort((a, b) => b.score - a.score)[0];
+  const topHeadline = top ? (stories.find((s) => s.id === top.id)?.title ?? null) : null;
+  const date = longDate(slot, settings.timezone);
+  const subject = subjectFrom(settings.subjectPattern, {
+    date: shortDate(slot, settings.timezone),
+    topHeadline,
+    brand: settings.brand,
+  });
+  const count = stories.length;
+  return {
+    brand: settings.brand,
+    date,
+    title: subject,
+    subject,
+    preheader: truncate(stories.map((s) => s.title).join(' · ') || 'No new stories today.', LIMITS.preheader),
+    intro:
+      count === 0
+        ? 'There are no new stories in this edition.'
+        : `Here ${count === 1 ? 'is the top story' : `are the top ${count} stories`} of the last ${input.windowHours} hours.`,
+    market: topics.includes('markets') ? marketView(input.market, settings.timezone, slot) : null,
+    sections,
+    why: `You get this because you subscribed to ${settings.brand} (${topics.map((t) => TOPIC_NAMES[t]).join(' and ')}).`,
+    postalAddress: oneLine(settings.postalAddress),
+    storyIds: stories.map((s) => s.id),
+  };
+}

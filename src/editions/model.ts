@@ -1,0 +1,102 @@
+// What an edition is: the schemas are the types. An edition serves one UTC slot,
+// carries the story list it was built from (so the archive can show what was
+// sent), and has one rendered variant per topic combination.
+import { z } from 'zod';
+import { ClusterSchema, MarketSnapshotSchema } from '../stories/model.js';
+import { TOPICS, TopicSchema, topicsKey, type Topic } from '../subscribers/model.js';
+
+export const EDITION_STATUSES = ['building', 'ready', 'sending', 'done', 'cancelled'] as const;
+export const EditionStatusSchema = z.enum(EDITION_STATUSES);
+export type EditionStatus = z.infer<typeof EditionStatusSchema>;
+
+export const EditionModeSchema = z.enum(['scheduled', 'now']);
+export type EditionMode = z.infer<typeof EditionModeSchema>;
+
+/** The moves the status machine allows; anything else is a bug, not a race. */
+export const TRANSITIONS: Readonly<Record<EditionStatus, readonly EditionStatus[]>> = {
+  building: ['ready', 'cancelled'],
+  ready: ['sending', 'cancelled'],
+  sending: ['done', 'cancelled'],
+  done: [],
+  cancelled: [],
+};
+
+export const EditionSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  slot: z.iso.datetime(),
+  mode: EditionModeSchema,
+  status: EditionStatusSchema,
+  /** Why it was cancelled (e.g. `stale`, `operator`); absent otherwise. */
+  reason: z.string().optional(),
+  /** Stories published in [since, until) were eligible. */
+  window: z.object({ since: z.iso.datetime(), until: z.iso.datetime() }),
+  /** The picked clusters, best first per section: exactly what the variants show. */
+  clusters: z.array(ClusterSchema),
+  market: MarketSnapshotSchema.nullable(),
+  /** Random per edition; part of every per-reader placeholder (see personalise.ts). */
+  token: z.string().regex(/^[a-f0-9]{8,32}$/),
+  /** Variant keys rendered for this edition (topicsKey form). */
+  variants: z.array(z.string()),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  /** When each status was entered. */
+  statusAt: z.partialRecord(EditionStatusSchema, z.iso.datetime()).default({}),
+});
+export type Edition = z.infer<typeof EditionSchema>;
+
+export const EditionVariantSchema = z.object({
+  editionId: z.string(),
+  /** topicsKey of the readers it serves: `markets`, `world`, `markets+world`. */
+  key: z.string(),
+  topics: z.array(TopicSchema).min(1),
+  subject: z.string(),
+  preheader: z.string(),
+  /** Compiled HTML; per-reader fields are `%%<token>:<field>%%` placeholders. */
+  html: z.string(),
+  /** Plain-text part with the same placeholders. */
+  text: z.string(),
+  token: z.string(),
+  /** The clusters this variant shows (for the "no new stories" skip rule). */
+  storyIds: z.array(z.string()),
+  /** Where "view in browser" points unless the reader gets a personal link. */
+  archiveUrl: z.string(),
+  htmlBytes: z.number().int(),
+  compileMs: z.number(),
+});
+export type EditionVariant = z.infer<typeof EditionVariantSchema>;
+
+/** Per-reader fields a variant leaves open. */
+export const READER_FIELDS = ['greeting', 'unsubscribe_url', 'preferences_url', 'browser_url'] as const;
+export type ReaderField = (typeof READER_FIELDS)[number];
+
+export function readerPlaceholder(token: string, field: ReaderField): string {
+  return `%%${token}:${field}%%`;
+}
+
+/** Every topic combination a reader can have, in topicsKey form. */
+export const ALL_VARIANTS: readonly string[] = ['markets', 'world', 'markets+world'];
+
+export class UnknownVariantError extends Error {
+  override name = 'UnknownVariantError';
+}
+
+/** `markets+world` → ['markets', 'world']; refuses anything that is not a topicsKey. */
+export function topicsOfVariant(key: string): Topic[] {
+  const topics = key.split('+').filter((t): t is Topic => (TOPICS as readonly string[]).includes(t));
+  if (topics.length === 0 || topicsKey(topics) !== key) throw new UnknownVariantError(`not a variant key: "${key}"`);
+  return topics;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * Id of the edition for a slot; a valid BullMQ job-id fragment (no ':').
+ * Scheduled: `e20261124T0700` (minutes kept for :30/:45 zones). Send-now: `now20261124T071533`.
+ */
+export function editionIdForSlot(slot: Date, mode: EditionMode): string {
+  const day = `${slot.getUTCFullYear()}${pad(slot.getUTCMonth() + 1)}${pad(slot.getUTCDate())}`;
+  const hm = `${pad(slot.getUTCHours())}${pad(slot.getUTCMinutes())}`;
+  return mode === 'now' ? `now${day}T${hm}${pad(slot.getUTCSeconds())}` : `e${day}T${hm}`;
+}
+
+export const EDITION_ID_PATTERN = /^(?:e\d{8}T\d{4}|now\d{8}T\d{6})$/;

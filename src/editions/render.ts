@@ -1,0 +1,71 @@
+// One edition variant: view → MJML → HTML (one compile) + text + subject.
+// If the HTML passes the size bound, fewer stories per section are shown and it is
+// compiled again; the number of compiles depends on the content, never on readers.
+import type { Cluster, MarketSnapshot } from '../stories/model.js';
+import { compileMjml, type CompileMjml } from './compile.js';
+import { digestView, type DigestSettings } from './digest-view.js';
+import { digestMjml } from './digest-mjml.js';
+import { digestText } from './digest-text.js';
+import { topicsOfVariant, type EditionVariant } from './model.js';
+
+export class EditionTooLargeError extends Error {
+  override name = 'EditionTooLargeError';
+}
+
+export interface RenderSettings extends DigestSettings {
+  /** Stories per section at most (STORIES_PER_SECTION). */
+  perSection: number;
+  /** Gmail clips at ~102 KB; stay below this many bytes of HTML. */
+  maxHtmlBytes: number;
+  windowHours: number;
+}
+
+export const DEFAULT_RENDER = { perSection: 8, maxHtmlBytes: 100_000, brand: 'Markets & World', timezone: 'UTC' } as const;
+
+export interface VariantSource {
+  id: string;
+  slot: Date;
+  token: string;
+  clusters: readonly Cluster[];
+  market: MarketSnapshot | null;
+}
+
+export function archiveUrlFor(publicUrl: string, editionId: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/archive/${encodeURIComponent(editionId)}`;
+}
+
+export async function renderVariant(
+  edition: VariantSource,
+  key: string,
+  settings: RenderSettings,
+  compile: CompileMjml = compileMjml,
+): Promise<EditionVariant> {
+  const topics = topicsOfVariant(key);
+  for (let perSection = settings.perSection; perSection >= 1; perSection -= 1) {
+    const view = digestView(
+      { slot: edition.slot, clusters: edition.clusters, market: edition.market, topics, perSection, windowHours: settings.windowHours },
+      settings,
+    );
+    const started = performance.now();
+    const html = await compile(digestMjml(view, edition.token));
+    const compileMs = performance.now() - started;
+    const htmlBytes = Buffer.byteLength(html);
+    if (htmlBytes <= settings.maxHtmlBytes) {
+      return {
+        editionId: edition.id,
+        key,
+        topics,
+        subject: view.subject,
+        preheader: view.preheader,
+        html,
+        text: digestText(view, edition.token),
+        token: edition.token,
+        storyIds: view.storyIds,
+        archiveUrl: archiveUrlFor(settings.publicUrl, edition.id),
+        htmlBytes,
+        compileMs: Math.round(compileMs * 100) / 100,
+      };
+    }
+  }
+  throw new EditionTooLargeError(`variant ${key} of ${edition.id} exceeds ${settings.maxHtmlBytes} bytes even with one story per section`);
+}
