@@ -2,7 +2,7 @@
 // listens, tests use app.inject().
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../log.js';
 import type { RateLimits } from '../subscribers/rate-limits.js';
 import type { Subscriptions } from '../subscribers/service.js';
@@ -30,13 +30,15 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     // Request logs would carry token URLs; we log route patterns ourselves instead.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     trustProxy: deps.trustProxy ?? false,
     routerOptions: { maxParamLength: 600 },
   });
 
   await app.register(formbody, { bodyLimit: 64 * 1024 });
+  // Only JSON and forms are accepted; text/plain would reach handlers as a bare string.
+  app.removeContentTypeParser('text/plain');
   // RFC 8058 allows the one-click body as multipart/form-data; no route needs its fields.
   app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) =>
     done(null, { raw: String(body) }),

@@ -15,6 +15,7 @@ export function normaliseEmail(raw: string): string {
   const trimmed = raw.trim();
   if (trimmed.length === 0) throw new InvalidAddressError('email is required');
   if (/[\r\n\0]/.test(trimmed)) throw new InvalidAddressError('email contains line breaks');
+  if (trimmed.length > 254) throw new InvalidAddressError('email is longer than 254 characters');
   const at = trimmed.lastIndexOf('@');
   if (at <= 0 || at === trimmed.length - 1) throw new InvalidAddressError('email must look like name@example.com');
   const local = trimmed.slice(0, at);

@@ -12,12 +12,14 @@ export class PermanentMailError extends Error {
   override name = 'PermanentMailError';
 }
 
-/** Producer side: one job per subscriber per UTC day (the service already limits to one per 24 h). */
+/**
+ * Producer side. The service already allows one confirmation per address per 24 h
+ * (a Redis claim), so each call is a distinct mail and gets a distinct job id.
+ */
 export function systemMailQueue(queue: Queue, now: () => Date = () => new Date()): ConfirmationMailer {
   const add = async (kind: SystemMailJob['kind'], subscriberId: string) => {
-    const day = now().toISOString().slice(0, 10).replace(/-/g, '');
     const data: SystemMailJob = { kind, subscriberId };
-    await queue.add(kind, data, { jobId: jobId(kind, subscriberId, day) });
+    await queue.add(kind, data, { jobId: jobId(kind, subscriberId, String(now().getTime())) });
   };
   return {
     enqueueConfirmation: (id) => add('confirm', id),

@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { keyspace } from '../../src/keys.js';
+import { createSubscriberStore, type NewSubscriber, type SubscriberStore } from '../../src/subscribers/store.js';
+import { uniquePrefix } from '../helpers/env.js';
+import { dropPrefix, testRedis } from '../helpers/redis.js';
+
+const person = (email: string, extra: Partial<NewSubscriber> = {}): NewSubscriber => ({
+  email,
+  name: '',
+  status: 'confirmed',
+  topics: ['markets', 'world'],
+  timezone: 'Europe/London',
+  sendHour: 7,
+  weekdaysOnly: false,
+  consent: { at: new Date().toISOString(), ip: '127.0.0.1', userAgent: 'test', source: 'test' },
+  confirmedAt: new Date().toISOString(),
+  unsubscribedAt: null,
+  ...extra,
+});
+
+describe('subscriber store', () => {
+  let redis: Redis;
+  let prefix: string;
+  let store: SubscriberStore;
+
+  beforeEach(() => {
+    redis = testRedis();
+    prefix = uniquePrefix('store');
+    store = createSubscriberStore({ redis, keys: keyspace(prefix) });
+  });
+  afterEach(async () => {
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('keeps one record per address and zero-padded ids in creation order', async () => {
+    const a = await store.create(person('a@example.com'));
+    const again = await store.create(person('a@example.com', { name: 'Someone else' }));
+    const b = await store.create(person('b@example.com'));
+    expect(a.created).toBe(true);
+    expect(again.created).toBe(false);
+    expect(again.subscriber.name).toBe('');
+    expect(a.subscriber.id).toBe('000000000001');
+    expect(b.subscriber.id).toBe('000000000002');
+    expect(await store.findByEmail('a@example.com')).toMatchObject({ id: a.subscriber.id, status: 'confirmed' });
+  });
+
+  it('finds readers by (timezone, hour) and follows changes of slot and status', async () => {
+    const london7 = await store.create(person('l7@example.com'));
+    await store.create(person('l8@example.com', { sendHour: 8 }));
+    await store.create(person('k7@example.com', { timezone: 'Asia/Kolkata' }));
+    await store.create(person('pending@example.com', { status: 'pending', confirmedAt: null }));
+
+    expect(await store.slotsInUse()).toEqual([
+      { timezone: 'Asia/Kolkata', hour: 7, count: 1 },
+      { timezone: 'Europe/London', hour: 7, count: 1 },
+      { timezone: 'Europe/London', hour: 8, count: 1 },
+    ]);
+    expect(await store.pageSlot('Europe/London', 7, null, 10)).toEqual([london7.subscriber.id]);
+
+    await store.update(london7.subscriber.id, { sendHour: 8 });
+    expect(await store.pageSlot('Europe/London', 7, null, 10)).toEqual([]);
+    expect(await store.pageSlot('Europe/London', 8, null, 10)).toHaveLength(2);
+
+    await store.setStatus(london7.subscriber.id, 'unsubscribed');
+    expect(await store.pageSlot('Europe/London', 8, null, 10)).toHaveLength(1);
+    expect((await store.slotsInUse()).find((s) => s.timezone === 'Europe/London' && s.hour === 8)?.count).toBe(1);
+    expect(await store.countsByStatus()).toEqual({ pending: 1, confirmed: 2, unsubscribed: 1, bounced: 0, complained: 0 });
+  });
+
+  it('pages confirmed readers by keyset cursor without gaps or repeats', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const { subscriber } = await store.create(person(`r${i}@example.com`, i % 5 === 0 ? { status: 'pending', confirmedAt: null } : {}));
+      if (i % 5 !== 0) ids.push(subscriber.id);
+    }
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page = await store.pageConfirmed(after, 7);
+      if (page.length === 0) break;
+      seen.push(...page);
+      after = page.at(-1)!;
+    }
+    expect(seen).toEqual(ids);
+  });
+
+  it('removes every trace but keeps a suppression entry when asked', async () => {
+    const { subscriber } = await store.create(person('gone@example.com'));
+    await store.remove(subscriber.id);
+    await store.suppress('gone@example.com', 'forgotten');
+    expect(await store.findByEmail('gone@example.com')).toBeNull();
+    expect(await store.slotsInUse()).toEqual([]);
+    expect(await store.pageConfirmed(null, 10)).toEqual([]);
+    expect(await store.isSuppressed('gone@example.com')).toBe(true);
+    const keys = await redis.keys(`${prefix}:*`);
+    const dump = (await Promise.all(keys.map(async (k) => JSON.stringify(await redis.dump(k))))).join('');
+    expect(dump).not.toContain('gone@example.com');
+  });
+
+  it('lists pending subscribers older than a cut-off', async () => {
+    const old = new Date(Date.now() - 8 * 86400_000);
+    const { subscriber } = await store.create(person('old@example.com', { status: 'pending', confirmedAt: null }), old);
+    await store.create(person('new@example.com', { status: 'pending', confirmedAt: null }));
+    expect(await store.pendingOlderThan(new Date(Date.now() - 7 * 86400_000))).toEqual([subscriber.id]);
+  });
+});
