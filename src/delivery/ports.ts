@@ -1,0 +1,57 @@
+// What delivery needs from the other stages, declared here by the code that uses it
+// (listmonk style). The composition root wires the real subscriber store, token
+// module and edition store/renderer into these; tests wire small ones of their own.
+import type { Subscriber, SubscriberStatus } from '../subscribers/model.js';
+
+export type EditionMode = 'scheduled' | 'now';
+
+/** The subset of the subscriber store delivery uses. */
+export interface SubscriberPort {
+  get(id: string): Promise<Subscriber | null>;
+  /** Confirmed ids after `afterId` (exclusive) in id order. */
+  pageConfirmed(afterId: string | null, limit: number): Promise<string[]>;
+  /** Confirmed ids of one (timezone, hour) slot after `afterId` in id order. */
+  pageSlot(timezone: string, hour: number, afterId: string | null, limit: number): Promise<string[]>;
+  slotsInUse(): Promise<{ timezone: string; hour: number; count: number }[]>;
+  setStatus(id: string, status: SubscriberStatus): Promise<unknown>;
+  isSuppressed(email: string): Promise<boolean>;
+  suppress(email: string, reason: string): Promise<unknown>;
+  findByEmail(email: string): Promise<Subscriber | null>;
+}
+
+/** Signed per-reader links (the lead's token module). */
+export interface LinkPort {
+  unsubscribeUrl(sub: Subscriber): string;
+  preferencesUrl(sub: Subscriber): string;
+  /** The web-archive copy of the edition for this variant. */
+  browserUrl(editionId: string, variantKey: string): string;
+}
+
+export interface Personalised {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface BuildResult {
+  editionId: string;
+  /** `ready`: fan out. Anything else (`skipped` for no new stories, `cancelled`…): nothing to send. */
+  status: string;
+}
+
+/** The editions stage: build once per slot, then a prepared variant per topic set. */
+export interface EditionPort<V = unknown> {
+  editionIdForSlot(slot: string, mode: EditionMode): string;
+  /** Idempotent: building an edition that exists returns its current status. */
+  build(job: { slot: string; mode: EditionMode }): Promise<BuildResult>;
+  /** Compare-and-set; false when the edition was not in `from`. */
+  setStatus(editionId: string, from: string, to: string): Promise<boolean>;
+  getVariant(editionId: string, variantKey: string): Promise<V | null>;
+  personalise(variant: V, fields: { name: string; unsubscribeUrl: string; preferencesUrl: string; browserUrl: string }): Personalised;
+}
+
+export interface DeliveryPorts<V = unknown> {
+  subscribers: SubscriberPort;
+  links: LinkPort;
+  editions: EditionPort<V>;
+}

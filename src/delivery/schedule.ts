@@ -1,0 +1,86 @@
+// Which edition builds to enqueue now. Every scheduler instance runs the same
+// tick; deterministic job ids and per-slot claims make a second instance or a
+// double tick change nothing. Slots missed for longer than FRESHNESS_HOURS are
+// cancelled (counted, listed for operators) instead of sent stale.
+import type { Redis } from 'ioredis';
+import type { JobsOptions } from 'bullmq';
+import type { Logger } from '../log.js';
+import { jobId, type EditionJob } from '../queues/jobs.js';
+import { slotsBetween, type SlotPair } from '../editions/slots.js';
+
+export interface ScheduleKeys {
+  slotClaim(slot: string): string;
+  slotsCancelled(): string;
+  schedulerLastTick(): string;
+}
+
+export interface ScheduleDeps {
+  redis: Redis;
+  keys: ScheduleKeys;
+  slotsInUse(): Promise<SlotPair[]>;
+  editionQueue: { add(name: string, data: EditionJob, opts?: JobsOptions): Promise<unknown> };
+  log: Logger;
+  freshnessHours: number;
+}
+
+export interface TickResult {
+  enqueued: string[];
+  cancelled: string[];
+}
+
+const HOUR = 3_600_000;
+/** Never look further back than this, however long the scheduler was down. */
+const MAX_LOOKBACK = 48 * HOUR;
+const CLAIM_TTL_SEC = 4 * 24 * 3600;
+
+export function editionJobId(slot: string, mode: 'scheduled' | 'now'): string {
+  return jobId('edition', slot, mode);
+}
+
+/** Record a slot as cancelled once; returns false when it was already decided. */
+export async function cancelSlot(deps: Pick<ScheduleDeps, 'redis' | 'keys' | 'log'>, slot: string, why: string): Promise<boolean> {
+  const won = await deps.redis.set(deps.keys.slotClaim(slot), `cancelled:${why}`, 'EX', CLAIM_TTL_SEC, 'NX');
+  // A slot the scheduler enqueued can still go stale before a worker builds it.
+  const flipped = won ? 'OK' : await deps.redis.set(deps.keys.slotClaim(slot), `cancelled:${why}`, 'EX', CLAIM_TTL_SEC, 'XX', 'GET');
+  if (won || (typeof flipped === 'string' && !flipped.startsWith('cancelled'))) {
+    await deps.redis.zadd(deps.keys.slotsCancelled(), Date.parse(slot), slot);
+    deps.log.warn({ event: 'edition.slot.cancelled', slot, why }, 'slot missed its freshness window; not sending stale news');
+    return true;
+  }
+  return false;
+}
+
+export async function cancelledSlots(deps: Pick<ScheduleDeps, 'redis' | 'keys'>, sinceMs = 0): Promise<string[]> {
+  return deps.redis.zrangebyscore(deps.keys.slotsCancelled(), sinceMs, '+inf');
+}
+
+export async function schedulerTick(deps: ScheduleDeps, now: Date = new Date()): Promise<TickResult> {
+  const freshness = deps.freshnessHours * HOUR;
+  const last = Number((await deps.redis.get(deps.keys.schedulerLastTick())) ?? NaN);
+  // First ever tick: only slots still fresh count (a new install cancels nothing).
+  const from = Math.max(now.getTime() - MAX_LOOKBACK, Number.isFinite(last) ? Math.min(last, now.getTime() - freshness) : now.getTime() - freshness);
+  const due = slotsBetween(new Date(from), now, await deps.slotsInUse());
+  const result: TickResult = { enqueued: [], cancelled: [] };
+  for (const { slot } of due) {
+    if (await deps.redis.exists(deps.keys.slotClaim(slot))) continue;
+    if (now.getTime() - Date.parse(slot) > freshness) {
+      if (await cancelSlot(deps, slot, 'missed')) result.cancelled.push(slot);
+      continue;
+    }
+    // Add first (idempotent by id), then claim: a crash in between only repeats the add.
+    await deps.editionQueue.add('edition', { slot, mode: 'scheduled' }, { jobId: editionJobId(slot, 'scheduled') });
+    await deps.redis.set(deps.keys.slotClaim(slot), 'enqueued', 'EX', CLAIM_TTL_SEC, 'NX');
+    result.enqueued.push(slot);
+  }
+  // Only ever move forward (two schedulers with skewed clocks must not rewind it).
+  await deps.redis.eval(
+    "local v = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) > v then redis.call('SET', KEYS[1], ARGV[1]) end return 1",
+    1,
+    deps.keys.schedulerLastTick(),
+    String(now.getTime()),
+  );
+  if (result.enqueued.length || result.cancelled.length) {
+    deps.log.info({ event: 'scheduler.tick', ...result }, 'scheduled editions');
+  }
+  return result;
+}

@@ -1,0 +1,194 @@
+// One send: claim the ledger entry, re-check the reader, personalise the prepared
+// variant, hand it to the pooled transport, record the outcome. Knows nothing of
+// BullMQ; send-job.ts turns the named errors below into queue behaviour.
+import type { Redis } from 'ioredis';
+import type { SendMailOptions } from 'nodemailer';
+import type { Logger } from '../log.js';
+import { topicsKey, type Subscriber } from '../subscribers/model.js';
+import { hadDigestOnLocalDate, isDeliveryDay } from '../editions/slots.js';
+import type { Ledger } from './ledger.js';
+import type { SentInfo } from './mailer.js';
+import { buildMessage, listHeaders, type EditionHeaders } from './mime.js';
+import type { DeliveryPorts } from './ports.js';
+import { classifySmtpError, PermanentSmtpError } from './smtp-errors.js';
+
+export class EditionPausedError extends Error {
+  override name = 'EditionPausedError';
+  constructor(
+    readonly editionId: string,
+    readonly reason: string,
+  ) {
+    super(`edition ${editionId} is paused: ${reason}`);
+  }
+}
+
+/** The edition has no prepared variant for this reader's topics: a build problem, not retryable. */
+export class MissingVariantError extends Error {
+  override name = 'MissingVariantError';
+}
+
+/** The job lost its lock (another worker may run it): stop before SMTP. */
+export class SendAbortedError extends Error {
+  override name = 'SendAbortedError';
+}
+
+export interface SenderDeps<V> {
+  redis: Redis;
+  keys: { lastEditionFor(): string };
+  ledger: Ledger;
+  ports: DeliveryPorts<V>;
+  mailer: { send(message: SendMailOptions): Promise<SentInfo> };
+  log: Logger;
+  mail: { from: string; mailDomain: string; listId: string; feedbackSender: string };
+}
+
+export type SendOutcome = 'sent' | 'skipped' | 'unknown' | `already-${string}`;
+
+export interface SendAttempt {
+  /** No retry follows a transient failure of this attempt. */
+  finalAttempt: boolean;
+  signal?: AbortSignal | undefined;
+}
+
+interface EditionInfo {
+  slot: Date;
+  mode: string;
+  headers: EditionHeaders;
+  variants: Map<string, unknown>;
+}
+
+export function createSender<V>(deps: SenderDeps<V>) {
+  const { ledger, ports, log } = deps;
+  // Edition-wide data is read once per process, not once per reader.
+  const editions = new Map<string, Promise<EditionInfo>>();
+
+  function edition(editionId: string): Promise<EditionInfo> {
+    let info = editions.get(editionId);
+    if (!info) {
+      info = ledger.meta(editionId).then((meta) => {
+        if (!meta) throw new Error(`edition ${editionId} has no delivery record`);
+        const headers = listHeaders({
+          mailDomain: deps.mail.mailDomain,
+          listId: deps.mail.listId,
+          feedbackSender: deps.mail.feedbackSender,
+          editionId,
+          mode: meta.mode,
+        });
+        return { slot: new Date(meta.slot), mode: meta.mode, headers, variants: new Map() };
+      });
+      info.catch(() => editions.delete(editionId));
+      if (editions.size >= 20) editions.delete(editions.keys().next().value!);
+      editions.set(editionId, info);
+    }
+    return info;
+  }
+
+  async function variant(info: EditionInfo, editionId: string, key: string): Promise<V> {
+    if (!info.variants.has(key)) {
+      const v = await ports.editions.getVariant(editionId, key);
+      if (v === null) throw new MissingVariantError(`edition ${editionId} has no variant "${key}"`);
+      info.variants.set(key, v);
+    }
+    return info.variants.get(key) as V;
+  }
+
+  async function skipReason(sub: Subscriber | null, info: EditionInfo): Promise<string | null> {
+    if (!sub) return 'deleted';
+    if (sub.status !== 'confirmed') return sub.status;
+    if (await ports.subscribers.isSuppressed(sub.email)) return 'suppressed';
+    if (info.mode !== 'scheduled') return null;
+    if (!isDeliveryDay(info.slot, sub.timezone, sub.weekdaysOnly)) return 'weekend';
+    const last = await deps.redis.hget(deps.keys.lastEditionFor(), sub.id);
+    if (hadDigestOnLocalDate(last ? new Date(last) : null, info.slot, sub.timezone)) return 'already-today';
+    return null;
+  }
+
+  async function finished(editionId: string, result: { finished: boolean; paused?: boolean }) {
+    if (result.paused) {
+      const reason = await ledger.pausedReason(editionId);
+      log.warn({ event: 'edition.delivery.paused', editionId, reason }, 'edition paused: too many failures');
+    }
+    if (result.finished) {
+      await ports.editions.setStatus(editionId, 'sending', 'done');
+      log.info({ event: 'edition.delivery.finished', report: await ledger.report(editionId) }, 'edition delivered');
+    }
+  }
+
+  async function send(editionId: string, subscriberId: string, attempt: SendAttempt): Promise<SendOutcome> {
+    const paused = await ledger.pausedReason(editionId);
+    if (paused) throw new EditionPausedError(editionId, paused);
+
+    const claim = await ledger.claim(editionId, subscriberId);
+    if (claim.outcome === 'done') return `already-${claim.state}`;
+    if (claim.outcome === 'unknown') {
+      // A previous run claimed and never recorded an outcome: it may have delivered.
+      log.warn({ event: 'digest.send.unknown', editionId, subscriberId }, 'claimed by a run that died; not resending');
+      await finished(editionId, claim);
+      return 'unknown';
+    }
+
+    let sub: Subscriber | null;
+    let message: SendMailOptions;
+    let info: EditionInfo;
+    try {
+      info = await edition(editionId);
+      sub = await ports.subscribers.get(subscriberId);
+      const reason = await skipReason(sub, info);
+      if (reason || !sub) {
+        await finished(editionId, await ledger.finish(editionId, subscriberId, 'skipped'));
+        log.debug({ event: 'digest.send.skipped', editionId, subscriberId, reason }, 'skipped');
+        return 'skipped';
+      }
+      const key = topicsKey(sub.topics);
+      const unsubscribeUrl = ports.links.unsubscribeUrl(sub);
+      const content = ports.editions.personalise(await variant(info, editionId, key), {
+        name: sub.name,
+        unsubscribeUrl,
+        preferencesUrl: ports.links.preferencesUrl(sub),
+        browserUrl: ports.links.browserUrl(editionId, key),
+      });
+      message = buildMessage(info.headers, { from: deps.mail.from, to: sub.email, subscriberId, editionId, unsubscribeUrl, content });
+      if (attempt.signal?.aborted) throw new SendAbortedError('lock lost before SMTP');
+    } catch (err) {
+      if (err instanceof MissingVariantError) {
+        await finished(editionId, await ledger.finish(editionId, subscriberId, 'failed'));
+      } else {
+        await ledger.release(editionId, subscriberId);
+      }
+      throw err;
+    }
+
+    try {
+      const result = await deps.mailer.send(message);
+      if (result.rejected.length > 0) throw new PermanentSmtpError(result.response || 'recipient rejected', 550, true);
+    } catch (error) {
+      const failure = error instanceof PermanentSmtpError ? error : classifySmtpError(error);
+      if (failure instanceof PermanentSmtpError) {
+        const to = failure.recipientRejected ? 'bounced' : 'failed';
+        const result = await ledger.finish(editionId, subscriberId, to);
+        if (failure.recipientRejected) {
+          const reason = `smtp ${failure.responseCode}: ${failure.message}`.slice(0, 200);
+          await ports.subscribers.suppress(sub.email, reason);
+          await ports.subscribers.setStatus(sub.id, 'bounced');
+        }
+        log.warn({ event: `digest.send.${to}`, editionId, subscriberId, code: failure.responseCode }, failure.message);
+        await finished(editionId, result);
+      } else if (attempt.finalAttempt) {
+        log.warn({ event: 'digest.send.failed', editionId, subscriberId, err: failure.message }, 'last attempt failed');
+        await finished(editionId, await ledger.finish(editionId, subscriberId, 'failed'));
+      } else {
+        await ledger.release(editionId, subscriberId);
+      }
+      throw failure;
+    }
+
+    const result = await ledger.finish(editionId, subscriberId, 'sent');
+    await deps.redis.hset(deps.keys.lastEditionFor(), subscriberId, info.slot.toISOString());
+    await finished(editionId, result);
+    return 'sent';
+  }
+
+  return { send };
+}
+
+export type Sender = ReturnType<typeof createSender>;

@@ -1,0 +1,93 @@
+// BullMQ Workers for the delivery queues, with their options in one place.
+// The worker process (src/processes/worker.ts) calls startDeliveryWorkers once.
+import { Worker, type ConnectionOptions, type Processor } from 'bullmq';
+import type { Logger } from '../log.js';
+import { QUEUE } from '../queues/names.js';
+
+export interface DeliveryWorkerContext {
+  connection: ConnectionOptions;
+  config: { KEY_PREFIX: string; SEND_CONCURRENCY: number; SEND_RATE_PER_SEC: number };
+  log: Logger;
+}
+
+export interface DeliveryProcessors {
+  edition?: Processor;
+  fanout?: Processor;
+  send?: Processor;
+}
+
+export interface DeliveryWorkerOptions {
+  /** Send job lock; a worker that dies holds its jobs this long (default 30 s). */
+  lockDuration?: number;
+  /** How often stalled jobs are looked for (default 30 s). */
+  stalledInterval?: number;
+  /** Overrides SEND_CONCURRENCY. */
+  sendConcurrency?: number;
+  /** Overrides SEND_RATE_PER_SEC. */
+  sendRatePerSec?: number;
+  /** close() waits this long for jobs in flight, then stops hard (default 20 s). */
+  closeTimeoutMs?: number;
+}
+
+export interface DeliveryWorkers {
+  workers: Worker[];
+  /** Stop taking jobs, let the ones in flight finish within the deadline. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export function startDeliveryWorkers(ctx: DeliveryWorkerContext, processors: DeliveryProcessors, options: DeliveryWorkerOptions = {}): DeliveryWorkers {
+  const base = { connection: ctx.connection, prefix: ctx.config.KEY_PREFIX };
+  const lock = { lockDuration: options.lockDuration ?? 30_000, stalledInterval: options.stalledInterval ?? 30_000 };
+  const workers: Worker[] = [];
+  if (processors.edition) {
+    // Builds render MJML: a long lock so a busy event loop is not mistaken for a dead worker.
+    workers.push(new Worker(QUEUE.edition, processors.edition, { ...base, concurrency: 1, lockDuration: 120_000 }));
+  }
+  if (processors.fanout) {
+    workers.push(new Worker(QUEUE.fanout, processors.fanout, { ...base, ...lock, concurrency: 1 }));
+  }
+  if (processors.send) {
+    workers.push(
+      new Worker(QUEUE.send, processors.send, {
+        ...base,
+        ...lock,
+        // A stalled send becomes `unknown` in the ledger on its re-run, so let it re-run.
+        maxStalledCount: 3,
+        concurrency: options.sendConcurrency ?? ctx.config.SEND_CONCURRENCY,
+        // Global across every worker on the queue (kept in Redis).
+        limiter: { max: options.sendRatePerSec ?? ctx.config.SEND_RATE_PER_SEC, duration: 1000 },
+      }),
+    );
+  }
+  for (const worker of workers) {
+    worker.on('error', (err) => ctx.log.error({ event: 'worker.error', queue: worker.name, err: err.message }, 'worker error'));
+    // A job whose lock could not be renewed may already run elsewhere: stop it (the processor honours the signal).
+    worker.on('lockRenewalFailed', (ids) => {
+      for (const id of ids) worker.cancelJob(id, 'lock renewal failed');
+      ctx.log.warn({ event: 'worker.lock-lost', queue: worker.name, jobs: ids.length }, 'lost job locks');
+    });
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    workers,
+    close() {
+      closing ??= (async () => {
+        const deadline = options.closeTimeoutMs ?? 20_000;
+        await Promise.allSettled(
+          workers.map(async (w) => {
+            let timer: NodeJS.Timeout | undefined;
+            const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), deadline)));
+            const outcome = await Promise.race([w.close().then(() => 'closed' as const), timedOut]);
+            clearTimeout(timer);
+            if (outcome === 'timeout') {
+              ctx.log.warn({ event: 'worker.close-timeout', queue: w.name }, 'jobs still in flight at the deadline; closing hard');
+              await w.close(true);
+            }
+          }),
+        );
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,21 @@
+// Send job: one reader, one edition, exactly once (see src/delivery/send.ts).
+import type { Job } from 'bullmq';
+import type { AppContext } from '../src/context.js';
+import { createLedger } from '../src/delivery/ledger.js';
+import { createSender } from '../src/delivery/send.js';
+import { handleSendJob, type SendJobDeps } from '../src/delivery/send-job.js';
+import type { DeliveryPorts } from '../src/delivery/ports.js';
+
+export function createSendProcessor<V>(ctx: AppContext, ports: DeliveryPorts<V>, options: Pick<SendJobDeps, 'outagePauseMs' | 'pausedRecheckMs'> = {}) {
+  const sender = createSender({
+    redis: ctx.redis,
+    keys: ctx.keys,
+    ledger: createLedger({ redis: ctx.redis, keys: ctx.keys }),
+    ports,
+    mailer: ctx.mailer(),
+    log: ctx.log,
+    mail: { from: ctx.config.MAIL_FROM, mailDomain: ctx.config.mailDomain, listId: ctx.config.LIST_ID, feedbackSender: ctx.config.FEEDBACK_ID_SENDER },
+  });
+  const deps: SendJobDeps = { sender, sendQueue: ctx.queues.send, ...options };
+  return (job: Job, token?: string, signal?: AbortSignal) => handleSendJob(deps, job, token, signal);
+}
