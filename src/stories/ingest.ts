@@ -1,0 +1,157 @@
+// One ingest run: every enabled source (bounded concurrency), clustering with what
+// the pool already holds, the market snapshot, and a health record per source.
+// A bad source is recorded and skipped; it never fails the run.
+import type { Redis } from 'ioredis';
+import type { Keyspace } from '../keys.js';
+import { clusterStories, DEFAULT_THRESHOLDS, type ClusterThresholds } from './cluster.js';
+import { readFeed, type FeedFetchOptions } from './feed-source.js';
+import { mapLimit } from './limit.js';
+import { createFredProvider } from './market/fred.js';
+import { buildSnapshot } from './market/snapshot.js';
+import { createYahooProvider } from './market/yahoo.js';
+import type { Story } from './model.js';
+import { createStoryPool } from './pool.js';
+import { nextHealth, type IngestReport, type SourceHealth, type SourceResult } from './report.js';
+import type { SourcesFile } from './sources-schema.js';
+
+/** Another run holds the lock; the job retries later. */
+export class IngestBusyError extends Error {
+  override name = 'IngestBusyError';
+}
+
+interface LogLike {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface IngestDeps {
+  redis: Redis;
+  keys: Keyspace;
+  sources: SourcesFile;
+  log?: LogLike;
+  /** Fetch limits per source (timeouts, byte cap, redirects, default User-Agent). */
+  fetch?: FeedFetchOptions;
+  /** Sources fetched at once. Default 8. */
+  concurrency?: number;
+  thresholds?: ClusterThresholds;
+}
+
+export interface IngestOptions {
+  now?: Date;
+  /** `sources check`: ignore validators (always a full GET) and store no stories. */
+  checkOnly?: boolean;
+}
+
+const LOCK_MS = 10 * 60_000;
+
+export async function runIngest(deps: IngestDeps, opts: IngestOptions = {}): Promise<IngestReport> {
+  const pool = createStoryPool(deps);
+  const lock = opts.checkOnly ? 'none' : await pool.acquireIngestLock(LOCK_MS);
+  if (lock === null) throw new IngestBusyError('another ingest run is in progress');
+  try {
+    return await ingestLocked(deps, opts, pool);
+  } finally {
+    if (lock !== 'none') await pool.releaseIngestLock(lock);
+  }
+}
+
+async function ingestLocked(deps: IngestDeps, opts: IngestOptions, pool: ReturnType<typeof createStoryPool>): Promise<IngestReport> {
+  const startedAt = new Date();
+  const now = opts.now ?? startedAt;
+  const feeds = deps.sources.feeds.filter((f) => f.enabled);
+  const health = await pool.getSourceHealth();
+  const healthOut: SourceHealth[] = [];
+  const stories: Story[] = [];
+
+  const results = await mapLimit(feeds, deps.concurrency ?? 8, async (source): Promise<SourceResult> => {
+    const t0 = performance.now();
+    const ms = () => Math.round(performance.now() - t0);
+    try {
+      const validators = opts.checkOnly ? {} : await pool.getValidators(source.id);
+      const out = await readFeed(source, validators, now, deps.fetch);
+      if (out.status === 'not-modified') {
+        const items = health[source.id]?.itemsLastTime ?? 0;
+        healthOut.push(nextHealth(health[source.id], source.id, now, { ok: true, items }));
+        return { sourceId: source.id, name: source.name, status: 'not-modified', items, newStories: 0, ms: ms() };
+      }
+      if (!opts.checkOnly) {
+        stories.push(...out.stories);
+        await pool.setValidators(source.id, out.validators);
+      }
+      healthOut.push(nextHealth(health[source.id], source.id, now, { ok: true, items: out.stories.length }));
+      return { sourceId: source.id, name: source.name, status: 'ok', items: out.stories.length, newStories: 0, ms: ms() };
+    } catch (err) {
+      const error = (err as Error).message || String(err);
+      const record = nextHealth(health[source.id], source.id, now, { ok: false, error });
+      healthOut.push(record);
+      deps.log?.warn({ event: 'source.unhealthy', sourceId: source.id, error, consecutiveFailures: record.consecutiveFailures }, 'source unhealthy');
+      return { sourceId: source.id, name: source.name, status: 'unhealthy', items: 0, newStories: 0, ms: ms(), error };
+    }
+  });
+
+  let changed = 0;
+  let newStories = 0;
+  if (!opts.checkOnly && stories.length) {
+    const t = deps.thresholds ?? DEFAULT_THRESHOLDS;
+    const existing = await pool.loadGroups(new Date(now.getTime() - 2 * t.windowHours * 3_600_000));
+    const clustered = clusterStories(existing, stories, t);
+    const weights = Object.fromEntries(deps.sources.feeds.map((f) => [f.id, f.weight]));
+    const dirty = clustered.groups.filter((g) => clustered.changed.has(g.id)).map((g) => ({ ...g, weights }));
+    await pool.saveClusters(dirty, now);
+    changed = dirty.length;
+    newStories = clustered.added;
+    const known = new Set(existing.flatMap((g) => g.members.map((m) => m.id)));
+    const perSource = new Map<string, number>();
+    for (const s of stories) if (!known.has(s.id)) perSource.set(s.sourceId, (perSource.get(s.sourceId) ?? 0) + 1);
+    for (const r of results) r.newStories = perSource.get(r.sourceId) ?? 0;
+  }
+
+  const market = await refreshMarket(deps, pool, now, opts.checkOnly ?? false, health, healthOut);
+  await pool.setSourceHealth(healthOut);
+  const report: IngestReport = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    sources: results,
+    market,
+    clusters: { changed, newStories },
+  };
+  deps.log?.info(
+    { event: 'ingest.done', sources: results.length, unhealthy: results.filter((r) => r.status === 'unhealthy').length, newStories, changed },
+    'ingest run finished',
+  );
+  return report;
+}
+
+async function refreshMarket(
+  deps: IngestDeps,
+  pool: ReturnType<typeof createStoryPool>,
+  now: Date,
+  checkOnly: boolean,
+  health: Record<string, SourceHealth>,
+  healthOut: SourceHealth[],
+): Promise<IngestReport['market']> {
+  const m = deps.sources.market;
+  const empty = { provider: m.provider, quotes: 0, fresh: 0, stale: 0, missing: 0, errors: [] as string[] };
+  if (m.symbols.length === 0) return empty;
+  const fetchOpts = { ...(deps.fetch?.connectTimeoutMs ? { connectTimeoutMs: deps.fetch.connectTimeoutMs } : {}), ...(deps.fetch?.totalTimeoutMs ? { totalTimeoutMs: deps.fetch.totalTimeoutMs } : {}) };
+  const { snapshot, errors } = await buildSnapshot(
+    m.symbols,
+    {
+      primary: createYahooProvider(m.baseUrl, fetchOpts),
+      ...(m.fallback ? { fallback: createFredProvider(m.fallback.baseUrl, fetchOpts) } : {}),
+      previous: await pool.getMarketSnapshot(),
+    },
+    now,
+  );
+  if (!checkOnly) await pool.saveMarketSnapshot(snapshot);
+  const count = (s: string) => snapshot.quotes.filter((q) => q.state === s).length;
+  const id = `market-${m.provider}`;
+  const primaryErrors = errors.filter((e) => e.startsWith(`${m.provider} `));
+  healthOut.push(
+    primaryErrors.length === 0
+      ? nextHealth(health[id], id, now, { ok: true, items: snapshot.quotes.length })
+      : nextHealth(health[id], id, now, { ok: false, error: `${primaryErrors.length}/${m.symbols.length} symbols failed; first: ${primaryErrors[0]}` }),
+  );
+  if (primaryErrors.length) deps.log?.warn({ event: 'market.degraded', errors: errors.slice(0, 5), failed: primaryErrors.length }, 'market provider errors');
+  return { provider: m.provider, quotes: snapshot.quotes.length, fresh: count('fresh'), stale: count('stale'), missing: count('missing'), errors };
+}

@@ -1,0 +1,23 @@
+// A market-data provider answers one symbol at a time; the snapshot decides
+// fallbacks and staleness. Failures throw SourceFetchError (429, HTML, bad JSON).
+import type { z } from 'zod';
+import type { MarketSymbolSchema } from '../sources-schema.js';
+
+export type MarketSymbol = z.infer<typeof MarketSymbolSchema>;
+
+export interface RawQuote {
+  price: number;
+  /** Close of the session before the one `price` belongs to. */
+  previousClose: number | null;
+  currency?: string;
+  /** When the price was true. */
+  asOf: Date;
+}
+
+export interface QuoteProvider {
+  readonly name: string;
+  /** `id` is the provider's own identifier (Yahoo symbol, FRED series). */
+  quote(id: string): Promise<RawQuote>;
+}
+
+export const MARKET_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
