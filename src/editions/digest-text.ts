@@ -37,7 +37,7 @@ function storyText(story: StoryView, index: number): string {
     title: wrap(story.title, WIDTH - 4, '   ').trimStart(),
     meta: wrap(meta, WIDTH - 3, '   ').trimStart(),
     summary: wrap(story.summary, WIDTH - 3, '   '),
-    url: story.url,
+    url: story.url === '#' ? '' : story.url, // an unsafe link is dropped, not shown as text
   });
 }
 

@@ -81,6 +81,14 @@ export interface DigestView {
 
 export const LIMITS = { title: 200, summary: 320, alsoCovered: 3, label: 40, preheader: 140 } as const;
 
+/**
+ * Feed text, one line, with `%%` broken by an invisible word joiner: per-reader
+ * placeholders are `%%<token>:field%%`, and a feed must never be able to write one.
+ */
+function feed(text: string, max: number): string {
+  return truncate(oneLine(text).replace(/%%/g, '%\u2060%'), max);
+}
+
 const SECTION_TITLES: Record<Section, string> = { markets: 'MARKETS', world: 'WORLD' };
 const TOPIC_NAMES: Record<Topic, string> = { markets: 'Markets', world: 'World' };
 
@@ -90,15 +98,15 @@ function storyView(cluster: Cluster, slot: Date): StoryView {
   const image = lead.imageUrl ? safeUrl(lead.imageUrl) : '#';
   return {
     id: cluster.id,
-    title: truncate(oneLine(lead.title), LIMITS.title) || '(untitled)',
+    title: feed(lead.title, LIMITS.title) || '(untitled)',
     url: safeUrl(lead.url),
-    sourceName: truncate(oneLine(lead.sourceName), 60),
+    sourceName: feed(lead.sourceName, 60),
     alsoCoveredBy: others
       .slice(0, LIMITS.alsoCovered)
-      .map((s) => ({ name: truncate(oneLine(s.sourceName), 60), url: safeUrl(s.url) })),
+      .map((s) => ({ name: feed(s.sourceName, 60), url: safeUrl(s.url) })),
     moreSources: Math.max(0, others.length - LIMITS.alsoCovered),
     age: relativeAge(new Date(cluster.publishedAt), slot),
-    summary: truncate(oneLine(lead.summary), LIMITS.summary),
+    summary: feed(lead.summary, LIMITS.summary),
     imageUrl: image === '#' ? null : image,
   };
 }
@@ -107,7 +115,7 @@ function quoteView(quote: Quote, timezone: string, slot: Date): QuoteView {
   const missing = quote.state === 'missing' || quote.price === null;
   const asOf = quote.asOf ? timeLabel(new Date(quote.asOf), timezone, slot) : 'no time';
   return {
-    label: truncate(oneLine(quote.label), LIMITS.label),
+    label: feed(quote.label, LIMITS.label),
     level: missing ? '—' : formatLevel(quote.price!),
     // Change keeps the level's precision (FX: four decimals) whatever its own size.
     change: quote.change === null || missing ? 'n/a' : signed(quote.change, (n) => formatLevel(n, quote.price!)),
