@@ -29,6 +29,8 @@ export function signupRoutes(app: FastifyInstance, deps: SignupRouteDeps): void 
     reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(SIGNUP_JS),
   );
 
+  app.get('/favicon.ico', async (_req, reply) => reply.code(204).header('Cache-Control', 'public, max-age=86400').send());
+
   app.post('/api/subscribe', async (req, reply) => {
     await deps.rateLimits.signupByIp(req.ip);
     const body = req.body;

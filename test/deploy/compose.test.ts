@@ -1,0 +1,78 @@
+// No Docker engine here: check the compose file and Dockerfile for the settings that matter.
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { EnvSchema } from '../../src/config.js';
+
+type Service = {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  volumes?: string[];
+  ports?: string[];
+};
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
+const dockerfile = readFileSync('Dockerfile', 'utf8');
+
+describe('docker-compose.yml', () => {
+  it('has redis, mailpit, api, scheduler and worker', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'mailpit', 'redis', 'scheduler', 'worker']);
+  });
+
+  it('runs Redis with AOF every second, no eviction, a volume and a healthcheck', () => {
+    const redis = compose.services.redis!;
+    const cmd = redis.command!.join(' ');
+    expect(cmd).toMatch(/--appendonly yes/);
+    expect(cmd).toMatch(/--appendfsync everysec/);
+    expect(cmd).toMatch(/--maxmemory-policy noeviction/);
+    expect(redis.volumes).toContain('redis-data:/data');
+    expect(compose.volumes).toHaveProperty('redis-data');
+    expect(redis.healthcheck!.test).toEqual(['CMD', 'redis-cli', 'ping']);
+  });
+
+  it('runs Mailpit with SMTP on 1025 and the UI on 8025', () => {
+    const ports = compose.services.mailpit!.ports!.join(' ');
+    expect(ports).toMatch(/:1025:1025/);
+    expect(ports).toMatch(/:8025:8025/);
+  });
+
+  it('builds api, scheduler and worker from one image with the right command and valid settings', () => {
+    for (const [name, command] of [['api', 'api'], ['scheduler', 'scheduler'], ['worker', 'worker']] as const) {
+      const svc = compose.services[name]!;
+      expect(svc.build).toBe('.');
+      expect(svc.image).toBe('market-digest:local');
+      expect(svc.command).toEqual([command]);
+      expect(svc.depends_on?.redis?.condition).toBe('service_healthy');
+      const env = svc.environment!;
+      expect(env.REDIS_URL).toBe('redis://redis:6379');
+      expect(env.SMTP_URL).toContain('smtp://mailpit:1025');
+      // The defaults the compose file gives must pass the service's own validation.
+      const resolved = Object.fromEntries(
+        Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]),
+      );
+      const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(resolved).filter(([, v]) => v !== '')));
+      expect(parsed.error?.issues ?? []).toEqual([]);
+    }
+    expect(compose.services.api!.ports!.join(' ')).toMatch(/(3000|\$\{PORT:-3000\}):3000/);
+    expect(compose.services.api!.healthcheck!.test.join(' ')).toMatch(/healthz/);
+  });
+});
+
+describe('Dockerfile', () => {
+  it('is multi-stage on Node 24, runs as a non-root user, and starts the digest CLI', () => {
+    const froms = dockerfile.match(/^FROM .+$/gm) ?? [];
+    expect(froms.length).toBeGreaterThanOrEqual(2);
+    for (const from of froms) expect(from).toMatch(/node:24/);
+    expect(dockerfile).toMatch(/COPY --from=build/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(dockerfile).toMatch(/ENTRYPOINT \["node", "bin\/digest.js"\]/);
+    for (const dir of ['templates', 'config', 'bin']) expect(dockerfile).toContain(`COPY ${dir} ./${dir}`);
+  });
+});
