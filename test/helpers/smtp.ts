@@ -96,6 +96,8 @@ export async function startSmtp(opts: Partial<SMTPServerOptions> = {}): Promise<
     },
     ...opts,
   });
+  // A client killed mid-session (crash tests) resets its socket; that is not a test failure.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const address = server.server.address();
   smtp.port = typeof address === 'object' && address ? address.port : 0;
