@@ -89,6 +89,12 @@ export const EnvSchema = z.object({
   POSTAL_ADDRESS: z.string().default('Daily Stock Markets News, 1 Example Street, Example City'),
   LIST_ID: z.string().default(''),
   FEEDBACK_ID_SENDER: z.string().regex(/^[A-Za-z0-9]{5,15}$/, '5-15 letters or digits').default('mddigest'),
+  /** Shared secret for POST /webhooks/bounces (Basic auth password or X-Webhook-Secret); unset = webhooks off. */
+  WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY_FILE: z.string().optional(),
@@ -105,7 +111,7 @@ export interface Config extends Env {
 }
 
 /** Never echoed back in an error message. */
-const SECRETS = new Set(['SECRET_KEY', 'ADMIN_PASSWORD', 'SMTP_URL', 'REDIS_URL']);
+const SECRETS = new Set(['SECRET_KEY', 'ADMIN_PASSWORD', 'SMTP_URL', 'REDIS_URL', 'WEBHOOK_SECRET']);
 
 function firstIssue(error: z.ZodError, given: Record<string, string>): ConfigError {
   const issue = error.issues[0]!;
