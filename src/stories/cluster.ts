@@ -16,7 +16,7 @@ export interface ClusterThresholds {
 }
 
 /** Tuned on test/fixtures/feeds/labelled (see docs/stories.md for precision/recall). */
-export const DEFAULT_THRESHOLDS: ClusterThresholds = { windowHours: 36, title: 0.5, full: 0.3, fullWithEntity: 0.2 };
+export const DEFAULT_THRESHOLDS: ClusterThresholds = { windowHours: 36, title: 0.5, full: 0.3, fullWithEntity: 0.15 };
 
 /** What the pool stores: every member, so later runs can join new stories to it. */
 export interface StoryGroup {

@@ -17,7 +17,22 @@ const ALIASES: Record<string, string> = {
   federal: 'fed', 'fed\'s': 'fed', ecb: 'ecb', opec: 'opec', 'opec+': 'opec', bitcoin: 'bitcoin', btc: 'bitcoin',
   chinese: 'china', russian: 'russia', ukrainian: 'ukraine', israeli: 'israel', iranian: 'iran', japanese: 'japan',
   german: 'germany', french: 'france', indian: 'india', american: 'us', percent: '%', pct: '%',
+  bn: 'billion', mn: 'million', cpi: 'inflation', 'borrowing': 'rate',
 };
+
+/** Headline verbs that say the same thing; applied before stemming, inflections listed. */
+const SYNONYMS: Record<string, string> = Object.fromEntries(
+  (
+    [
+      ['fall', 'falls fell falling drop drops dropped slide slides slid slip slips slipped decline declines declined sink sinks sank tumble tumbles tumbled slump slumps slumped'],
+      ['rise', 'rises rose rising climb climbs climbed jump jumps jumped surge surges surged soar soars soared gain gains gained rally rallies rallied top tops topped'],
+      ['buy', 'buys bought acquire acquires acquired acquisition purchase purchases purchased'],
+      ['hold', 'holds held unchanged steady leaves'],
+      ['hike', 'hikes hiked raise raises raised lift lifts lifted'],
+      ['kill', 'kills killed killing dead'],
+    ] as const
+  ).flatMap(([canon, words]) => [canon, ...words.split(' ')].map((w) => [w, canon])),
+);
 
 /** A light suffix stripper (enough to match rise/rises/rising, rate/rates, cut/cuts). */
 export function stem(word: string): string {
@@ -42,7 +57,7 @@ export function tokens(text: string): string[] {
   const out: string[] = [];
   for (const raw of words) {
     if (!raw) continue;
-    const w = ALIASES[raw] ?? raw;
+    const w = SYNONYMS[raw] ?? ALIASES[raw] ?? raw;
     if (STOP.has(w) || (w.length < 2 && w !== '%')) continue;
     out.push(stem(w));
   }
@@ -57,6 +72,12 @@ export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
   return inter / (a.size + b.size - inter);
 }
 
+/** Capitalised but naming nothing: calendar words and headline filler. */
+const NOT_NAMES = new Set(
+  ('monday tuesday wednesday thursday friday saturday sunday january february march april may june july august ' +
+    'september october november december breaking exclusive analysis opinion watch live update').split(' '),
+);
+
 /** Capitalised words that are not sentence starts: names of people, places, companies. */
 export function entities(title: string, summary: string): Set<string> {
   const out = new Set<string>();
@@ -67,7 +88,7 @@ export function entities(title: string, summary: string): Set<string> {
       if (i === 0 || clean.length < 3 || !/^\p{Lu}/u.test(clean)) return;
       if (/[.!?:]$/.test(words[i - 1] ?? '')) return;
       const lower = clean.toLowerCase();
-      if (!STOP.has(lower)) out.add(stem(ALIASES[lower] ?? lower));
+      if (!STOP.has(lower) && !NOT_NAMES.has(lower)) out.add(stem(ALIASES[lower] ?? lower));
     });
   }
   return out;
