@@ -8,6 +8,6 @@ export function createLinks(deps: { tokens: Pick<Tokens, 'sign'>; publicUrl: str
     unsubscribeUrl: (sub) => `${base}/unsubscribe/${deps.tokens.sign('unsubscribe', sub.id, sub.tokenVersion)}`,
     preferencesUrl: (sub) => `${base}/preferences/${deps.tokens.sign('preferences', sub.id, sub.tokenVersion)}`,
     browserUrl: (editionId, variantKey) =>
-      base + (deps.archivePath ? deps.archivePath(editionId, variantKey) : `/editions/${encodeURIComponent(editionId)}/${encodeURIComponent(variantKey)}`),
+      base + (deps.archivePath ? deps.archivePath(editionId, variantKey) : `/archive/${encodeURIComponent(editionId)}?v=${encodeURIComponent(variantKey)}`),
   };
 }

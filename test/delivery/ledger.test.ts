@@ -1,0 +1,60 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { keyspace } from '../../src/keys.js';
+import { createLedger, type Ledger } from '../../src/delivery/ledger.js';
+import { dropPrefix, testRedis } from '../helpers/redis.js';
+import { uniquePrefix } from '../helpers/env.js';
+
+let redis: Redis;
+let prefix: string;
+let ledger: Ledger;
+beforeEach(() => {
+  redis = testRedis();
+  prefix = uniquePrefix('ledger');
+  ledger = createLedger({ redis, keys: keyspace(prefix) }, { pauseMinFailures: 3, pauseFailureRatio: 0.25 });
+});
+afterEach(async () => {
+  await dropPrefix(redis, prefix);
+  redis.disconnect();
+});
+
+describe('ledger', () => {
+  it('claims once; a second claim of a claimed entry is unknown; final states stay final', async () => {
+    await ledger.start('e1', { slot: '2026-11-24T07:00:00.000Z', mode: 'scheduled' });
+    expect(await ledger.markQueued('e1', ['1', '2', '3'])).toBe(3);
+    expect(await ledger.markQueued('e1', ['1', '2', '3'])).toBe(0);
+    expect(await ledger.claim('e1', '1')).toEqual({ outcome: 'claimed' });
+    expect(await ledger.finish('e1', '1', 'sent')).toMatchObject({ applied: true, finished: false });
+    expect(await ledger.claim('e1', '1')).toEqual({ outcome: 'done', state: 'sent' });
+    expect(await ledger.claim('e1', '2')).toEqual({ outcome: 'claimed' });
+    expect(await ledger.claim('e1', '2')).toEqual({ outcome: 'unknown', finished: false });
+    expect(await ledger.claim('e1', '2')).toEqual({ outcome: 'done', state: 'unknown' });
+    // A run that was written off but then did deliver: recorded as sent, not both.
+    expect(await ledger.finish('e1', '2', 'sent')).toMatchObject({ applied: true });
+    expect(await ledger.claim('e1', '3')).toEqual({ outcome: 'claimed' });
+    expect(await ledger.release('e1', '3')).toBe(true);
+    expect(await ledger.state('e1', '3')).toBe('queued');
+    await ledger.claim('e1', '3');
+    expect(await ledger.fanoutDone('e1')).toBe(false);
+    expect(await ledger.finish('e1', '3', 'skipped')).toMatchObject({ finished: true });
+    expect(await ledger.report('e1')).toMatchObject({ queued: 3, sent: 2, unknown: 0, skipped: 1, pending: 0, slot: '2026-11-24T07:00:00.000Z' });
+  });
+
+  it('pauses the edition once failures pass the threshold, and says why', async () => {
+    const ids = Array.from({ length: 10 }, (_, i) => String(i));
+    await ledger.markQueued('e2', ids);
+    for (const id of ['0', '1', '2', '3']) {
+      await ledger.claim('e2', id);
+      await ledger.finish('e2', id, 'sent');
+    }
+    await ledger.claim('e2', '4');
+    expect((await ledger.finish('e2', '4', 'bounced')).paused).toBe(false);
+    await ledger.claim('e2', '5');
+    expect((await ledger.finish('e2', '5', 'failed')).paused).toBe(false);
+    await ledger.claim('e2', '6');
+    expect((await ledger.finish('e2', '6', 'failed')).paused).toBe(true);
+    expect(await ledger.pausedReason('e2')).toBe('3 of 7 sends failed or bounced (more than 25%)');
+    await ledger.resume('e2');
+    expect((await ledger.report('e2')).pausedReason).toBeNull();
+  });
+});
