@@ -3,7 +3,7 @@
 // a reader costs a few escapes and a join. The token is random per edition, so feed
 // text cannot forge a placeholder.
 import { escapeHtml, safeUrl } from '../http/pages/html.js';
-import { oneLine } from './format.js';
+import { asciiHtml, oneLine } from './format.js';
 import { READER_FIELDS, type EditionVariant, type ReaderField } from './model.js';
 
 export class PlaceholderError extends Error {
@@ -101,7 +101,7 @@ export function personalise(variant: EditionVariant, reader: Reader): Personalis
   };
   const greeting = greetingFor(reader.name);
   const html = join(prepared.html, {
-    greeting: escapeHtml(greeting),
+    greeting: asciiHtml(escapeHtml(greeting)), // keep the HTML one-byte (see render.ts)
     unsubscribe_url: escapeHtml(urls.unsubscribe_url),
     preferences_url: escapeHtml(urls.preferences_url),
     browser_url: escapeHtml(urls.browser_url),

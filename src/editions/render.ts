@@ -7,6 +7,7 @@ import { digestView, type DigestSettings } from './digest-view.js';
 import { digestMjml } from './digest-mjml.js';
 import { digestText } from './digest-text.js';
 import { topicsOfVariant, type EditionVariant } from './model.js';
+import { asciiHtml } from './format.js';
 
 export class EditionTooLargeError extends Error {
   override name = 'EditionTooLargeError';
@@ -47,7 +48,7 @@ export async function renderVariant(
       settings,
     );
     const started = performance.now();
-    const html = await compile(digestMjml(view, edition.token));
+    const html = asciiHtml(await compile(digestMjml(view, edition.token)));
     const compileMs = performance.now() - started;
     const htmlBytes = Buffer.byteLength(html);
     if (htmlBytes <= settings.maxHtmlBytes) {

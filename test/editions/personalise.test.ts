@@ -27,6 +27,11 @@ describe('personalise', () => {
     expect(m.text).toContain('View in your browser: https://news.example.com/archive/e20261124T0700?v=markets%2Bworld');
     expect(m.subject).toBe(variant.subject);
     for (const part of [m.html, m.text]) expect(part).not.toContain('%%');
+    // HTML stays ASCII (numeric references) even for a non-ASCII name; the text part is UTF-8.
+    const josé = personalise(variant, { ...READER, name: 'José Ñúñez 🦊' });
+    expect(josé.html).not.toMatch(/[^\x00-\x7f]/);
+    expect(josé.html).toContain('Hello Jos&#233; &#209;&#250;&#241;ez &#129418;,');
+    expect(josé.text).toContain('Hello José Ñúñez 🦊,');
   });
 
   it('defaults "view in browser" to the archive page and greets without a name', () => {
