@@ -18,6 +18,8 @@ export interface ClusterThresholds {
 /** Tuned on test/fixtures/feeds/labelled (see docs/stories.md for precision/recall). */
 export const DEFAULT_THRESHOLDS: ClusterThresholds = { windowHours: 36, title: 0.5, full: 0.3, fullWithEntity: 0.15 };
 
+const MAX_COMPARED_MEMBERS = 25;
+
 /** What the pool stores: every member, so later runs can join new stories to it. */
 export interface StoryGroup {
   id: string;
@@ -83,9 +85,11 @@ export function clusterStories(existing: StoryGroup[], incoming: Story[], t: Clu
   const feats: Features[][] = groups.map((g) => g.members.map(features));
   const known = new Set(groups.flatMap((g) => g.members.map((m) => m.id)));
   const byUrl = new Map<string, number>();
+  const byTitle = new Map<string, number>();
   const byToken = new Map<string, Set<number>>();
   const index = (gi: number, f: Features) => {
     if (!byUrl.has(f.urlKey)) byUrl.set(f.urlKey, gi);
+    if (f.titleKey && !byTitle.has(f.titleKey)) byTitle.set(f.titleKey, gi);
     for (const tok of f.full) {
       let set = byToken.get(tok);
       if (!set) byToken.set(tok, (set = new Set()));
@@ -103,12 +107,16 @@ export function clusterStories(existing: StoryGroup[], incoming: Story[], t: Clu
     const f = features(story);
     let best = -1;
     let bestScore = 0;
-    const candidates = new Set<number>();
-    const sameUrl = byUrl.get(f.urlKey);
-    if (sameUrl !== undefined) candidates.add(sameUrl);
-    for (const tok of f.full) for (const gi of byToken.get(tok) ?? []) candidates.add(gi);
-    for (const gi of [...candidates].sort((a, b) => a - b)) {
-      for (const other of feats[gi]!) {
+    // Count shared tokens per group: Jaccard ≥ θ needs at least θ·|A| shared tokens, so
+    // groups below that bound (for both the title and the full rule) are skipped unread.
+    const shared = new Map<number, number>();
+    for (const tok of f.full) for (const gi of byToken.get(tok) ?? []) shared.set(gi, (shared.get(gi) ?? 0) + 1);
+    const need = Math.max(1, Math.min(t.fullWithEntity * f.full.size, t.title * f.title.size));
+    const candidates = [...shared].filter(([, n]) => n >= need).map(([gi]) => gi);
+    for (const exact of [byUrl.get(f.urlKey), byTitle.get(f.titleKey)]) if (exact !== undefined) candidates.push(exact);
+    for (const gi of [...new Set(candidates)].sort((a, b) => a - b)) {
+      // The first members define a story; comparing against every later one only adds chaining and time.
+      for (const other of feats[gi]!.slice(0, MAX_COMPARED_MEMBERS)) {
         const s = matchScore(f, other, t);
         if (s > bestScore) {
           bestScore = s;

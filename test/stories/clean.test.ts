@@ -1,0 +1,102 @@
+// Pure cleaning functions with plain inputs: bytes, dates, URLs, text.
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { parseFeedDate, publishedAt } from '../../src/stories/dates.js';
+import { decodeBody } from '../../src/stories/decode.js';
+import { looksLikeHtml } from '../../src/stories/fetch.js';
+import { sectionFor } from '../../src/stories/section.js';
+import { paragraphs, plainText, summarise } from '../../src/stories/text.js';
+import { canonicalUrl, urlKey } from '../../src/stories/url.js';
+
+describe('decodeBody', () => {
+  const cp = iconv.encode('“Café” – €5', 'windows-1252');
+  it.each([
+    ['BOM wins over a wrong header', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('“x”')]), 'text/xml; charset=iso-8859-1', '“x”', 'bom'],
+    ['HTTP charset', cp, 'text/xml; charset=windows-1252', '“Café” – €5', 'http'],
+    ['ISO-8859-1 label means windows-1252', cp, 'text/xml; charset=ISO-8859-1', '“Café” – €5', 'http'],
+    ['XML declaration', Buffer.concat([Buffer.from('<?xml version="1.0" encoding="iso-8859-1"?>'), cp]), undefined, '<?xml version="1.0" encoding="iso-8859-1"?>“Café” – €5', 'xml'],
+    ['strict UTF-8', Buffer.from('“Café” – €5'), undefined, '“Café” – €5', 'utf-8'],
+    ['a false utf-8 header falls through to windows-1252', cp, 'text/xml; charset=utf-8', '“Café” – €5', 'fallback'],
+  ])('%s', (_name, bytes, type, text, by) => {
+    expect(decodeBody(bytes, type)).toMatchObject({ text, by });
+  });
+});
+
+describe('dates', () => {
+  it.each([
+    ['Tue, 10 Mar 2026 08:30:00 +0000', '2026-03-10T08:30:00.000Z'],
+    ['Tues, 10 Mar 2026 08:30:00 EST', '2026-03-10T13:30:00.000Z'],
+    ['10 Mar 26 08:30 BST', '2026-03-10T07:30:00.000Z'],
+    ['Tue, 10 Mar 2026 08:30:00', '2026-03-10T08:30:00.000Z'],
+    ['2026-03-10 05:45:00', '2026-03-10T05:45:00.000Z'],
+    ['2026-03-10T09:30:00-05:00', '2026-03-10T14:30:00.000Z'],
+    ['2026-03-10', '2026-03-10T00:00:00.000Z'],
+  ])('%s', (text, iso) => {
+    expect(parseFeedDate(text)?.toISOString()).toBe(iso);
+  });
+
+  it('garbage and future dates become the fetch time', () => {
+    const fetched = new Date('2026-03-10T12:00:00Z');
+    expect(parseFeedDate('yesterday-ish')).toBeNull();
+    expect(publishedAt('not a date', fetched)).toEqual(fetched);
+    expect(publishedAt(null, fetched)).toEqual(fetched);
+    expect(publishedAt('2026-03-11T12:00:00Z', fetched)).toEqual(fetched);
+  });
+});
+
+describe('canonical URLs', () => {
+  it.each([
+    ['http://www.bbc.co.uk/news/world-60993659/?at_medium=RSS&at_campaign=KARANGA&utm_source=x&fbclid=abc#top', 'http://www.bbc.co.uk/news/world-60993659/'],
+    ['https://ex.com/a?id=3&gclid=1&mc_cid=2&mc_eid=3', 'https://ex.com/a?id=3'],
+    ['https://amp.ex.com/story.amp.html?outputType=amp', 'https://ex.com/story.html'],
+    ['https://ex.com/2026/03/story/amp/', 'https://ex.com/2026/03/story/'],
+    ['https://www-ex-com.cdn.ampproject.org/c/s/www.ex.com/story', 'https://www.ex.com/story'],
+    ['/relative/path?utm_medium=rss', 'https://base.example.com/relative/path'],
+  ])('%s', (link, want) => {
+    expect(canonicalUrl(link, 'https://base.example.com/feed/')).toBe(want);
+  });
+
+  it('refuses non-web links and keys equal articles equally', () => {
+    expect(canonicalUrl('javascript:alert(1)', 'https://x.com/')).toBeNull();
+    expect(canonicalUrl('mailto:a@b.c', 'https://x.com/')).toBeNull();
+    expect(urlKey('http://www.ex.com/a/?b=2&a=1')).toBe(urlKey('https://ex.com/a?a=1&b=2'));
+  });
+});
+
+describe('text', () => {
+  it('plain titles: tags stripped, entities decoded (also double-encoded), whitespace folded', () => {
+    expect(plainText('<b>Stocks</b>&nbsp;rally &amp;amp; bonds\n  slip &#8217;')).toBe('Stocks rally & bonds slip ’');
+  });
+
+  it('drops boilerplate, credits and widgets, keeps the story', () => {
+    const html = `<p>REUTERS/Brendan McDermid</p><p>Stocks rose on Monday. Investors cheered.</p>
+      <p>Read more: Why markets rose</p><p>Related: Bonds</p><p>Share this: Twitter Facebook</p><p>12 Comments</p>
+      <p>Sign up for our newsletter</p><p>Advertisement</p><p>Second paragraph here (Photo: AP).</p>
+      <p>The post Stocks rise appeared first on Example News.</p>`;
+    expect(paragraphs(html)).toEqual(['Stocks rose on Monday. Investors cheered.', 'Second paragraph here.']);
+  });
+
+  it('summaries stop at a sentence before 300 characters, or cut a long one at a word', () => {
+    const s = 'A'.repeat(10);
+    expect(summarise([`${s} one. ${s} two.`, `${'b'.repeat(290)}.`])).toBe(`${s} one. ${s} two.`);
+    const long = summarise([`${'word '.repeat(100)}end.`]);
+    expect(long.length).toBeLessThanOrEqual(300);
+    expect(long.endsWith('word…')).toBe(true);
+  });
+
+  it('recognises HTML pages served as feeds', () => {
+    expect(looksLikeHtml('\uFEFF  <!DOCTYPE html><html>')).toBe(true);
+    expect(looksLikeHtml('<html lang="en">')).toBe(true);
+    expect(looksLikeHtml('<?xml version="1.0"?><rss>')).toBe(false);
+    expect(looksLikeHtml('{"version":"https://jsonfeed.org/version/1.1"}')).toBe(false);
+  });
+});
+
+describe('section keyword rule', () => {
+  it('moves clear stories across, leaves ambiguous ones with their source', () => {
+    expect(sectionFor('world', 'Dow falls as Treasury yields jump', 'Stocks slid and bond yields rose on Wall Street.')).toBe('markets');
+    expect(sectionFor('markets', 'Troops cross border as ceasefire collapses', 'Fighting resumed and the army said missiles were fired.')).toBe('world');
+    expect(sectionFor('world', 'Sanctions hit Russian oil exports', 'The EU agreed new sanctions on Russia.')).toBe('world');
+    expect(sectionFor('markets', 'Election lifts stocks', 'Investors welcomed the vote.')).toBe('markets');
+  });
+});
