@@ -49,6 +49,8 @@ export function keyspace(prefix: string) {
     // ops
     heartbeat: (role: string, id: string) => k('heartbeat', role, id),
     heartbeats: () => k('heartbeats'),
+    /** hash: message outcome totals of editions folded out of the per-edition sum, plus `upTo` (slot ms). */
+    messageTotals: () => k('ops', 'message-totals'),
   };
 }
 

@@ -23,6 +23,9 @@ button.secondary{background:#fff;color:#b42318;border:1px solid #b42318}
 .notice.ok{background:#e3f9e5;color:#05400a}.notice.err{background:#ffe3e3;color:#610404}
 .muted{color:#616e7c;font-size:.9rem}
 table{border-collapse:collapse;width:100%;font-size:.95rem}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e4e7eb;vertical-align:top}
+h2{font-size:1.2rem;margin:1.5rem 0 .5rem}h3{font-size:1rem;margin:1rem 0 .4rem}
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.good{color:#05400a}.bad{color:#b42318;font-weight:600}
 @media (max-width:600px){main{margin:0;border-radius:0;padding:18px}}
 `;
 

@@ -1,0 +1,52 @@
+// /admin: the overview, one page per edition, and bull-board at /admin/queues,
+// all behind one basic-auth hook. Not registered at all without ADMIN_PASSWORD,
+// so every /admin URL is then a plain 404.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { adminAuthHook } from '../../ops/admin-auth.js';
+import { registerBullBoard } from '../../ops/bull-board.js';
+import { editionFunnel } from '../../ops/edition-funnel.js';
+import { gatherOverview } from '../../ops/overview.js';
+import { editionPage, overviewPage } from '../../ops/overview-page.js';
+import type { OpsPorts } from '../../ops/ports.js';
+import { sendProblem } from '../errors.js';
+
+export interface AdminOptions {
+  password: string;
+  readOnly: boolean;
+  maxFailures?: number;
+}
+
+const EditionParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
+
+export async function adminRoutes(app: FastifyInstance, ports: OpsPorts, options: AdminOptions): Promise<void> {
+  await app.register(async (scope) => {
+    scope.addHook(
+      'onRequest',
+      adminAuthHook({
+        password: options.password,
+        redis: ports.redis,
+        limiterKey: ports.keys.rateLimit('admin-auth'),
+        ...(options.maxFailures ? { maxFailures: options.maxFailures } : {}),
+      }),
+    );
+    scope.addHook('onSend', async (_req, reply, payload) => {
+      reply.header('Cache-Control', 'no-store');
+      return payload;
+    });
+
+    scope.get('/admin', async (_req, reply) => {
+      const overview = await gatherOverview(ports);
+      return reply.type('text/html; charset=utf-8').send(overviewPage(overview, { readOnly: options.readOnly }));
+    });
+    scope.get('/admin/api/overview', async () => gatherOverview(ports));
+    scope.get('/admin/editions/:id', async (req, reply) => {
+      const { id } = EditionParams.parse(req.params);
+      const funnel = await editionFunnel(ports, id);
+      if (!funnel) return sendProblem(req, reply, 404, 'not_found', `There is no edition ${id}.`);
+      return reply.type('text/html; charset=utf-8').send(editionPage(funnel));
+    });
+
+    await scope.register(async (board) => registerBullBoard(board, ports.queues, { readOnly: options.readOnly }));
+  });
+}

@@ -1,0 +1,77 @@
+// Basic auth for /admin (user `admin`, ADMIN_PASSWORD). The compare is constant
+// time over fixed-length digests; wrong credentials are counted per client IP in
+// Redis (so the limit holds across api instances) and, past the limit, refused
+// with 429 before the password is even looked at.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+
+export const ADMIN_USER = 'admin';
+
+export interface AdminAuthOptions {
+  password: string;
+  redis: Redis;
+  /** Key prefix for the failure counter (keys.rateLimit('admin-auth')). */
+  limiterKey: string;
+  /** Wrong attempts allowed per IP per window (default 10 per 15 minutes). */
+  maxFailures?: number;
+  windowSec?: number;
+}
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/** Pure: the credentials of a Basic Authorization header, or null. */
+export function parseBasicAuth(header: string | undefined): { user: string; password: string } | null {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!m) return null;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const sep = decoded.indexOf(':');
+  return sep < 0 ? null : { user: decoded.slice(0, sep), password: decoded.slice(sep + 1) };
+}
+
+/** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
+export function credentialsMatch(given: { user: string; password: string }, password: string): boolean {
+  const a = digest(`${given.user}\n${given.password}`);
+  const b = digest(`${ADMIN_USER}\n${password}`);
+  return timingSafeEqual(a, b);
+}
+
+/** A fastify onRequest hook guarding every route of the scope it is added to. */
+export function adminAuthHook(options: AdminAuthOptions) {
+  const points = options.maxFailures ?? 10;
+  const limiter = new RateLimiterRedis({
+    storeClient: options.redis,
+    keyPrefix: options.limiterKey,
+    points,
+    duration: options.windowSec ?? 900,
+  });
+
+  const challenge = (reply: FastifyReply) =>
+    reply
+      .code(401)
+      .header('WWW-Authenticate', 'Basic realm="market-digest admin", charset="UTF-8"')
+      .header('Cache-Control', 'no-store')
+      .type('text/plain; charset=utf-8')
+      .send('Authentication required');
+
+  return async function adminAuth(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const used = await limiter.get(req.ip);
+    if (used && used.consumedPoints >= points) {
+      reply.header('Retry-After', String(Math.max(1, Math.ceil(used.msBeforeNext / 1000))));
+      await reply.code(429).type('text/plain; charset=utf-8').send('Too many failed logins. Try again later.');
+      return;
+    }
+    const given = parseBasicAuth(req.headers.authorization);
+    // No header is a browser asking for the prompt, not a guess: it is not counted.
+    if (!given) return void (await challenge(reply));
+    if (credentialsMatch(given, options.password)) return;
+    try {
+      await limiter.consume(req.ip);
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+    }
+    req.log.warn({ event: 'admin.auth.failed', ip: req.ip }, 'admin login failed');
+    await challenge(reply);
+  };
+}

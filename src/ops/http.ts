@@ -1,0 +1,32 @@
+// The operators' HTTP surface as app plugins, for the composition root to add:
+// /healthz, /readyz, /metrics always; /admin (overview, bull-board) only with a password.
+import type { FastifyInstance } from 'fastify';
+import { adminRoutes } from '../http/routes/admin.js';
+import { healthRoutes } from '../http/routes/health.js';
+import { metricsRoutes } from '../http/routes/metrics.js';
+import { createMetrics } from './metrics.js';
+import type { OpsPorts } from './ports.js';
+
+export interface OpsDeps extends OpsPorts {
+  admin: {
+    /** ADMIN_PASSWORD; undefined = no /admin routes at all. */
+    password: string | undefined;
+    /** ADMIN_READ_ONLY: bull-board refuses every write (HTTP 405). */
+    readOnly: boolean;
+    /** Wrong logins per IP per 15 minutes before 429 (default 10). */
+    maxFailures?: number;
+  };
+  /** Process metrics (CPU, memory, event loop) of the api process; default true. */
+  defaultMetrics?: boolean;
+}
+
+export function opsPlugins(deps: OpsDeps): ((app: FastifyInstance) => Promise<void>)[] {
+  const metrics = createMetrics(deps, { defaultMetrics: deps.defaultMetrics ?? true });
+  const plugins: ((app: FastifyInstance) => Promise<void>)[] = [
+    async (app) => healthRoutes(app, deps),
+    async (app) => metricsRoutes(app, metrics),
+  ];
+  const { password, readOnly, maxFailures } = deps.admin;
+  if (password) plugins.push((app) => adminRoutes(app, deps, { password, readOnly, ...(maxFailures ? { maxFailures } : {}) }));
+  return plugins;
+}
