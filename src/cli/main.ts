@@ -2,6 +2,9 @@
 // naming the variable), builds the context, runs the command, exits with its code.
 import { ConfigError, loadConfig } from '../config.js';
 import { createContext, type AppContext } from '../context.js';
+import { editionPreviewCommand } from './edition-preview.js';
+import { editionSendCommand } from './edition-send.js';
+import { ingestCommand, sourcesCheckCommand } from './ingest.js';
 import { runProcesses, type ProcessName } from './processes.js';
 import { queuesCommand } from './queues.js';
 import { stdio, type Output } from './output.js';
@@ -18,15 +21,38 @@ subscribers:
   subscribers export             CSV to stdout
   subscribers forget EMAIL       delete a person, keep a hashed suppression entry
 
+stories:
+  ingest [--wait]                gather stories from every source now
+  sources check                  fetch each source once and print its health
+
+editions:
+  edition preview [--out FILE] [--png DIR]   render the current edition to HTML (and PNG)
+  edition send --now [--wait]    build an edition now and send it to every confirmed subscriber
+
 operations:
   queues [retry-failed [QUEUE]]  counts per queue and state; retry failed jobs
 `;
 
 type Command = (ctx: AppContext, args: string[], out: Output) => Promise<number>;
 
+/** `digest <group> <sub> …` → the sub-command's handler. */
+function group(name: string, subs: Record<string, Command>): Command {
+  return async (ctx, args, out) => {
+    const [sub, ...rest] = args;
+    const handler = sub ? subs[sub] : undefined;
+    return handler ? handler(ctx, rest, out) : out.usage(`digest ${name} ${Object.keys(subs).join('|')} …`);
+  };
+}
+
 const COMMANDS: Record<string, Command> = {
   subscribers: subscribersCommand,
   queues: queuesCommand,
+  ingest: ingestCommand,
+  sources: group('sources', { check: sourcesCheckCommand }),
+  edition: group('edition', {
+    preview: editionPreviewCommand,
+    send: (ctx, args, out) => editionSendCommand(ctx, args, { out }),
+  }),
 };
 
 const PROCESSES: Record<string, ProcessName[]> = {

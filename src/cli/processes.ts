@@ -3,6 +3,8 @@
 import type { Config } from '../config.js';
 import { createContext } from '../context.js';
 import { startApi, type Running } from '../processes/api.js';
+import { startHousekeeping } from '../processes/housekeeping.js';
+import { startScheduler } from '../processes/scheduler.js';
 import { startWorkers } from '../processes/worker.js';
 
 export type ProcessName = 'api' | 'worker' | 'scheduler';
@@ -14,7 +16,7 @@ export async function runProcesses(config: Config, names: ProcessName[]): Promis
     for (const name of names) {
       if (name === 'api') running.push(await startApi(ctx));
       if (name === 'worker') running.push(await startWorkers(ctx));
-      if (name === 'scheduler') ctx.log.warn({ event: 'scheduler.missing' }, 'scheduler not wired yet');
+      if (name === 'scheduler') running.push(await startScheduler(ctx), await startHousekeeping(ctx));
     }
   } catch (err) {
     ctx.log.fatal({ event: 'process.start-failed', err: (err as Error).message }, 'could not start');

@@ -3,6 +3,12 @@
 import { Worker, type Processor, type WorkerOptions } from 'bullmq';
 import type { AppContext } from '../context.js';
 import { QUEUE, type QueueName } from '../queues/names.js';
+import { startDeliveryWorkers } from '../delivery/workers.js';
+import { createEditionProcessor } from '../../workers/edition.js';
+import { createFanoutProcessor } from '../../workers/fanout.js';
+import { createIngestProcessor } from '../../workers/ingest.js';
+import { createSendProcessor } from '../../workers/send.js';
+import { createDeliveryPorts } from './delivery-ports.js';
 import { createSystemMailProcessor } from '../../workers/system-mail.js';
 import type { Running } from './api.js';
 
@@ -46,8 +52,17 @@ export async function startWorkers(ctx: AppContext): Promise<Running & { workers
       }),
       { concurrency: 4 },
     ),
+    // One ingest at a time per process; fetching many feeds can take a while, so a long lock.
+    startWorker(ctx, QUEUE.ingest, createIngestProcessor(ctx), { concurrency: 1, lockDuration: 300_000 }),
   ];
-  ctx.log.info({ event: 'worker.started', queues: workers.map((w) => w.name) }, 'worker started');
+  const ports = createDeliveryPorts(ctx);
+  const delivery = startDeliveryWorkers(ctx, {
+    edition: createEditionProcessor(ctx, ports),
+    fanout: createFanoutProcessor(ctx, ports),
+    send: createSendProcessor(ctx, ports),
+  });
+  const all = [...workers, ...delivery.workers];
+  ctx.log.info({ event: 'worker.started', queues: all.map((w) => w.name) }, 'worker started');
   let closing: Promise<void> | undefined;
-  return { workers, close: () => (closing ??= closeWorkers(workers)) };
+  return { workers: all, close: () => (closing ??= Promise.all([closeWorkers(workers), delivery.close()]).then(() => undefined)) };
 }

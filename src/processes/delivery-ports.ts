@@ -1,0 +1,34 @@
+// Wires the real stages into the ports delivery declares (src/delivery/ports.ts):
+// the subscriber store, signed links, and the editions stage over the story pool.
+import type { AppContext } from '../context.js';
+import { createLinks } from '../delivery/links.js';
+import type { DeliveryPorts, EditionPort } from '../delivery/ports.js';
+import { buildEdition } from '../editions/build.js';
+import type { EditionStatus, EditionVariant } from '../editions/model.js';
+import { personalise } from '../editions/personalise.js';
+import { editionSettings } from '../editions/settings.js';
+import { createEditionStore, editionIdForSlot } from '../editions/store.js';
+import { createStoryPool } from '../stories/pool.js';
+
+export function createEditionPort(ctx: AppContext, now: () => Date = () => new Date()): EditionPort<EditionVariant> {
+  const editions = createEditionStore({ redis: ctx.redis, keys: ctx.keys });
+  const deps = { stories: createStoryPool({ redis: ctx.redis, keys: ctx.keys }), editions, settings: editionSettings(ctx.config), now };
+  return {
+    editionIdForSlot: (slot, mode) => editionIdForSlot(new Date(slot), mode),
+    async build({ slot, mode }) {
+      const edition = await buildEdition(deps, { slot: new Date(slot), mode });
+      return { editionId: edition.id, status: edition.status };
+    },
+    setStatus: (id, from, to) => editions.setStatus(id, from as EditionStatus, to as EditionStatus),
+    getVariant: (id, key) => editions.getVariant(id, key),
+    personalise: (variant, fields) => personalise(variant, fields),
+  };
+}
+
+export function createDeliveryPorts(ctx: AppContext): DeliveryPorts<EditionVariant> {
+  return {
+    subscribers: ctx.subscribers,
+    links: createLinks({ tokens: ctx.tokens, publicUrl: ctx.config.PUBLIC_URL }),
+    editions: createEditionPort(ctx),
+  };
+}
