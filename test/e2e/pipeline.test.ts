@@ -1,0 +1,128 @@
+// The whole pipeline with the real parts: feeds served locally → ingest → edition
+// build → fan-out → send workers → real SMTP; then the reader's links work.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Output } from '../../src/cli/output.js';
+import { editionSendCommand } from '../../src/cli/edition-send.js';
+import { ingestCommand } from '../../src/cli/ingest.js';
+import { startServer, type FixtureServer } from '../stories/server.js';
+import { startStack, linkFrom, type Stack } from '../helpers/stack.js';
+
+function rss(title: string, items: { title: string; path: string; hoursAgo: number; text: string }[], base: string): string {
+  const now = Date.now();
+  return `<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>${title}</title><link>${base}</link><description>${title}</description>
+${items
+  .map(
+    (i) => `<item><title>${i.title}</title><link>${base}${i.path}?utm_source=rss</link>
+<pubDate>${new Date(now - i.hoursAgo * 3_600_000).toUTCString()}</pubDate><description>${i.text}</description></item>`,
+  )
+  .join('\n')}
+</channel></rss>`;
+}
+
+const quiet = (): Output & { text: string } => {
+  const o = { text: '', line: (t: string) => void (o.text += `${t}\n`), raw: (t: string) => void (o.text += t), err: (t: string) => void (o.text += `${t}\n`), usage: () => 2 };
+  return o;
+};
+
+describe('pipeline: feeds → edition → every reader, once', () => {
+  let feeds: FixtureServer;
+  let stack: Stack;
+  const readers = ['ann@example.com', 'bo@example.com', 'cy@example.com', 'di@example.com'];
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'md-pipeline-'));
+    writeFileSync(
+      join(dir, 'markets.xml'),
+      rss('Markets Wire', [
+        { title: 'Central bank holds rates steady as inflation cools', path: '/markets/rates-hold', hoursAgo: 2, text: 'The central bank kept its benchmark rate unchanged on Tuesday, citing cooling inflation and a softer labour market.' },
+        { title: 'Oil prices slide after supply data surprise', path: '/markets/oil-slide', hoursAgo: 3, text: 'Crude futures fell more than 2% after inventories rose unexpectedly, adding to concerns about demand.' },
+      ], 'https://markets.example.com'),
+    );
+    writeFileSync(
+      join(dir, 'world.xml'),
+      rss('World Desk', [
+        { title: 'Leaders agree new climate finance framework at summit', path: '/world/climate-deal', hoursAgo: 1, text: 'Negotiators reached a deal on a framework for climate finance after two weeks of talks.' },
+        { title: 'Central bank holds interest rates steady as inflation cools', path: '/world/rates', hoursAgo: 2, text: 'Policymakers kept the benchmark rate unchanged, saying inflation is cooling.' },
+      ], 'https://world.example.org'),
+    );
+    const serve = (name: string) => (_req: unknown, res: import('node:http').ServerResponse) =>
+      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(readFileSync(join(dir, name)));
+    feeds = await startServer({ '/markets.xml': serve('markets.xml'), '/world.xml': serve('world.xml') });
+    const sourcesFile = join(dir, 'sources.json');
+    writeFileSync(
+      sourcesFile,
+      JSON.stringify({
+        feeds: [
+          { id: 'markets-wire', name: 'Markets Wire', url: feeds.url('/markets.xml'), section: 'markets' },
+          { id: 'world-desk', name: 'World Desk', url: feeds.url('/world.xml'), section: 'world' },
+        ],
+        market: { provider: 'yahoo', baseUrl: feeds.url(''), symbols: [] },
+      }),
+    );
+    stack = await startStack({ SOURCES_FILE: sourcesFile, SEND_RATE_PER_SEC: '1000' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.close();
+    await feeds?.close();
+  });
+
+  it('delivers one digest per confirmed reader, with headers, both parts and working links', async () => {
+    const ingest = quiet();
+    expect(await ingestCommand(stack.ctx, ['--wait'], ingest)).toBe(0);
+    expect(ingest.text).toMatch(/2\/2 sources ok/);
+
+    for (const [i, email] of readers.entries()) {
+      await stack.ctx.subscribers.create({
+        email, name: i === 0 ? 'Ann <b>' : '', status: i === 3 ? 'unsubscribed' : 'confirmed',
+        topics: i === 1 ? ['world'] : ['markets', 'world'], timezone: 'UTC', sendHour: 7, weekdaysOnly: false,
+        consent: { at: new Date().toISOString(), ip: '', userAgent: '', source: 'test' }, confirmedAt: null, unsubscribedAt: null,
+      });
+    }
+
+    const out = quiet();
+    expect(await editionSendCommand(stack.ctx, ['--now', '--wait'], { out, pollMs: 200 })).toBe(0);
+    expect(out.text).toMatch(/sent 3\s+failed 0\s+bounced 0\s+unknown 0/);
+    const messages = await stack.smtp.waitFor(3);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stack.smtp.messages).toHaveLength(3);
+    expect(messages.map((m) => m.envelopeTo[0]).sort()).toEqual(['ann@example.com', 'bo@example.com', 'cy@example.com']);
+
+    const annMail = messages.find((m) => m.envelopeTo[0] === 'ann@example.com')!;
+    const ann = annMail.parsed;
+    const head = annMail.raw.toString('utf8').split('\r\n\r\n')[0]!.replace(/\r\n[ \t]+/g, ' ');
+    expect(ann.subject).toMatch(/^Markets & World — .+: /);
+    expect(head).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
+    expect(head).toMatch(/^List-Unsubscribe: <http:\/\/localhost:3000\/unsubscribe\/[^>]+>, ?<mailto:[^>]+>$/m);
+    expect(head).toMatch(/^List-I[Dd]: .*<.+>$/m);
+    expect(head).toMatch(/^Feedback-ID: /m);
+    expect(ann.headers.get('auto-submitted')).toBe('auto-generated');
+    expect(annMail.parsed.text?.length).toBeGreaterThan(200);
+    expect(annMail.parsed.html).toBeTruthy();
+    expect(ann.messageId).toMatch(/@news\.example\.com>$/);
+    expect(ann.text).toContain('Central bank holds rates steady as inflation cools');
+    expect(ann.html).toContain('https://markets.example.com/markets/rates-hold');
+    expect(ann.html).not.toContain('utm_source');
+    expect(ann.html).not.toContain('<b>'); // the reader's name is escaped
+    expect(ann.html).not.toMatch(/\{\{|\[\[/);
+
+    const bo = messages.find((m) => m.envelopeTo[0] === 'bo@example.com')!.parsed;
+    expect(bo.text).toContain('Leaders agree new climate finance framework');
+    expect(bo.text).not.toContain('Oil prices slide');
+
+    // The reader's one-click unsubscribe link works against the api.
+    const unsubscribe = linkFrom(ann.text!, 'http://localhost:3000/unsubscribe/');
+    const res = await stack.app.inject({ method: 'POST', url: new URL(unsubscribe).pathname, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(res.statusCode).toBe(200);
+    expect((await stack.ctx.subscribers.findByEmail('ann@example.com'))!.status).toBe('unsubscribed');
+
+    // And the browser copy is in the archive.
+    const archive = await stack.app.inject({ method: 'GET', url: '/archive' });
+    expect(archive.statusCode).toBe(200);
+    expect(archive.body).toMatch(/\/archive\/now/);
+  }, 90_000);
+});
