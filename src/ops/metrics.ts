@@ -29,7 +29,7 @@ export function quantile(sorted: readonly number[], q: number): number {
 
 export function createMetrics(ports: OpsPorts, options: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'digest_process_' });
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'digest_' });
   const gauge = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] });
   const counter = (name: string, help: string, labelNames: string[] = []) => new Counter({ name, help, labelNames, registers: [registry] });
 
@@ -39,11 +39,11 @@ export function createMetrics(ports: OpsPorts, options: { defaultMetrics?: boole
   const events = counter('digest_subscriber_events_total', 'Signups, confirmations and unsubscribes today (UTC; resets at midnight)', ['event']);
   const subscribers = gauge('digest_subscribers', 'Subscribers by status', ['status']);
   const suppressed = gauge('digest_suppressed_addresses', 'Addresses that must never be mailed again');
-  const sourceUp = gauge('digest_source_up', '1 when the last fetch of a source succeeded, 0 when it failed', ['source']);
+  const sourceUp = gauge('digest_source_up', '0 when the last fetch of a source failed, else 1 (also before its first fetch)', ['source']);
   const sourceFailures = gauge('digest_source_consecutive_failures', 'Failed fetches in a row per source', ['source']);
   const sourceSuccess = gauge('digest_source_last_success_timestamp_seconds', 'Last successful fetch per source (0 = never)', ['source']);
   const sourceItems = gauge('digest_source_items', 'Items in the last successful fetch per source', ['source']);
-  const marketAge = gauge('digest_market_snapshot_age_seconds', 'Age of the stored market snapshot (absent when there is none)');
+  const marketAt = gauge('digest_market_snapshot_timestamp_seconds', 'When the stored market snapshot was fetched (0 = none)');
   const quotes = gauge('digest_market_quotes', 'Quotes in the market snapshot by state', ['state']);
   const editions = gauge('digest_editions', 'Editions of the last 2 days by status', ['status']);
   const lag = gauge('digest_edition_lag_seconds', 'Slot time to done of the latest finished edition', ['mode']);
@@ -80,7 +80,7 @@ export function createMetrics(ports: OpsPorts, options: { defaultMetrics?: boole
       ports.redis.get(ports.keys.schedulerLastTick()),
     ]);
 
-    for (const g of [jobs, duration, subscribers, sourceUp, sourceFailures, sourceSuccess, sourceItems, marketAge, quotes, editions, lag, unfinished, alive]) g.reset();
+    for (const g of [jobs, duration, subscribers, sourceUp, sourceFailures, sourceSuccess, sourceItems, marketAt, quotes, editions, lag, unfinished, alive]) g.reset();
     messages.reset();
     events.reset();
 
@@ -101,7 +101,7 @@ export function createMetrics(ports: OpsPorts, options: { defaultMetrics?: boole
       sourceSuccess.set({ source: s.id }, s.lastSuccessAt ? Date.parse(s.lastSuccessAt) / 1000 : 0);
       sourceItems.set({ source: s.id }, s.items);
     }
-    if (market.ageSec !== null) marketAge.set(market.ageSec);
+    marketAt.set(market.fetchedAt ? Date.parse(market.fetchedAt) / 1000 : 0);
     quotes.set({ state: 'fresh' }, market.fresh);
     quotes.set({ state: 'stale' }, market.stale);
     quotes.set({ state: 'missing' }, market.missing);
