@@ -15,6 +15,7 @@ export function createSendProcessor<V>(ctx: AppContext, ports: DeliveryPorts<V>,
     mailer: ctx.mailer(),
     log: ctx.log,
     mail: { from: ctx.config.MAIL_FROM, mailDomain: ctx.config.mailDomain, listId: ctx.config.LIST_ID, feedbackSender: ctx.config.FEEDBACK_ID_SENDER },
+    skipEmpty: ctx.config.SKIP_EMPTY_EDITIONS,
   });
   const deps: SendJobDeps = { sender, sendQueue: ctx.queues.send, ...options };
   return (job: Job, token?: string, signal?: AbortSignal) => handleSendJob(deps, job, token, signal);

@@ -48,6 +48,11 @@ export interface EditionPort<V = unknown> {
   setStatus(editionId: string, from: string, to: string): Promise<boolean>;
   getVariant(editionId: string, variantKey: string): Promise<V | null>;
   personalise(variant: V, fields: { name: string; unsubscribeUrl: string; preferencesUrl: string; browserUrl: string }): Personalised;
+  /**
+   * Story ids a variant shows, for the skip rule (SKIP_EMPTY_EDITIONS); null when the
+   * variant is gone. Without it, nothing is skipped for lack of new stories.
+   */
+  storyIds?(editionId: string, variantKey: string): Promise<readonly string[] | null>;
 }
 
 export interface DeliveryPorts<V = unknown> {

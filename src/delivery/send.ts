@@ -6,6 +6,7 @@ import type { SendMailOptions } from 'nodemailer';
 import type { Logger } from '../log.js';
 import { topicsKey, type Subscriber } from '../subscribers/model.js';
 import { hadDigestOnLocalDate, isDeliveryDay } from '../editions/slots.js';
+import { hasNewStoriesSince } from '../editions/pick.js';
 import type { Ledger } from './ledger.js';
 import type { SentInfo } from './mailer.js';
 import { buildMessage, listHeaders, type EditionHeaders } from './mime.js';
@@ -40,6 +41,22 @@ export interface SenderDeps<V> {
   mailer: { send(message: SendMailOptions): Promise<SentInfo> };
   log: Logger;
   mail: { from: string; mailDomain: string; listId: string; feedbackSender: string };
+  /** SKIP_EMPTY_EDITIONS: skip a reader when nothing is new since their previous edition. */
+  skipEmpty?: boolean;
+}
+
+/** What `lastEditionFor` remembers per reader: the slot, and which edition and variant it was. */
+interface LastDelivery {
+  slot: Date;
+  editionId?: string;
+  variantKey?: string;
+}
+
+function parseLast(value: string | null): LastDelivery | null {
+  if (!value) return null;
+  if (!value.startsWith('{')) return { slot: new Date(value) }; // older entries: the slot only
+  const v = JSON.parse(value) as { slot: string; edition?: string; variant?: string };
+  return { slot: new Date(v.slot), ...(v.edition ? { editionId: v.edition } : {}), ...(v.variant ? { variantKey: v.variant } : {}) };
 }
 
 export type SendOutcome = 'sent' | 'skipped' | 'unknown' | `already-${string}`;
@@ -92,14 +109,25 @@ export function createSender<V>(deps: SenderDeps<V>) {
     return info.variants.get(key) as V;
   }
 
-  async function skipReason(sub: Subscriber | null, info: EditionInfo): Promise<string | null> {
+  async function nothingNew(editionId: string, key: string, last: LastDelivery | null): Promise<boolean> {
+    const storyIds = ports.editions.storyIds;
+    if (!deps.skipEmpty || !storyIds) return false;
+    const current = await storyIds(editionId, key);
+    if (current === null) return false;
+    const previous = last?.editionId && last.variantKey ? await storyIds(last.editionId, last.variantKey) : null;
+    return !hasNewStoriesSince({ storyIds: current }, previous);
+  }
+
+  async function skipReason(sub: Subscriber | null, info: EditionInfo, editionId: string): Promise<string | null> {
     if (!sub) return 'deleted';
     if (sub.status !== 'confirmed') return sub.status;
     if (await ports.subscribers.isSuppressed(sub.email)) return 'suppressed';
-    if (info.mode !== 'scheduled') return null;
-    if (!isDeliveryDay(info.slot, sub.timezone, sub.weekdaysOnly)) return 'weekend';
-    const last = await deps.redis.hget(deps.keys.lastEditionFor(), sub.id);
-    if (hadDigestOnLocalDate(last ? new Date(last) : null, info.slot, sub.timezone)) return 'already-today';
+    const last = parseLast(await deps.redis.hget(deps.keys.lastEditionFor(), sub.id));
+    if (info.mode === 'scheduled') {
+      if (!isDeliveryDay(info.slot, sub.timezone, sub.weekdaysOnly)) return 'weekend';
+      if (hadDigestOnLocalDate(last?.slot ?? null, info.slot, sub.timezone)) return 'already-today';
+    }
+    if (await nothingNew(editionId, topicsKey(sub.topics), last)) return 'nothing-new';
     return null;
   }
 
@@ -133,7 +161,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
     try {
       info = await edition(editionId);
       sub = await ports.subscribers.get(subscriberId);
-      const reason = await skipReason(sub, info);
+      const reason = await skipReason(sub, info, editionId);
       if (reason || !sub) {
         await finished(editionId, await ledger.finish(editionId, subscriberId, 'skipped'));
         log.debug({ event: 'digest.send.skipped', editionId, subscriberId, reason }, 'skipped');
@@ -183,7 +211,8 @@ export function createSender<V>(deps: SenderDeps<V>) {
     }
 
     const result = await ledger.finish(editionId, subscriberId, 'sent');
-    await deps.redis.hset(deps.keys.lastEditionFor(), subscriberId, info.slot.toISOString());
+    const last = { slot: info.slot.toISOString(), edition: editionId, variant: topicsKey(sub.topics) };
+    await deps.redis.hset(deps.keys.lastEditionFor(), subscriberId, JSON.stringify(last));
     await finished(editionId, result);
     return 'sent';
   }

@@ -12,6 +12,7 @@ import { createStoryPool } from '../stories/pool.js';
 
 export function createEditionPort(ctx: AppContext, now: () => Date = () => new Date()): EditionPort<EditionVariant> {
   const editions = createEditionStore({ redis: ctx.redis, keys: ctx.keys });
+  const storyIdCache = new Map<string, Promise<readonly string[] | null>>();
   const deps = { stories: createStoryPool({ redis: ctx.redis, keys: ctx.keys }), editions, settings: editionSettings(ctx.config), now };
   return {
     editionIdForSlot: (slot, mode) => editionIdForSlot(new Date(slot), mode),
@@ -22,6 +23,17 @@ export function createEditionPort(ctx: AppContext, now: () => Date = () => new D
     setStatus: (id, from, to) => editions.setStatus(id, from as EditionStatus, to as EditionStatus),
     getVariant: (id, key) => editions.getVariant(id, key),
     personalise: (variant, fields) => personalise(variant, fields),
+    async storyIds(id, key) {
+      // Variants never change once built: remember their story lists for the skip rule.
+      const cacheKey = `${id}/${key}`;
+      let ids = storyIdCache.get(cacheKey);
+      if (!ids) {
+        ids = editions.getVariant(id, key).then((v) => v?.storyIds ?? null);
+        if (storyIdCache.size >= 64) storyIdCache.delete(storyIdCache.keys().next().value!);
+        storyIdCache.set(cacheKey, ids);
+      }
+      return ids;
+    },
   };
 }
 

@@ -4,6 +4,8 @@ import { Worker, type Processor, type WorkerOptions } from 'bullmq';
 import type { AppContext } from '../context.js';
 import { QUEUE, type QueueName } from '../queues/names.js';
 import { startDeliveryWorkers } from '../delivery/workers.js';
+import { brandOf } from '../editions/settings.js';
+import { createWelcomeRenderer } from '../editions/welcome.js';
 import { createEditionProcessor } from '../../workers/edition.js';
 import { createFanoutProcessor } from '../../workers/fanout.js';
 import { createIngestProcessor } from '../../workers/ingest.js';
@@ -49,6 +51,7 @@ export async function startWorkers(ctx: AppContext): Promise<Running & { workers
         mailDomain: config.mailDomain,
         postalAddress: config.POSTAL_ADDRESS,
         log: ctx.log,
+        renderWelcome: createWelcomeRenderer({ brand: brandOf(config.MAIL_FROM), publicUrl: config.PUBLIC_URL, postalAddress: config.POSTAL_ADDRESS }),
       }),
       { concurrency: 4 },
     ),

@@ -125,4 +125,15 @@ describe('pipeline: feeds → edition → every reader, once', () => {
     expect(archive.statusCode).toBe(200);
     expect(archive.body).toMatch(/\/archive\/now/);
   }, 90_000);
+
+  it('skips readers when nothing is new since their previous edition (SKIP_EMPTY_EDITIONS)', async () => {
+    const before = stack.smtp.messages.length;
+    const out = quiet();
+    // Same pool, later "send now": bo and cy already had these stories.
+    await new Promise((r) => setTimeout(r, 1100)); // a distinct send-now edition id (second resolution)
+    expect(await editionSendCommand(stack.ctx, ['--now', '--wait'], { out, pollMs: 200 })).toBe(0);
+    expect(out.text).toMatch(/sent 0\s+failed 0\s+bounced 0\s+unknown 0\s+skipped 2/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stack.smtp.messages.length).toBe(before);
+  }, 60_000);
 });

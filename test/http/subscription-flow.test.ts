@@ -48,7 +48,18 @@ describe('signup → confirm → preferences → unsubscribe', () => {
     // Idempotent.
     expect((await stack.app.inject({ method: 'POST', url: path })).statusCode).toBe(200);
 
-    const links = stack.ctx.subscriptions.links((await stack.ctx.subscribers.get(sub!.id))!);
+    // The welcome mail follows confirmation, with working preference and unsubscribe links.
+    const [, welcome] = await stack.smtp.waitFor(2);
+    expect(welcome!.envelopeTo).toEqual(['reader@example.com']);
+    expect(welcome!.parsed.text).toContain('http://localhost:3000/unsubscribe/');
+    expect(welcome!.parsed.html).toContain('http://localhost:3000/preferences/');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(stack.smtp.messages).toHaveLength(2); // one welcome, despite the second confirm
+
+    const links = {
+      preferences: linkFrom(welcome!.parsed.text!, 'http://localhost:3000/preferences/'),
+      unsubscribe: linkFrom(welcome!.parsed.text!, 'http://localhost:3000/unsubscribe/'),
+    };
     const prefsPath = new URL(links.preferences).pathname;
     const prefsPage = await stack.app.inject({ method: 'GET', url: prefsPath });
     expect(prefsPage.statusCode).toBe(200);
