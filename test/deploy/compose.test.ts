@@ -76,3 +76,25 @@ describe('Dockerfile', () => {
     for (const dir of ['templates', 'config', 'bin']) expect(dockerfile).toContain(`COPY ${dir} ./${dir}`);
   });
 });
+
+describe('runtime dependencies', () => {
+  it('every package imported by src/ and workers/ is a production dependency (the image installs --omit=dev)', async () => {
+    const { readdirSync, statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { builtinModules } = await import('node:module');
+    const walk = (dir: string): string[] =>
+      readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : []));
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
+    const missing = new Set<string>();
+    for (const file of [...walk('src'), ...walk('workers'), 'bin/digest.js']) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/(?:from\s+|import\(\s*)'([^'.][^']*)'/g)) {
+        const spec = m[1]!;
+        if (spec.startsWith('node:') || builtinModules.includes(spec)) continue;
+        const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+        if (!(name in pkg.dependencies)) missing.add(`${name} (${file})`);
+      }
+    }
+    expect([...missing]).toEqual([]);
+  });
+});
