@@ -13,3 +13,8 @@ export function createLogger(level: string, name: string): Logger {
     redact: { paths: ['email', 'token', '*.email', '*.token', 'req.headers.authorization'], censor: '[redacted]' },
   });
 }
+
+/** SMTP replies often quote the recipient ("550 <a@b>: no such user"); keep addresses out of logs. */
+export function redactAddresses(text: string): string {
+  return text.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '[address]');
+}

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { createContext, type AppContext } from '../context.js';
 import { editionPreviewCommand } from './edition-preview.js';
 import { editionSendCommand } from './edition-send.js';
+import { editionListCommand, editionReportCommand } from './editions-report.js';
 import { ingestCommand, sourcesCheckCommand } from './ingest.js';
 import { runProcesses, type ProcessName } from './processes.js';
 import { queuesCommand } from './queues.js';
@@ -28,6 +29,8 @@ stories:
 editions:
   edition preview [--out FILE] [--png DIR]   render the current edition to HTML (and PNG)
   edition send --now [--wait]    build an edition now and send it to every confirmed subscriber
+  edition list [--days N]        recent editions with their status and counts
+  edition report ID              one edition's funnel
 
 operations:
   queues [retry-failed [QUEUE]]  counts per queue and state; retry failed jobs
@@ -52,6 +55,8 @@ const COMMANDS: Record<string, Command> = {
   edition: group('edition', {
     preview: editionPreviewCommand,
     send: (ctx, args, out) => editionSendCommand(ctx, args, { out }),
+    list: editionListCommand,
+    report: editionReportCommand,
   }),
 };
 

@@ -3,6 +3,7 @@
 import type { Config } from '../config.js';
 import { createContext } from '../context.js';
 import { startApi, type Running } from '../processes/api.js';
+import { startHeartbeat } from '../ops/heartbeat.js';
 import { startHousekeeping } from '../processes/housekeeping.js';
 import { startScheduler } from '../processes/scheduler.js';
 import { startWorkers } from '../processes/worker.js';
@@ -16,7 +17,10 @@ export async function runProcesses(config: Config, names: ProcessName[]): Promis
     for (const name of names) {
       if (name === 'api') running.push(await startApi(ctx));
       if (name === 'worker') running.push(await startWorkers(ctx));
-      if (name === 'scheduler') running.push(await startScheduler(ctx), await startHousekeeping(ctx));
+      if (name === 'scheduler') {
+        const heartbeat = startHeartbeat({ redis: ctx.redis, keys: ctx.keys, log: ctx.log }, 'scheduler');
+        running.push(await startScheduler(ctx), await startHousekeeping(ctx), { close: () => heartbeat.stop() });
+      }
     }
   } catch (err) {
     ctx.log.fatal({ event: 'process.start-failed', err: (err as Error).message }, 'could not start');

@@ -3,7 +3,7 @@
 // BullMQ; send-job.ts turns the named errors below into queue behaviour.
 import type { Redis } from 'ioredis';
 import type { SendMailOptions } from 'nodemailer';
-import type { Logger } from '../log.js';
+import { redactAddresses, type Logger } from '../log.js';
 import { topicsKey, type Subscriber } from '../subscribers/model.js';
 import { hadDigestOnLocalDate, isDeliveryDay } from '../editions/slots.js';
 import { hasNewStoriesSince } from '../editions/pick.js';
@@ -199,10 +199,10 @@ export function createSender<V>(deps: SenderDeps<V>) {
           await ports.subscribers.suppress(sub.email, reason);
           await ports.subscribers.setStatus(sub.id, 'bounced');
         }
-        log.warn({ event: `digest.send.${to}`, editionId, subscriberId, code: failure.responseCode }, failure.message);
+        log.warn({ event: `digest.send.${to}`, editionId, subscriberId, code: failure.responseCode }, redactAddresses(failure.message));
         await finished(editionId, result);
       } else if (attempt.finalAttempt) {
-        log.warn({ event: 'digest.send.failed', editionId, subscriberId, err: failure.message }, 'last attempt failed');
+        log.warn({ event: 'digest.send.failed', editionId, subscriberId, err: redactAddresses(failure.message) }, 'last attempt failed');
         await finished(editionId, await ledger.finish(editionId, subscriberId, 'failed'));
       } else {
         await ledger.release(editionId, subscriberId);

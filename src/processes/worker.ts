@@ -2,10 +2,12 @@
 // Each processor is a thin adapter in workers/; the logic lives in src/.
 import { Worker, type Processor, type WorkerOptions } from 'bullmq';
 import type { AppContext } from '../context.js';
+import { redactAddresses } from '../log.js';
 import { QUEUE, type QueueName } from '../queues/names.js';
 import { startDeliveryWorkers } from '../delivery/workers.js';
 import { brandOf } from '../editions/settings.js';
 import { createWelcomeRenderer } from '../editions/welcome.js';
+import { startHeartbeat } from '../ops/heartbeat.js';
 import { createEditionProcessor } from '../../workers/edition.js';
 import { createFanoutProcessor } from '../../workers/fanout.js';
 import { createIngestProcessor } from '../../workers/ingest.js';
@@ -21,7 +23,7 @@ export function startWorker(ctx: AppContext, name: QueueName, processor: Process
   const worker = new Worker(name, processor, { connection: ctx.connection, prefix: ctx.config.KEY_PREFIX, ...options });
   worker.on('error', (err) => ctx.log.error({ event: 'worker.error', queue: name, err: err.message }, 'worker error'));
   worker.on('failed', (job, err) =>
-    ctx.log.warn({ event: `${name}.job.failed`, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
+    ctx.log.warn({ event: `${name}.job.failed`, jobId: job?.id, attempts: job?.attemptsMade, err: redactAddresses(err.message) }, 'job failed'),
   );
   return worker;
 }
@@ -63,9 +65,13 @@ export async function startWorkers(ctx: AppContext): Promise<Running & { workers
     edition: createEditionProcessor(ctx, ports),
     fanout: createFanoutProcessor(ctx, ports),
     send: createSendProcessor(ctx, ports),
-  });
+  }, { lockDuration: config.JOB_LOCK_SEC * 1000, stalledInterval: config.JOB_LOCK_SEC * 1000 });
   const all = [...workers, ...delivery.workers];
   ctx.log.info({ event: 'worker.started', queues: all.map((w) => w.name) }, 'worker started');
+  const heartbeat = startHeartbeat({ redis: ctx.redis, keys: ctx.keys, log: ctx.log }, 'worker');
   let closing: Promise<void> | undefined;
-  return { workers: all, close: () => (closing ??= Promise.all([closeWorkers(workers), delivery.close()]).then(() => undefined)) };
+  return {
+    workers: all,
+    close: () => (closing ??= Promise.all([closeWorkers(workers), delivery.close()]).then(() => heartbeat.stop())),
+  };
 }

@@ -29,6 +29,7 @@ describe('digest all', () => {
       MAIL_FROM: 'Market Digest <digest@news.example.com>',
       SOURCES_FILE: 'test/fixtures/config/empty-sources.json',
       LOG_LEVEL: 'info',
+      ADMIN_PASSWORD: 'operator-password',
     });
     await waitForHttp(`${base}/`, 45_000);
   }, 60_000);
@@ -71,6 +72,21 @@ describe('digest all', () => {
     redis.disconnect();
     expect(digest.output()).not.toContain('process@example.com'); // no addresses in info logs
     expect(digest.output()).toContain('"event":"subscriber.confirmed"');
+  });
+
+  it('serves health, readiness, metrics and the admin overview', async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    // The worker and scheduler heartbeats make the process ready without warnings.
+    await expect
+      .poll(async () => (await (await fetch(`${base}/readyz`)).json()) as { warnings?: string[] }, { timeout: 15_000 })
+      .toMatchObject({ warnings: [] });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^# TYPE digest_messages_total counter$/m);
+    expect(metrics).toMatch(/^digest_subscribers\{status="unsubscribed"\} 1$/m);
+    expect((await fetch(`${base}/admin`)).status).toBe(401);
+    const admin = await fetch(`${base}/admin`, { headers: { authorization: `Basic ${Buffer.from('admin:operator-password').toString('base64')}` } });
+    expect(admin.status).toBe(200);
+    expect(await admin.text()).toContain('<h2 id="h-queues">Queues</h2>');
   });
 
   it('stops cleanly on SIGTERM', async () => {
