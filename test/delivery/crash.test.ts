@@ -2,34 +2,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rig, type Rig } from './fixtures/run.js';
 import { seedReaders } from './fixtures/harness.js';
-import { spawnWorker, type ChildWorker } from './fixtures/spawn.js';
+import { childEnv, countPerRecipient, killAll, spawnWorker, type ChildWorker } from './fixtures/spawn.js';
 import { QUEUE } from '../../src/queues/names.js';
 
 let r: Rig | undefined;
 const children: ChildWorker[] = [];
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
+  killAll(children);
   await r?.close();
   r = undefined;
 });
-
-const childEnv = (rg: Rig, extra: Record<string, string> = {}) => ({
-  REDIS_URL: rg.ctx.config.REDIS_URL,
-  KEY_PREFIX: rg.ctx.config.KEY_PREFIX,
-  SECRET_KEY: rg.ctx.config.SECRET_KEY,
-  SMTP_URL: rg.smtp.url,
-  MAIL_FROM: rg.ctx.config.MAIL_FROM,
-  SOURCES_FILE: 'config/sources.json',
-  LOG_LEVEL: 'silent',
-  SEND_RATE_PER_SEC: '5000',
-  ...extra,
-});
-
-function countPerRecipient(rg: Rig): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const m of rg.smtp.messages) for (const to of m.envelopeTo) counts.set(to, (counts.get(to) ?? 0) + 1);
-  return counts;
-}
 
 describe('crash mid-edition', () => {
   it('kill -9 mid-edition, start a new worker: nobody gets two, only counted unknowns miss out', async () => {
@@ -54,7 +36,7 @@ describe('crash mid-edition', () => {
     children.push(b);
     await b.ready;
     const report = await r.waitFinished(editionId, 40_000);
-    const counts = countPerRecipient(r);
+    const counts = countPerRecipient(r.smtp);
     expect(Math.max(...counts.values())).toBe(1);
     expect(report.queued).toBe(600);
     expect(report.sent + report.unknown).toBe(600);

@@ -2,34 +2,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rig, type Rig } from './fixtures/run.js';
 import { seedReaders } from './fixtures/harness.js';
-import { spawnWorker, type ChildWorker } from './fixtures/spawn.js';
+import { childEnv, countPerRecipient, killAll, spawnWorker, type ChildWorker } from './fixtures/spawn.js';
 import { QUEUE } from '../../src/queues/names.js';
 
 let r: Rig | undefined;
 const children: ChildWorker[] = [];
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
+  killAll(children);
   await r?.close();
   r = undefined;
 });
-
-const childEnv = (rg: Rig, extra: Record<string, string> = {}) => ({
-  REDIS_URL: rg.ctx.config.REDIS_URL,
-  KEY_PREFIX: rg.ctx.config.KEY_PREFIX,
-  SECRET_KEY: rg.ctx.config.SECRET_KEY,
-  SMTP_URL: rg.smtp.url,
-  MAIL_FROM: rg.ctx.config.MAIL_FROM,
-  SOURCES_FILE: 'config/sources.json',
-  LOG_LEVEL: 'silent',
-  SEND_RATE_PER_SEC: '5000',
-  ...extra,
-});
-
-function countPerRecipient(rg: Rig): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const m of rg.smtp.messages) for (const to of m.envelopeTo) counts.set(to, (counts.get(to) ?? 0) + 1);
-  return counts;
-}
 
 describe('exactly once across processes', () => {
   it('2,000 readers, two worker processes: one message each, work shared', async () => {
@@ -45,7 +27,7 @@ describe('exactly once across processes', () => {
     const report = await r.waitFinished(r.ports.editions.editionIdForSlot(slot, 'now'), 50_000);
     const seconds = (Date.now() - started) / 1000;
     expect(report).toMatchObject({ queued: 2000, sent: 2000, failed: 0, bounced: 0, unknown: 0, skipped: 0, pending: 0 });
-    const counts = countPerRecipient(r);
+    const counts = countPerRecipient(r.smtp);
     expect(counts.size).toBe(2000);
     expect(Math.max(...counts.values())).toBe(1);
     const [ra, rb] = await Promise.all([a.stop(), b.stop()]);
