@@ -3,7 +3,7 @@
 import type { AppContext } from '../context.js';
 import { createLedger } from '../delivery/ledger.js';
 import { createEditionStore } from '../editions/store.js';
-import { cancelledSlots, editionFunnel, editionFunnels, type EditionFunnel } from '../ops/edition-funnel.js';
+import { cancelledSlots, editionFunnel, editionFunnels, funnelRows, type EditionFunnel } from '../ops/edition-funnel.js';
 import { duration, shortTime } from '../ops/format.js';
 import { table, type Output } from './output.js';
 
@@ -48,25 +48,7 @@ export async function editionReportCommand(ctx: AppContext, args: string[], out:
     out.err(`no edition "${id}" (see digest edition list)`);
     return 1;
   }
-  out.line(
-    table([
-      ['edition', e.id],
-      ['slot (UTC)', shortTime(e.slot)],
-      ['mode', e.mode],
-      ['status', e.status],
-      ['reason', e.reason ?? '-'],
-      ['readers due', e.due],
-      ['sent', e.sent],
-      ['failed', e.failed],
-      ['bounced', e.bounced],
-      ['unknown', e.unknown],
-      ['skipped', e.skipped],
-      ['pending', e.pending],
-      ['created', shortTime(e.createdAt)],
-      ['started', shortTime(e.startedAt)],
-      ['finished', shortTime(e.finishedAt)],
-      ['slot to done', duration(e.lagSec)],
-    ]),
-  );
+  // Lower-case labels read better in a terminal table.
+  out.line(table([['edition', e.id], ...funnelRows(e, '-').map(([label, value]) => [label.toLowerCase().replace('(utc)', '(UTC)'), value])]));
   return 0;
 }

@@ -4,6 +4,7 @@
 import type { EditionReport } from '../delivery/ledger.js';
 import type { Edition } from '../editions/model.js';
 import type { OpsPorts } from './ports.js';
+import { duration, shortTime } from './format.js';
 
 export interface EditionFunnel {
   id: string;
@@ -77,4 +78,25 @@ export async function cancelledSlots(ports: Pick<OpsPorts, 'redis' | 'keys'>, si
   // The claim says `cancelled:<why>` until it expires (4 days).
   const claims = await ports.redis.mget(slots.map((s) => ports.keys.slotClaim(s)));
   return slots.map((slot, i) => ({ slot, reason: claims[i]?.startsWith('cancelled:') ? claims[i]!.slice('cancelled:'.length) : 'missed' }));
+}
+
+/** The funnel of one edition as label/value rows, shared by the admin page and the CLI. */
+export function funnelRows(e: EditionFunnel, none = '—'): [string, string | number][] {
+  return [
+    ['Slot (UTC)', shortTime(e.slot)],
+    ['Mode', e.mode],
+    ['Status', e.status],
+    ['Reason', e.reason ?? none],
+    ['Readers due', e.due],
+    ['Sent', e.sent],
+    ['Failed', e.failed],
+    ['Bounced', e.bounced],
+    ['Unknown', e.unknown],
+    ['Skipped', e.skipped],
+    ['Pending', e.pending],
+    ['Created', shortTime(e.createdAt)],
+    ['Started', shortTime(e.startedAt)],
+    ['Finished', shortTime(e.finishedAt)],
+    ['Slot to done', duration(e.lagSec)],
+  ];
 }

@@ -3,7 +3,7 @@
 import { html, type SafeHtml } from '../http/pages/html.js';
 import { page } from '../http/pages/layout.js';
 import { ALL_QUEUES } from '../queues/names.js';
-import type { EditionFunnel } from './edition-funnel.js';
+import { funnelRows, type EditionFunnel } from './edition-funnel.js';
 import { duration, shortTime } from './format.js';
 import type { Overview, SourceRow } from './overview.js';
 
@@ -81,23 +81,7 @@ ${table(
 }
 
 export function editionPage(e: EditionFunnel): string {
-  const rows: [string, string | number][] = [
-    ['Slot (UTC)', shortTime(e.slot)],
-    ['Mode', e.mode],
-    ['Status', e.status],
-    ['Reason', e.reason ?? '—'],
-    ['Readers due', e.due],
-    ['Sent', e.sent],
-    ['Failed', e.failed],
-    ['Bounced', e.bounced],
-    ['Unknown', e.unknown],
-    ['Skipped', e.skipped],
-    ['Pending', e.pending],
-    ['Created', shortTime(e.createdAt)],
-    ['Started', shortTime(e.startedAt)],
-    ['Finished', shortTime(e.finishedAt)],
-    ['Slot to done', duration(e.lagSec)],
-  ];
+  const rows = funnelRows(e);
   return page(
     `Edition ${e.id}`,
     html`<h1>Edition ${e.id}</h1><div class="scroll"><table><tbody>${rows.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table></div>
