@@ -68,6 +68,10 @@ export const EnvSchema = z.object({
   SEND_RATE_PER_SEC: int(1, 100_000).default(50),
   SEND_CONCURRENCY: int(1, 1000).default(10),
   SMTP_POOL_SIZE: int(1, 100).default(5),
+  /** Send/fan-out job lock: a worker killed mid-job holds its jobs this long before another worker takes them over. */
+  JOB_LOCK_SEC: int(5, 600).default(30),
+  /** How long the send queue pauses (every worker) when the relay refuses connections or answers 421. */
+  SMTP_OUTAGE_PAUSE_SEC: int(1, 3600).default(30),
   ALLOWED_ORIGINS: z
     .string()
     .default('')

@@ -64,7 +64,7 @@ export async function startWorkers(ctx: AppContext): Promise<Running & { workers
   const delivery = startDeliveryWorkers(ctx, {
     edition: createEditionProcessor(ctx, ports),
     fanout: createFanoutProcessor(ctx, ports),
-    send: createSendProcessor(ctx, ports),
+    send: createSendProcessor(ctx, ports, { outagePauseMs: config.SMTP_OUTAGE_PAUSE_SEC * 1000 }),
   }, { lockDuration: config.JOB_LOCK_SEC * 1000, stalledInterval: config.JOB_LOCK_SEC * 1000 });
   const all = [...workers, ...delivery.workers];
   ctx.log.info({ event: 'worker.started', queues: all.map((w) => w.name) }, 'worker started');
