@@ -1,0 +1,63 @@
+// 3. The relay misbehaves during one edition, in phases: refuses connections
+// (30 s in the full run), then answers 421 to one message in five, then drops
+// the connection mid-DATA (one in ten), then takes 1 s per message; then recovers.
+import { sleep, waitUntil } from '../lib/children.js';
+import { createWorld } from '../lib/env.js';
+import { checkEdition, checkMetrics } from '../lib/invariants.js';
+import type { Scenario } from '../lib/scenario.js';
+import { seedAudience, storeFor } from '../lib/seed.js';
+
+export const smtpFaults: Scenario = {
+  id: 3,
+  name: 'SMTP refuses, 421s, drops mid-DATA, slow',
+  async run(seed, scale) {
+    const w = await createWorld({ seed, system: { env: { SEND_CONCURRENCY: '10', SMTP_OUTAGE_PAUSE_SEC: String(scale.outagePauseSec) } } });
+    const notes: string[] = [];
+    try {
+      await w.system.start({ api: true, schedulers: 1, workers: 2 });
+      const readers = Math.round(scale.readers / 2);
+      const audience = await seedAudience(storeFor(w.client, w.prefix), w.rng.fork('seed'), { readers });
+      await w.waitStories();
+      const blocked = [...audience.forbidden.values()].filter((e) => e.includes('-blocked-')).length;
+
+      const t0 = Date.now();
+      const editionId = await w.sendNow();
+      // The relay goes away as the edition starts.
+      await w.smtp.refuse(scale.refuseMs);
+      await sleep(scale.refuseMs);
+      // The queue was paused for SMTP_OUTAGE_PAUSE_SEC on the first refusal: wait until it sends again.
+      const resumed = await waitUntil('sending to resume after the outage', async () => {
+        const r = await w.report(editionId);
+        return r.sent > 0 || r.finishedAt ? r : undefined;
+      }, scale.refuseMs + scale.outagePauseSec * 1000 + 60_000, 100);
+      notes.push(`relay refused connections for ${scale.refuseMs / 1000} s; sending resumed ${((Date.now() - t0) / 1000).toFixed(1)} s after the send (pause ${scale.outagePauseSec} s)`);
+      if (resumed.finishedAt) notes.push('edition finished before the fault phases');
+      const phases: [string, Parameters<typeof w.smtp.faults>[0]][] = [
+        ['421 to one message in five', { tempfail: 0.2 }],
+        ['connection dropped mid-DATA, one in ten', { dropMidData: 0.1 }],
+        ['1 s per message', { slowMs: 1000 }],
+      ];
+      for (const [label, faults] of phases) {
+        const before = await w.report(editionId);
+        await w.smtp.faults(faults);
+        await sleep(scale.faultPhaseMs);
+        const after = await w.report(editionId);
+        notes.push(`${label}: ${after.sent - before.sent} sent in ${scale.faultPhaseMs / 1000} s`);
+      }
+      await w.smtp.faults({});
+      const report = await w.waitFinished(editionId, 600_000);
+      const { received, counters } = await w.smtp.received();
+      notes.push(
+        `relay counted ${counters.tempfailed} 421s, ${counters.dropped} dropped connections, ${counters.refusedWindows} refusal window; ` +
+          `edition done ${((Date.parse(report.finishedAt!) - t0) / 1000).toFixed(0)} s after the send`,
+      );
+      // No process died: nothing can be unknown.
+      const check = await checkEdition(w.client, w.prefix, received, { editionId, audience, inFlightBound: 0, queued: audience.readers.size + blocked });
+      const metrics = await checkMetrics(w.system.apiUrl, [report]);
+      if (metrics.note) notes.push(metrics.note);
+      return { tally: check.tally, violations: [...check.violations, ...metrics.violations, ...w.system.unexpectedDeaths()], notes };
+    } finally {
+      await w.close();
+    }
+  },
+};
