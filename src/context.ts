@@ -56,7 +56,9 @@ export function createContext(config: Config, options: ContextOptions): AppConte
     ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
     maxRetriesPerRequest: null,
   };
-  const queues = createQueues(connection, config.KEY_PREFIX);
+  const queues = createQueues(connection, config.KEY_PREFIX, (err) =>
+    log.warn({ event: 'queue.connection-error', err: err.message }, 'queue connection error'),
+  );
   let mailer: Mailer | undefined;
   let closed: Promise<void> | undefined;
   const tokens = createTokens(config.SECRET_KEY);

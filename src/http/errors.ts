@@ -26,7 +26,8 @@ export function sendProblem(
 ): FastifyReply {
   reply.code(status);
   if (wantsJson(req)) return reply.type('application/json').send({ error, message, ...(field ? { field } : {}) });
-  const title = status === 404 ? 'Page not found' : status === 429 ? 'Slow down' : status >= 500 ? 'Something went wrong' : 'That did not work';
+  const title =
+    status === 404 ? 'Page not found' : status === 429 ? 'Slow down' : status === 503 ? 'Back in a moment' : status >= 500 ? 'Something went wrong' : 'That did not work';
   return reply.type('text/html; charset=utf-8').send(messagePage(title, message, 'err'));
 }
 
@@ -37,6 +38,18 @@ const FASTIFY_CODES: Record<string, [number, string, string]> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json', 'The request body is empty'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_request', 'Content-Length does not match the body'],
 };
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EHOSTUNREACH']);
+
+/** Redis (or another backend) cannot be reached: a 503 to retry, not a bug. */
+export function isBackendUnavailable(err: unknown): boolean {
+  const e = err as { name?: string; code?: string; message?: string };
+  return (
+    e.name === 'MaxRetriesPerRequestError' ||
+    (e.code !== undefined && UNAVAILABLE_CODES.has(e.code)) ||
+    /^(Connection is closed|Command timed out|Stream isn't writeable)/.test(e.message ?? '')
+  );
+}
 
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -59,6 +72,11 @@ export function installErrorHandlers(app: FastifyInstance): void {
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return sendProblem(req, reply, err.statusCode, 'bad_request', err.message);
+    }
+    if (isBackendUnavailable(err)) {
+      req.log.warn({ event: 'http.unavailable', route: req.routeOptions.url, err: err.message }, 'backend unavailable');
+      reply.header('Retry-After', '30');
+      return sendProblem(req, reply, 503, 'unavailable', 'The service is busy or down for a moment. Please try again shortly.');
     }
     req.log.error({ event: 'http.error', err, route: req.routeOptions.url }, 'unhandled error');
     return sendProblem(req, reply, 500, 'internal_error', 'Something went wrong on our side. Please try again later.');

@@ -15,8 +15,12 @@ const DEFAULTS: Record<QueueName, DefaultJobOptions> = {
 
 export type Queues = Record<QueueName, Queue> & { close(): Promise<void> };
 
-export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
-  const make = (name: QueueName) => new Queue(name, { connection, prefix, defaultJobOptions: DEFAULTS[name] });
+export function createQueues(connection: ConnectionOptions, prefix: string, onError: (err: Error) => void = () => {}): Queues {
+  const make = (name: QueueName) => {
+    const queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULTS[name] });
+    queue.on('error', onError); // connection errors surface on the calls that fail; do not crash
+    return queue;
+  };
   const queues = {
     [QUEUE.ingest]: make(QUEUE.ingest),
     [QUEUE.edition]: make(QUEUE.edition),

@@ -56,7 +56,13 @@ export function createSubscriptions(deps: SubscriptionDeps) {
 
   async function sendConfirmation(sub: Subscriber): Promise<boolean> {
     if (!(await claimConfirmationSlot(sub.email))) return false;
-    await deps.mail.enqueueConfirmation(sub.id);
+    try {
+      await deps.mail.enqueueConfirmation(sub.id);
+    } catch (err) {
+      // Not queued: free the once-a-day slot so the retry the caller is told to make can send it.
+      await redis.del(keys.confirmMailSent(emailHash(sub.email))).catch(() => undefined);
+      throw err;
+    }
     return true;
   }
 
