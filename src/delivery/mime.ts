@@ -46,10 +46,15 @@ export function messageIdFor(editionId: string, subscriberId: string, mailDomain
   return `<${editionId.replace(/[^A-Za-z0-9.-]/g, '')}.${subscriberId}@${mailDomain}>`;
 }
 
+/** The mailto carries the same opaque token as the https link, never the address. */
+export function unsubscribeMailto(edition: EditionHeaders, unsubscribeUrl: string): string {
+  const token = unsubscribeUrl.split('/').pop() ?? '';
+  return `mailto:unsubscribe@${edition.mailDomain}?subject=unsubscribe-${encodeURIComponent(token)}`;
+}
+
+/** nodemailer options for the reader's message (raw-message.ts writes the same faster). */
 export function buildMessage(edition: EditionHeaders, m: ReaderMessage): SendMailOptions {
-  // The mailto carries the same opaque token as the https link, never the address.
-  const token = m.unsubscribeUrl.split('/').pop() ?? '';
-  const mailto = `mailto:unsubscribe@${edition.mailDomain}?subject=unsubscribe-${encodeURIComponent(token)}`;
+  const mailto = unsubscribeMailto(edition, m.unsubscribeUrl);
   return {
     from: m.from,
     to: m.to,

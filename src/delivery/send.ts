@@ -9,7 +9,8 @@ import { hadDigestOnLocalDate, isDeliveryDay } from '../editions/slots.js';
 import { hasNewStoriesSince } from '../editions/pick.js';
 import type { Ledger } from './ledger.js';
 import type { SentInfo } from './mailer.js';
-import { buildMessage, listHeaders, type EditionHeaders } from './mime.js';
+import { listHeaders, type EditionHeaders } from './mime.js';
+import { buildRawMessage } from './raw-message.js';
 import type { DeliveryPorts } from './ports.js';
 import { classifySmtpError, PermanentSmtpError } from './smtp-errors.js';
 
@@ -175,7 +176,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
         preferencesUrl: ports.links.preferencesUrl(sub),
         browserUrl: ports.links.browserUrl(editionId, key),
       });
-      message = buildMessage(info.headers, { from: deps.mail.from, to: sub.email, subscriberId, editionId, unsubscribeUrl, content });
+      message = buildRawMessage(info.headers, { from: deps.mail.from, to: sub.email, subscriberId, editionId, unsubscribeUrl, content });
       if (attempt.signal?.aborted) throw new SendAbortedError('lock lost before SMTP');
     } catch (err) {
       if (err instanceof MissingVariantError) {
