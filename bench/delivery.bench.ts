@@ -1,0 +1,165 @@
+// Delivery throughput: the real pipeline (edition build → fan-out → send jobs → a
+// `digest worker` process → SMTP) against the transport limit and naive baselines,
+// all to one SMTP sink process, in the same run, on a private redis-server.
+//   npm run bench -- delivery [--readers 20000] [--concurrency 20] [--naive 3000]
+//     [--naivest 40] [--workers 1] [--profile] [--tsx]
+// --profile: --cpu-prof the (first) worker and print where its time went;
+// --tsx: run the worker through tsx instead of the compiled build.
+import { mkdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Benchmark } from './run.js';
+import { loadConfig } from '../src/config.js';
+import { createContext } from '../src/context.js';
+import { createLedger, type EditionReport } from '../src/delivery/ledger.js';
+import { createEditionStore } from '../src/editions/store.js';
+import { editionIdForSlot } from '../src/editions/model.js';
+import { QUEUE } from '../src/queues/names.js';
+import { jobId } from '../src/queues/jobs.js';
+import { flag, numArg } from './lib/args.js';
+import { buildOnce, digestArgs } from './lib/build.js';
+import { baselines } from './lib/baselines.js';
+import { summarise } from './lib/cpuprofile.js';
+import { cpuMeter, currentRss, spawnNode, type Child } from './lib/proc.js';
+import { startRedisServer } from './lib/redis-server.js';
+import { check, mb, printJson, printTable, ratio, verdict, type Row } from './lib/report.js';
+import { seedConfirmed, seedStories, verifySeed } from './lib/seed.js';
+import { startSink } from './lib/sink.js';
+
+const PROFILES = fileURLToPath(new URL('./results/profiles/', import.meta.url));
+
+const usPer = (cpu: Record<string, number>, n: number) => Object.fromEntries(Object.entries(cpu).map(([k, ms]) => [k, Math.round((ms * 1000) / n)]));
+const perMessage = (cpu: Record<string, number>, n: number) =>
+  Object.entries(cpu)
+    .map(([k, ms]) => `${k} ${Math.round((ms * 1000) / n)}`)
+    .join(', ');
+
+const bench: Benchmark = {
+  name: 'delivery',
+  description: 'pipeline msg/s to an SMTP sink vs raw transport limit (a), nodemailer compose (b), MJML per reader (c)',
+  async run(args) {
+    const readers = numArg(args, 'readers', 20_000);
+    const concurrency = numArg(args, 'concurrency', 20);
+    const workerCount = numArg(args, 'workers', 1);
+    const rawN = Math.min(readers, numArg(args, 'raw', readers));
+    const naiveN = Math.min(readers, numArg(args, 'naive', 3000));
+    const naivestN = numArg(args, 'naivest', 40);
+    const profile = flag(args, 'profile');
+    const useTsx = flag(args, 'tsx');
+    if (!useTsx) buildOnce();
+
+    const redis = await startRedisServer();
+    const sink = await startSink();
+    const env = {
+      REDIS_URL: redis.url, KEY_PREFIX: 'mdbench', SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789',
+      SMTP_URL: sink.url, SEND_RATE_PER_SEC: '100000', SEND_CONCURRENCY: String(concurrency), SMTP_POOL_SIZE: '5',
+      MAIL_FROM: 'Market Digest <digest@news.example.com>', PUBLIC_URL: 'https://news.example.com', LOG_LEVEL: 'info',
+      SOURCES_FILE: 'config/sources.json',
+    };
+    const config = loadConfig(env);
+    const ctx = createContext(config, { name: 'bench' });
+    const workers: Child[] = [];
+    try {
+      let t = performance.now();
+      await seedConfirmed(ctx.redis, ctx.keys, readers);
+      await verifySeed(ctx.redis, ctx.keys, readers);
+      await seedStories(ctx.redis, ctx.keys, 200);
+      const seedMs = performance.now() - t;
+
+      if (profile) {
+        rmSync(PROFILES, { recursive: true, force: true });
+        mkdirSync(PROFILES, { recursive: true });
+      }
+      for (let w = 0; w < workerCount; w += 1) {
+        const node = profile && w === 0 ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`] : [];
+        workers.push(spawnNode([...node, ...digestArgs(useTsx), 'worker'], env));
+      }
+      await Promise.all(workers.map((w) => w.waitFor((l) => l.event === 'worker.started', 'worker.started', 60_000)));
+      await new Promise((r) => setTimeout(r, 500));
+      const readyRss = Math.max(...workers.map((w) => currentRss(w.proc.pid!)));
+
+      // The pipeline: what `digest edition send --now` does, then wait for the sink.
+      const slot = new Date().toISOString();
+      const editionId = editionIdForSlot(new Date(slot), 'now');
+      const ledger = createLedger({ redis: ctx.redis, keys: ctx.keys });
+      const workerPids = Object.fromEntries(workers.map((w, i) => [`worker${i + 1}`, w.proc.pid!]));
+      const others = { sink: sink.pid, redis: redis.pid, bench: process.pid };
+      const pipeCpu = cpuMeter({ ...workerPids, ...others });
+      const t0 = Date.now();
+      await ctx.queues[QUEUE.edition].add('edition', { slot, mode: 'now' }, { jobId: jobId('edition', slot, 'now') });
+      const stats = await sink.waitFor(readers, Math.max(120_000, readers * 20));
+      let report: EditionReport;
+      for (;;) {
+        report = await ledger.report(editionId);
+        if (report.finishedAt) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const pipelineMs = stats.lastAt - t0;
+      const sendPhaseMs = stats.lastAt - stats.firstAt;
+      const peak = workers.map((w) => w.peakRss());
+      const pipeCpuMs = pipeCpu.stop();
+      await new Promise((r) => setTimeout(r, 300)); // anything extra would have arrived by now
+      const final = await sink.stats();
+      check(report.sent === readers && report.queued === readers, `ledger: ${JSON.stringify(report)}`);
+      check(final.messages === readers && final.recipients === readers && final.duplicated === 0, `sink: ${JSON.stringify(final)} for ${readers} readers`);
+      await Promise.all(workers.map((w) => w.stop()));
+
+      const edition = (await createEditionStore({ redis: ctx.redis, keys: ctx.keys }).get(editionId))!;
+      check(edition.variants.length === 3, `edition has ${edition.variants.length} variants`);
+      const store = createEditionStore({ redis: ctx.redis, keys: ctx.keys });
+      const variants = new Map((await Promise.all(edition.variants.map((k) => store.getVariant(editionId, k)))).map((v) => [v!.key, v!]));
+      const base = baselines({ config, sink, edition, variants, concurrency });
+      t = performance.now();
+      const rawCpu = cpuMeter(others);
+      const a = await base.raw(rawN);
+      const rawCpuMs = rawCpu.stop();
+      const b = await base.naive(naiveN);
+      const c = await base.naivest(naivestN);
+
+      const rate = Math.round((readers / pipelineMs) * 1000);
+      const sendRate = Math.round((readers / sendPhaseMs) * 1000);
+      const vsRaw = ratio(rate, a.rate);
+      const peakMB = mb(Math.max(...peak));
+      const rows: Row[] = [
+        ['readers (confirmed, seeded by pipeline)', `${readers} in ${Math.round(seedMs)} ms`],
+        ['worker processes × SEND_CONCURRENCY, SMTP pool', `${workerCount} × ${concurrency}, 5 connections`],
+        ['message size at the sink (pipeline / raw)', `${Math.round(final.bytes / readers)} / ${a.avgBytes} bytes`],
+        ['pipeline end to end (enqueue edition → last message)', `${pipelineMs} ms, ${rate} msg/s`],
+        ['  of which send phase (first → last message)', `${sendPhaseMs} ms, ${sendRate} msg/s`],
+        [`(a) transport limit: raw pre-built MIME (${rawN})`, `${a.rate} msg/s`],
+        [`(b) naive: nodemailer composes each (${naiveN})`, `${b.rate} msg/s`],
+        [`(c) naivest: MJML compile per reader (${naivestN})`, `${c.rate} msg/s`],
+        ['pipeline / (a)', `${vsRaw} ${verdict(vsRaw, 0.8)}`],
+        ['pipeline / (b), / (c)', `${ratio(rate, b.rate)}, ${ratio(rate, c.rate)}`],
+        ['worker peak RSS (VmHWM)', `${peakMB} MB ${verdict(peakMB, 200, false)}`],
+        ['  worker RSS when idle and ready', `${mb(readyRss)} MB`],
+        ['sink peak RSS', `${mb(sink.peakRss())} MB`],
+        ['CPU µs per message, pipeline', perMessage(pipeCpuMs, readers)],
+        ['CPU µs per message, (a) raw', perMessage(rawCpuMs, rawN)],
+        ['ledger', `sent ${report.sent}, failed ${report.failed}, unknown ${report.unknown}, skipped ${report.skipped}`],
+      ];
+      printTable(rows);
+      const prof = profile ? summarise(PROFILES, 12) : null;
+      if (prof) {
+        console.log(`\nworker CPU profile (${prof.file}), self time:`);
+        for (const p of prof.packages) console.log(`  ${String(p.share).padStart(5)}%  ${p.what}`);
+        console.log('  top functions:');
+        for (const f of prof.functions) console.log(`  ${String(f.share).padStart(5)}%  ${f.what}`);
+      }
+      printJson('delivery', {
+        readers, workers: workerCount, concurrency, pipelineMs, pipelineRate: rate, sendPhaseRate: sendRate,
+        rawRate: a.rate, naiveRate: b.rate, naivestRate: c.rate, ratioVsRaw: vsRaw, ratioVsNaive: ratio(rate, b.rate),
+        workerPeakRssMB: peakMB, workerReadyRssMB: mb(readyRss), bytesPerMessage: Math.round(final.bytes / readers), rawBytes: a.avgBytes,
+        cpuUsPerMessage: { pipeline: usPer(pipeCpuMs, readers), raw: usPer(rawCpuMs, rawN) },
+        goalRatioMet: vsRaw >= 0.8, goalRssMet: peakMB <= 200,
+        profile: prof ? { packages: prof.packages.slice(0, 8) } : undefined,
+      });
+    } finally {
+      await Promise.allSettled(workers.map((w) => w.stop('SIGKILL')));
+      await ctx.close();
+      await sink.close();
+      await redis.close();
+    }
+  },
+};
+
+export default bench;

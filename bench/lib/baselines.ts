@@ -1,0 +1,109 @@
+// Delivery baselines, sent from this process to the same sink with the same message
+// as the pipeline: (a) one pre-built MIME message sent raw (only the envelope
+// recipient changes), (b) nodemailer composing each message from HTML and text,
+// (c) an MJML compile per reader. Each returns messages per second.
+import nodemailer from 'nodemailer';
+import type { Config } from '../../src/config.js';
+import { createMailer, type Mailer } from '../../src/delivery/mailer.js';
+import { buildMessage, listHeaders } from '../../src/delivery/mime.js';
+import { createLinks } from '../../src/delivery/links.js';
+import type { Edition, EditionVariant } from '../../src/editions/model.js';
+import { personalise } from '../../src/editions/personalise.js';
+import { renderVariant } from '../../src/editions/render.js';
+import { editionSettings } from '../../src/editions/settings.js';
+import { compileMjml } from '../../src/editions/compile.js';
+import { createTokens } from '../../src/subscribers/tokens.js';
+import type { Subscriber } from '../../src/subscribers/model.js';
+import type { Sink } from './sink.js';
+import { check } from './report.js';
+import { subscriberId, variantKeyOf } from './seed.js';
+
+/** Run fn(0..n-1) with at most `limit` in flight. */
+export async function bounded(n: number, limit: number, fn: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, n) }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
+}
+
+export interface BaselineRig {
+  config: Config;
+  sink: Sink;
+  edition: Edition;
+  /** The edition's variants by key; reader i gets TOPIC_MIX[i % 4] as in the seed. */
+  variants: Map<string, EditionVariant>;
+  concurrency: number;
+}
+
+export interface BaselineResult {
+  messages: number;
+  ms: number;
+  rate: number;
+  avgBytes: number;
+}
+
+function readerLike(i: number, email: string): Subscriber {
+  const at = new Date().toISOString();
+  return {
+    id: subscriberId(i), email, name: `Reader ${i}`, status: 'confirmed', topics: ['markets', 'world'], timezone: 'UTC', sendHour: 7,
+    weekdaysOnly: false, consent: { at, ip: '127.0.0.1', userAgent: 'bench', source: 'import-confirmed' }, tokenVersion: 0,
+    createdAt: at, updatedAt: at, confirmedAt: at, unsubscribedAt: null,
+  };
+}
+
+export function baselines(rig: BaselineRig) {
+  const { config, edition } = rig;
+  const links = createLinks({ tokens: createTokens(config.SECRET_KEY), publicUrl: config.PUBLIC_URL });
+  const headers = listHeaders({ mailDomain: config.mailDomain, listId: config.LIST_ID, feedbackSender: config.FEEDBACK_ID_SENDER, editionId: edition.id, mode: edition.mode });
+
+  const variantOf = (i: number) => rig.variants.get(variantKeyOf(i))!;
+
+  /** The reader's message exactly as the pipeline's inputs describe it (nodemailer options). */
+  function messageFor(i: number, email: string, variant: EditionVariant) {
+    const sub = readerLike(i, email);
+    const unsubscribeUrl = links.unsubscribeUrl(sub);
+    const content = personalise(variant, {
+      name: sub.name, unsubscribeUrl, preferencesUrl: links.preferencesUrl(sub), browserUrl: links.browserUrl(edition.id, variant.key),
+    });
+    return buildMessage(headers, { from: config.MAIL_FROM, to: email, subscriberId: sub.id, editionId: edition.id, unsubscribeUrl, content });
+  }
+
+  async function timed(tag: string, n: number, send: (mailer: Mailer, i: number, email: string) => Promise<unknown>): Promise<BaselineResult> {
+    await rig.sink.reset();
+    const mailer = createMailer({ smtpUrl: rig.sink.url, outboxDir: '/tmp', poolSize: config.SMTP_POOL_SIZE, dkim: config.dkim });
+    const t0 = performance.now();
+    await bounded(n, rig.concurrency, (i) => send(mailer, i + 1, `${tag}${i + 1}@example.test`));
+    const stats = await rig.sink.waitFor(n, 60_000);
+    const ms = performance.now() - t0;
+    mailer.close();
+    check(stats.messages === n && stats.recipients === n && stats.duplicated === 0, `baseline ${tag}: sink got ${JSON.stringify(stats)} for ${n}`);
+    return { messages: n, ms: Math.round(ms), rate: Math.round((n / ms) * 1000), avgBytes: Math.round(stats.bytes / n) };
+  }
+
+  return {
+    /** (a) Transport limit: one message built once, sent raw; only the envelope changes. */
+    async raw(n: number): Promise<BaselineResult> {
+      // Built by nodemailer itself (a stream transport keeps the list headers MailComposer alone would drop).
+      const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+      const build = async (i: number) => ((await composer.sendMail(messageFor(i, `a${i}@example.test`, variantOf(i)))) as unknown as { message: Buffer }).message;
+      const raws = await Promise.all([0, 1, 2, 3].map(build));
+      const from = config.MAIL_FROM.replace(/^.*<|>.*$/g, '');
+      return timed('a', n, (mailer, i, to) => mailer.send({ envelope: { from, to: [to] }, raw: raws[i % 4]! }));
+    },
+    /** (b) Naive: nodemailer composes every message from the personalised HTML and text. */
+    naive(n: number): Promise<BaselineResult> {
+      return timed('b', n, (mailer, i, to) => mailer.send(messageFor(i, to, variantOf(i))));
+    },
+    /** (c) Naivest: the MJML is compiled again for every reader. */
+    naivest(n: number): Promise<BaselineResult> {
+      const source = { ...edition, slot: new Date(edition.slot) };
+      const settings = editionSettings(config);
+      return timed('c', n, async (mailer, i, to) => {
+        const variant = await renderVariant(source, variantOf(i).key, settings, compileMjml);
+        return mailer.send(messageFor(i, to, variant));
+      });
+    },
+  };
+}
