@@ -9,6 +9,6 @@ export default defineConfig({
     // Integration tests share one Redis (isolated by key prefix) and spawn processes;
     // two cores do not gain from more than two files at once.
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
