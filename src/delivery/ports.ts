@@ -33,6 +33,20 @@ export interface Personalised {
   text: string;
 }
 
+/** A template's fixed pieces around its placeholders; the same object for every reader of a variant. */
+export interface TemplateSplit {
+  readonly parts: readonly string[];
+  readonly fields: readonly string[];
+}
+
+/** A personalised message in pieces, so the sender can encode each variant's body once. */
+export interface PersonalisedParts {
+  subject: string;
+  html: TemplateSplit;
+  text: TemplateSplit;
+  values: { html: Readonly<Record<string, string>>; text: Readonly<Record<string, string>> };
+}
+
 export interface BuildResult {
   editionId: string;
   /** `ready`: fan out. Anything else (`skipped` for no new stories, `cancelled`…): nothing to send. */
@@ -48,6 +62,8 @@ export interface EditionPort<V = unknown> {
   setStatus(editionId: string, from: string, to: string): Promise<boolean>;
   getVariant(editionId: string, variantKey: string): Promise<V | null>;
   personalise(variant: V, fields: { name: string; unsubscribeUrl: string; preferencesUrl: string; browserUrl: string }): Personalised;
+  /** Optional: the same message in pieces; when given, the MIME body is prepared once per variant. */
+  personaliseParts?(variant: V, fields: { name: string; unsubscribeUrl: string; preferencesUrl: string; browserUrl: string }): PersonalisedParts;
   /**
    * Story ids a variant shows, for the skip rule (SKIP_EMPTY_EDITIONS); null when the
    * variant is gone. Without it, nothing is skipped for lack of new stories.

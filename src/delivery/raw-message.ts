@@ -11,12 +11,14 @@ import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs/index.js';
 import { buildMessage, messageIdFor, unsubscribeMailto, type EditionHeaders, type ReaderMessage } from './mime.js';
 import { qpEncode } from './qp.js';
+import { htmlBody7bit, joinParts, textBody } from './mime-template.js';
+import type { PersonalisedParts } from './ports.js';
 
 const ATEXT_PHRASE = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]*$/;
 const ASCII_ADDRESS = /^[\x21-\x7e]+@[A-Za-z0-9.-]+$/;
 const HEADER_URL = /^[\x21-\x7e]+$/; // no spaces, controls or non-ASCII
-// 7bit: ASCII without NUL or bare CR, and no line longer than 998 octets.
-const SEVEN_BIT = /^[\x01-\x09\x0b\x0c\x0e-\x7f]*$/;
+// 7bit: ASCII without NUL or CR (LF becomes CRLF), and no line longer than 998 octets.
+const SEVEN_BIT = /^[\x01-\x0c\x0e-\x7f]*$/;
 
 /** A scan, not /[^\n]{998}/: that regex backtracks at every position (milliseconds on 40 KB). */
 function hasLongLine(s: string, max = 998): boolean {
@@ -60,21 +62,17 @@ function body(content: string): { encoding: string; data: string } {
 }
 
 /** True when the fast path can write this reader's message (else nodemailer composes it). */
-export function canWriteRaw(m: ReaderMessage): boolean {
+export function canWriteRaw(m: Pick<ReaderMessage, 'to' | 'unsubscribeUrl'>): boolean {
   return ASCII_ADDRESS.test(m.to) && HEADER_URL.test(m.unsubscribeUrl);
 }
 
-/** The reader's message, with the same headers buildMessage gives nodemailer. */
-export function buildRawMessage(edition: EditionHeaders, m: ReaderMessage, now = new Date()): SendMailOptions {
-  if (!canWriteRaw(m)) return buildMessage(edition, m);
-  const from = fromHeader(m.from);
-  const boundary = `----=_md_${randomBytes(12).toString('hex')}`;
-  const text = body(m.content.text);
-  const html = body(m.content.html);
-  const raw =
-    `From: ${from.header}\r\n` +
+type Envelope = Omit<ReaderMessage, 'content'>;
+
+function head(edition: EditionHeaders, m: Envelope, subject: string, boundary: string, now: Date): string {
+  return (
+    `From: ${fromHeader(m.from).header}\r\n` +
     `To: ${m.to}\r\n` +
-    `${subjectHeader(m.content.subject)}\r\n` +
+    `${subjectHeader(subject)}\r\n` +
     `Message-ID: ${messageIdFor(m.editionId, m.subscriberId, edition.mailDomain)}\r\n` +
     `Date: ${now.toUTCString().replace('GMT', '+0000')}\r\n` +
     'MIME-Version: 1.0\r\n' +
@@ -85,17 +83,45 @@ export function buildRawMessage(edition: EditionHeaders, m: ReaderMessage, now =
     `Feedback-ID: ${edition.feedbackId}\r\n` +
     'Auto-Submitted: auto-generated\r\n' +
     `Content-Type: multipart/alternative; boundary="${boundary}"\r\n` +
-    '\r\n' +
-    `--${boundary}\r\n` +
-    'Content-Type: text/plain; charset=utf-8\r\n' +
-    `Content-Transfer-Encoding: ${text.encoding}\r\n` +
-    '\r\n' +
-    `${text.data}\r\n` +
-    `--${boundary}\r\n` +
-    'Content-Type: text/html; charset=utf-8\r\n' +
-    `Content-Transfer-Encoding: ${html.encoding}\r\n` +
-    '\r\n' +
-    `${html.data}\r\n` +
+    '\r\n'
+  );
+}
+
+const partHead = (boundary: string, type: string, encoding: string) =>
+  `--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: ${encoding}\r\n\r\n`;
+
+const newBoundary = () => `----=_md_${randomBytes(12).toString('hex')}`;
+
+/** The reader's message, with the same headers buildMessage gives nodemailer. */
+export function buildRawMessage(edition: EditionHeaders, m: ReaderMessage, now = new Date()): SendMailOptions {
+  if (!canWriteRaw(m)) return buildMessage(edition, m);
+  const boundary = newBoundary();
+  const text = body(m.content.text);
+  const html = body(m.content.html);
+  const raw =
+    head(edition, m, m.content.subject, boundary, now) +
+    `${partHead(boundary, 'text/plain', text.encoding)}${text.data}\r\n` +
+    `${partHead(boundary, 'text/html', html.encoding)}${html.data}\r\n` +
     `--${boundary}--\r\n`;
-  return { envelope: { from: from.address, to: [m.to] }, raw };
+  return { envelope: { from: fromHeader(m.from).address, to: [m.to] }, raw };
+}
+
+/**
+ * The same message from a variant's pieces: the bodies' fixed parts are encoded once
+ * per variant (mime-template.ts), so a reader costs its headers and a Buffer.concat.
+ */
+export function buildRawFromParts(edition: EditionHeaders, m: Envelope, parts: PersonalisedParts, now = new Date()): SendMailOptions {
+  const joined = () => ({ subject: parts.subject, text: joinParts(parts.text, parts.values.text), html: joinParts(parts.html, parts.values.html) });
+  if (!canWriteRaw(m)) return buildMessage(edition, { ...m, content: joined() });
+  const boundary = newBoundary();
+  const html7 = htmlBody7bit(parts);
+  const htmlPieces = html7 ?? [Buffer.from(qpEncode(joinParts(parts.html, parts.values.html)), 'latin1')];
+  const raw = Buffer.concat([
+    Buffer.from(head(edition, m, parts.subject, boundary, now) + partHead(boundary, 'text/plain', 'quoted-printable'), 'latin1'),
+    ...textBody(parts),
+    Buffer.from(`\r\n${partHead(boundary, 'text/html', html7 ? '7bit' : 'quoted-printable')}`, 'latin1'),
+    ...htmlPieces,
+    Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'),
+  ]);
+  return { envelope: { from: fromHeader(m.from).address, to: [m.to] }, raw };
 }

@@ -10,7 +10,7 @@ import { hasNewStoriesSince } from '../editions/pick.js';
 import type { Ledger } from './ledger.js';
 import type { SentInfo } from './mailer.js';
 import { listHeaders, type EditionHeaders } from './mime.js';
-import { buildRawMessage } from './raw-message.js';
+import { buildRawFromParts, buildRawMessage } from './raw-message.js';
 import type { DeliveryPorts } from './ports.js';
 import { classifySmtpError, PermanentSmtpError } from './smtp-errors.js';
 
@@ -170,13 +170,13 @@ export function createSender<V>(deps: SenderDeps<V>) {
       }
       const key = topicsKey(sub.topics);
       const unsubscribeUrl = ports.links.unsubscribeUrl(sub);
-      const content = ports.editions.personalise(await variant(info, editionId, key), {
-        name: sub.name,
-        unsubscribeUrl,
-        preferencesUrl: ports.links.preferencesUrl(sub),
-        browserUrl: ports.links.browserUrl(editionId, key),
-      });
-      message = buildRawMessage(info.headers, { from: deps.mail.from, to: sub.email, subscriberId, editionId, unsubscribeUrl, content });
+      const prepared = await variant(info, editionId, key);
+      const fields = { name: sub.name, unsubscribeUrl, preferencesUrl: ports.links.preferencesUrl(sub), browserUrl: ports.links.browserUrl(editionId, key) };
+      const envelope = { from: deps.mail.from, to: sub.email, subscriberId, editionId, unsubscribeUrl };
+      // In pieces when the editions stage offers it: the body is then encoded once per variant.
+      message = ports.editions.personaliseParts
+        ? buildRawFromParts(info.headers, envelope, ports.editions.personaliseParts(prepared, fields))
+        : buildRawMessage(info.headers, { ...envelope, content: ports.editions.personalise(prepared, fields) });
       if (attempt.signal?.aborted) throw new SendAbortedError('lock lost before SMTP');
     } catch (err) {
       if (err instanceof MissingVariantError) {

@@ -92,20 +92,36 @@ export function greetingFor(name: string): string {
   return clean ? `Hello ${clean},` : 'Hello,';
 }
 
-export function personalise(variant: EditionVariant, reader: Reader): PersonalisedMessage {
-  const prepared = prepareVariant(variant);
+/** The reader's values for each placeholder: HTML-escaped for the HTML part, plain for the text. */
+export function readerValues(variant: EditionVariant, reader: Reader): { html: Record<ReaderField, string>; text: Record<ReaderField, string> } {
   const urls = {
     unsubscribe_url: link(reader.unsubscribeUrl, 'unsubscribeUrl'),
     preferences_url: link(reader.preferencesUrl, 'preferencesUrl'),
     browser_url: link(reader.browserUrl ?? variant.archiveUrl, 'browserUrl'),
   };
   const greeting = greetingFor(reader.name);
-  const html = join(prepared.html, {
-    greeting: asciiHtml(escapeHtml(greeting)), // keep the HTML one-byte (see render.ts)
-    unsubscribe_url: escapeHtml(urls.unsubscribe_url),
-    preferences_url: escapeHtml(urls.preferences_url),
-    browser_url: escapeHtml(urls.browser_url),
-  });
-  const text = join(prepared.text, { greeting, ...urls });
-  return { subject: variant.subject, html, text };
+  return {
+    html: {
+      greeting: asciiHtml(escapeHtml(greeting)), // keep the HTML one-byte (see render.ts)
+      unsubscribe_url: escapeHtml(urls.unsubscribe_url),
+      preferences_url: escapeHtml(urls.preferences_url),
+      browser_url: escapeHtml(urls.browser_url),
+    },
+    text: { greeting, ...urls },
+  };
+}
+
+/**
+ * The same message as `personalise`, left in pieces: the variant's cached split (the
+ * same objects for every reader, so a sender can encode them once) and this reader's values.
+ */
+export function personaliseParts(variant: EditionVariant, reader: Reader) {
+  const prepared = prepareVariant(variant);
+  return { subject: variant.subject, html: prepared.html, text: prepared.text, values: readerValues(variant, reader) };
+}
+
+export function personalise(variant: EditionVariant, reader: Reader): PersonalisedMessage {
+  const prepared = prepareVariant(variant);
+  const values = readerValues(variant, reader);
+  return { subject: variant.subject, html: join(prepared.html, values.html), text: join(prepared.text, values.text) };
 }

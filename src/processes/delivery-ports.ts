@@ -5,7 +5,7 @@ import { createLinks } from '../delivery/links.js';
 import type { DeliveryPorts, EditionPort } from '../delivery/ports.js';
 import { buildEdition } from '../editions/build.js';
 import type { EditionStatus, EditionVariant } from '../editions/model.js';
-import { personalise } from '../editions/personalise.js';
+import { personalise, personaliseParts } from '../editions/personalise.js';
 import { editionSettings } from '../editions/settings.js';
 import { createEditionStore, editionIdForSlot } from '../editions/store.js';
 import { createStoryPool } from '../stories/pool.js';
@@ -23,6 +23,7 @@ export function createEditionPort(ctx: AppContext, now: () => Date = () => new D
     setStatus: (id, from, to) => editions.setStatus(id, from as EditionStatus, to as EditionStatus),
     getVariant: (id, key) => editions.getVariant(id, key),
     personalise: (variant, fields) => personalise(variant, fields),
+    personaliseParts: (variant, fields) => personaliseParts(variant, fields),
     async storyIds(id, key) {
       // Variants never change once built: remember their story lists for the skip rule.
       const cacheKey = `${id}/${key}`;

@@ -85,3 +85,26 @@ describe('quoted-printable', () => {
     expect(qpEncode('\ud800x')).toBe('=EF=BF=BDx');
   });
 });
+
+describe('raw message from a variant in pieces', () => {
+  it('decodes to exactly what personalise gives, 7bit HTML or quoted-printable', async () => {
+    const { renderVariant } = await import('../../src/editions/render.js');
+    const { personalise, personaliseParts } = await import('../../src/editions/personalise.js');
+    const { MARKET, SETTINGS, SLOT, clusters } = await import('../editions/fixtures.js');
+    const variant = await renderVariant({ id: 'e20261124T0700', slot: SLOT, token: 'b3nchb3nch00', clusters: clusters(4), market: MARKET }, 'markets+world', SETTINGS);
+    const { buildRawFromParts } = await import('../../src/delivery/raw-message.js');
+    const long = `https://news.example.com/unsubscribe/${'t'.repeat(700)}`;
+    for (const [name, unsubscribeUrl] of [['Zoë <b>&</b> “Q”', 'https://news.example.com/unsubscribe/tok-1'], ['', long]] as const) {
+      const fields = { name, unsubscribeUrl, preferencesUrl: 'https://news.example.com/preferences/p?a=1&b=2', browserUrl: 'https://news.example.com/archive/e1?v=markets%2Bworld' };
+      const want = personalise(variant, fields);
+      const raw = buildRawFromParts(edition, { from: 'Market Digest <digest@news.example.com>', to: 'ann@example.com', subscriberId: '000000000042', editionId: 'e1', unsubscribeUrl }, personaliseParts(variant, fields)).raw as Buffer;
+      const text = raw.toString('latin1');
+      expect(text.split('\r\n\r\n').slice(1).join('\r\n\r\n').split('\r\n').every((l) => l.length <= 998)).toBe(true);
+      expect(text).toContain(unsubscribeUrl === long ? 'Content-Transfer-Encoding: quoted-printable\r\n\r\n<!' : 'Content-Transfer-Encoding: 7bit');
+      const parsed = await simpleParser(raw);
+      expect(parsed.text).toBe(want.text);
+      expect(parsed.html).toBe(want.html);
+      expect(parsed.subject).toBe(want.subject);
+    }
+  });
+});
