@@ -2,7 +2,7 @@
 // invariants (empty = pass), and notes (measured figures, what was not checkable).
 import type { Tally } from './invariants.js';
 
-export type ScaleName = 'full' | 'short';
+export type ScaleName = 'full' | 'short' | 'ci';
 
 export interface Scale {
   name: ScaleName;
@@ -24,6 +24,8 @@ export interface Scale {
 
 export const SCALES: Record<ScaleName, Scale> = {
   full: { name: 'full', readers: 3000, kills: 3, floodRequests: 20_000, hostilePayloads: 5000, refuseMs: 30_000, faultPhaseMs: 15_000, outagePauseSec: 30 },
+  /** The version inside `npm test`: every mechanism, small numbers. */
+  ci: { name: 'ci', readers: 120, kills: 1, floodRequests: 1000, hostilePayloads: 300, refuseMs: 2000, faultPhaseMs: 2000, outagePauseSec: 1 },
   short: { name: 'short', readers: 300, kills: 1, floodRequests: 2000, hostilePayloads: 600, refuseMs: 3000, faultPhaseMs: 4000, outagePauseSec: 2 },
 };
 

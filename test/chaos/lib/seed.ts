@@ -32,7 +32,7 @@ export function storeFor(redis: Redis, prefix: string): SubscriberStore {
 }
 
 export async function seedAudience(store: SubscriberStore, rng: Rng, o: SeedOptions): Promise<Audience> {
-  const tag = o.tag ?? 'r';
+  const tag = (o.tag ?? 'r').toLowerCase(); // addresses are stored normalised
   const at = new Date().toISOString();
   const audience: Audience = { readers: new Map(), forbidden: new Map() };
   const others = o.others ?? 10;

@@ -29,7 +29,7 @@ export interface SystemOptions {
   sourcesFile: string;
   env?: Record<string, string>;
   /** Milliseconds added to the schedulers' clock (scenario 4). */
-  schedulerClockOffsetMs?: number;
+  schedulerClockOffsetMs?: number | undefined;
 }
 
 export interface RunResult {

@@ -3,5 +3,9 @@ import type { Scenario } from '../lib/scenario.js';
 import { killWorkers } from './s1-kill-workers.js';
 import { redisRestart } from './s2-redis-restart.js';
 import { smtpFaults } from './s3-smtp-faults.js';
+import { schedulers } from './s4-schedulers.js';
+import { signupFlood } from './s5-signup-flood.js';
+import { hostileInput } from './s6-hostile-input.js';
+import { security } from './s7-security.js';
 
-export const SCENARIOS: Scenario[] = [killWorkers, redisRestart, smtpFaults];
+export const SCENARIOS: Scenario[] = [killWorkers, redisRestart, smtpFaults, schedulers, signupFlood, hostileInput, security];

@@ -15,10 +15,10 @@ export const killWorkers: Scenario = {
   id: 1,
   name: 'kill -9 workers mid-edition',
   async run(seed, scale) {
-    const w = await createWorld({ seed, system: { env: { SEND_CONCURRENCY: String(CONCURRENCY) } } });
+    const w = await createWorld({ seed, system: { env: { SEND_CONCURRENCY: String(CONCURRENCY), JOB_LOCK_SEC: scale.name === 'ci' ? '5' : '10' } } });
     const notes: string[] = [];
     try {
-      await w.system.start({ api: true, schedulers: 1, workers: 2 });
+      await w.system.start({ api: true, schedulers: scale.name === 'ci' ? 0 : 1, workers: 2 });
       const audience = await seedAudience(storeFor(w.client, w.prefix), w.rng.fork('seed'), { readers: scale.readers });
       await w.waitStories();
       const blocked = [...audience.forbidden.values()].filter((e) => e.includes('-blocked-')).length;

@@ -17,11 +17,11 @@ export const redisRestart: Scenario = {
     const w = await createWorld({ seed, system: { env: { SEND_CONCURRENCY: String(CONCURRENCY) } } });
     const notes: string[] = [];
     try {
-      await w.system.start({ api: true, schedulers: 1, workers: WORKERS });
+      await w.system.start({ api: true, schedulers: scale.name === 'ci' ? 0 : 1, workers: WORKERS });
       const audience = await seedAudience(storeFor(w.client, w.prefix), w.rng.fork('seed'), { readers: scale.readers });
       await w.waitStories();
       const blocked = [...audience.forbidden.values()].filter((e) => e.includes('-blocked-')).length;
-      const downMs = w.rng.int(1000, 3000);
+      const downMs = scale.name === 'ci' ? 500 : w.rng.int(1000, 3000);
 
       const editionId = await w.sendNow();
       // 1: as soon as the fan-out has queued something and is not done.

@@ -14,7 +14,7 @@ export const smtpFaults: Scenario = {
     const w = await createWorld({ seed, system: { env: { SEND_CONCURRENCY: '10', SMTP_OUTAGE_PAUSE_SEC: String(scale.outagePauseSec) } } });
     const notes: string[] = [];
     try {
-      await w.system.start({ api: true, schedulers: 1, workers: 2 });
+      await w.system.start({ api: true, schedulers: scale.name === 'ci' ? 0 : 1, workers: 2 });
       const readers = Math.round(scale.readers / 2);
       const audience = await seedAudience(storeFor(w.client, w.prefix), w.rng.fork('seed'), { readers });
       await w.waitStories();
