@@ -3,14 +3,23 @@
 import { z } from 'zod';
 import { TOPICS, TopicSchema } from './model.js';
 
+// Building an Intl.DateTimeFormat per signup was the largest CPU cost of POST
+// /api/subscribe (bench/signup): remember the answers (the set of zones is small).
+const zoneChecks = new Map<string, boolean>();
+
 export function isTimeZone(tz: string): boolean {
   if (!/^[A-Za-z0-9_+\-/]{1,64}$/.test(tz)) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let ok = zoneChecks.get(tz);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    if (zoneChecks.size < 2000) zoneChecks.set(tz, ok);
   }
+  return ok;
 }
 
 const emptyToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
