@@ -1,0 +1,107 @@
+// Fan-out at scale: N confirmed subscribers (seeded by pipeline) on a private
+// redis-server; a real `digest worker` process builds the edition and fans out
+// (the send queue is paused, so only enqueueing is measured). Baseline in the same
+// run: BullMQ's own addBulk of the same jobs from a plain process. Also Redis
+// memory per subscriber.
+//   npm run bench -- fanout [--subscribers 100000] [--tsx]
+import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
+import type { Benchmark } from './run.js';
+import { loadConfig } from '../src/config.js';
+import { createContext } from '../src/context.js';
+import { createLedger } from '../src/delivery/ledger.js';
+import { editionIdForSlot } from '../src/editions/model.js';
+import { QUEUE } from '../src/queues/names.js';
+import { jobId } from '../src/queues/jobs.js';
+import { flag, numArg } from './lib/args.js';
+import { buildOnce, digestArgs } from './lib/build.js';
+import { spawnNode, type Child } from './lib/proc.js';
+import { startRedisServer } from './lib/redis-server.js';
+import { check, mb, printJson, printTable, ratio, round, verdict, type Row } from './lib/report.js';
+import { seedConfirmed, seedStories, verifySeed } from './lib/seed.js';
+
+const ADDBULK = fileURLToPath(new URL('./lib/addbulk-main.ts', import.meta.url));
+
+const bench: Benchmark = {
+  name: 'fanout',
+  description: 'enqueue a send job per confirmed subscriber: rate vs BullMQ addBulk, fan-out process peak RSS, Redis bytes per subscriber',
+  async run(args) {
+    const n = numArg(args, 'subscribers', 100_000);
+    const useTsx = flag(args, 'tsx');
+    if (!useTsx) buildOnce();
+    const redis = await startRedisServer();
+    const env = {
+      REDIS_URL: redis.url, KEY_PREFIX: 'mdbench', SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789',
+      SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'Market Digest <digest@news.example.com>', LOG_LEVEL: 'info', SOURCES_FILE: 'config/sources.json',
+    };
+    const ctx = createContext(loadConfig(env), { name: 'bench' });
+    let worker: Child | undefined;
+    try {
+      const before = await redis.usedMemory();
+      let t = performance.now();
+      await seedConfirmed(ctx.redis, ctx.keys, n, 5000);
+      const seedMs = performance.now() - t;
+      const bytesPerSubscriber = (await redis.usedMemory() - before) / n;
+      await verifySeed(ctx.redis, ctx.keys, n);
+      await seedStories(ctx.redis, ctx.keys, 200);
+
+      await ctx.queues[QUEUE.send].pause(); // enqueue only: no send runs
+      worker = spawnNode([...digestArgs(useTsx), 'worker'], env);
+      await worker.waitFor((l) => l.event === 'worker.started', 'worker.started', 60_000);
+      const slot = new Date().toISOString();
+      const editionId = editionIdForSlot(new Date(slot), 'now');
+      await ctx.queues[QUEUE.edition].add('edition', { slot, mode: 'now' }, { jobId: jobId('edition', slot, 'now') });
+      const ledger = createLedger({ redis: ctx.redis, keys: ctx.keys });
+      const until = Date.now() + Math.max(300_000, n);
+      while (!(await ledger.report(editionId)).fanoutDoneAt) {
+        if (Date.now() > until) throw new Error('fan-out did not finish');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const peakRss = worker.peakRss();
+      await worker.stop();
+      const fanoutJob = await ctx.queues[QUEUE.fanout].getJob(jobId('fanout', editionId));
+      const fanoutMs = (fanoutJob?.finishedOn ?? 0) - (fanoutJob?.processedOn ?? 0);
+      const report = await ledger.report(editionId);
+      const counts = await ctx.queues[QUEUE.send].getJobCounts('wait', 'active', 'completed', 'failed');
+      const enqueued = counts.wait ?? 0;
+      check(report.queued === n && enqueued === n, `fan-out: ledger queued ${report.queued}, send jobs ${JSON.stringify(counts)}, want ${n}`);
+      const memAfterFanout = await redis.usedMemory();
+
+      const child = spawnNode(['--import', 'tsx', ADDBULK, String(n), 'bench0'], env);
+      const done = await child.waitFor((l) => typeof l.added === 'number', 'addBulk result', Math.max(300_000, n));
+      await child.stop();
+      const bulkMs = Number(done.ms);
+      const bulkQueue = new Queue('bench-addbulk', { connection: ctx.connection, prefix: 'mdbench' });
+      const bulkWaiting = await bulkQueue.getWaitingCount();
+      await bulkQueue.close();
+      check(bulkWaiting === n, `addBulk baseline: ${bulkWaiting} jobs waiting, want ${n}`);
+      const bytesPerJob = (memAfterFanout - before) / n - bytesPerSubscriber;
+
+      const rate = Math.round((n / fanoutMs) * 1000);
+      const bulkRate = Math.round((n / bulkMs) * 1000);
+      const r = ratio(rate, bulkRate);
+      const peak = mb(peakRss);
+      const rows: Row[] = [
+        ['confirmed subscribers', `${n} (seeded in ${Math.round(seedMs)} ms)`],
+        ['Redis memory per subscriber (hash + indexes)', `${Math.round(bytesPerSubscriber)} bytes`],
+        ['Redis memory per queued send (job + ledger entry)', `${Math.round(bytesPerJob)} bytes`],
+        ['fan-out: every send job enqueued', `${fanoutMs} ms, ${rate} jobs/s`],
+        ['baseline: BullMQ addBulk, same jobs, pages of 1000', `${bulkMs} ms, ${bulkRate} jobs/s`],
+        ['fan-out / addBulk', `${r} ${verdict(r, 0.5)}`],
+        ['worker (fan-out) process peak RSS, incl. edition build', `${peak} MB ${verdict(peak, 250, false)}`],
+      ];
+      printTable(rows);
+      printJson('fanout', {
+        subscribers: n, seedMs: Math.round(seedMs), redisBytesPerSubscriber: Math.round(bytesPerSubscriber), redisBytesPerQueuedSend: Math.round(bytesPerJob),
+        fanoutMs, fanoutRate: rate, addBulkMs: bulkMs, addBulkRate: bulkRate, ratio: r, peakRssMB: peak, pages: Math.ceil(n / 1000),
+        goalRatioMet: r >= 0.5, goalRssMet: peak <= 250, usedMemoryMB: mb(await redis.usedMemory()), msPerPage: round(fanoutMs / Math.ceil(n / 1000)),
+      });
+    } finally {
+      await worker?.stop('SIGKILL');
+      await ctx.close();
+      await redis.close();
+    }
+  },
+};
+
+export default bench;
