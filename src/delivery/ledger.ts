@@ -7,7 +7,7 @@
 //                      └─claimed again─► unknown    (a run died after claiming: never resent)
 import { z } from 'zod';
 import type { Redis } from 'ioredis';
-import { runScript } from './lua.js';
+import { runScript } from '../redis.js';
 
 export const LEDGER_STATES = ['queued', 'claimed', 'sent', 'failed', 'bounced', 'unknown', 'skipped'] as const;
 export type LedgerState = (typeof LEDGER_STATES)[number];

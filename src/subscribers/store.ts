@@ -2,9 +2,9 @@
 // script keeps in step with the hash (status counts, confirmed-in-id-order,
 // confirmed-by-(timezone, hour) slot, pending-by-age), so a reader can be found
 // by slot without scanning everyone and the confirmed list pages by keyset.
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keys.js';
+import { runScript } from '../redis.js';
 import { emailHash } from './address.js';
 import {
   ConsentSchema,
@@ -60,18 +60,6 @@ return {id, 1}
 
 type Fields = Partial<Omit<Subscriber, 'id'>>;
 
-// EVALSHA, not EVAL: sending the script text with every signup was a measurable share
-// of the api's CPU (bench/signup). Loaded again after a Redis restart (NOSCRIPT).
-const SHAS = new Map([SAVE, CLAIM_ID].map((s) => [s, createHash('sha1').update(s).digest('hex')]));
-
-async function runLua(redis: Redis, script: string, numKeys: number, ...args: string[]): Promise<unknown> {
-  try {
-    return await redis.evalsha(SHAS.get(script)!, numKeys, ...args);
-  } catch (err) {
-    if (!(err instanceof Error) || !err.message.includes('NOSCRIPT')) throw err;
-    return redis.eval(script, numKeys, ...args);
-  }
-}
 
 function toHash(fields: Fields): string[] {
   const out: string[] = [];
@@ -128,21 +116,18 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
 
   async function save(id: string, fields: Fields | '__delete__', at = new Date()): Promise<void> {
     const args = fields === '__delete__' ? ['__delete__'] : toHash({ ...fields, updatedAt: at.toISOString() });
-    await runLua(
+    await runScript(
       redis,
       SAVE,
-      6,
-      keys.subscriber(id),
-      keys.subscribersConfirmed(),
-      keys.subscribersPending(),
-      keys.slotIndex(),
-      keys.subscriberStatusCount(),
-      keys.subscribersAll(),
-      slotPrefix,
-      id,
-      String(Number(id)),
-      String(at.getTime()),
-      ...args,
+      [
+        keys.subscriber(id),
+        keys.subscribersConfirmed(),
+        keys.subscribersPending(),
+        keys.slotIndex(),
+        keys.subscriberStatusCount(),
+        keys.subscribersAll(),
+      ],
+      [slotPrefix, id, String(Number(id)), String(at.getTime()), ...args],
     );
   }
 
@@ -177,7 +162,7 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
      * whether it is new; an existing address is returned untouched.
      */
     async create(input: NewSubscriber, at = new Date()): Promise<{ subscriber: Subscriber; created: boolean }> {
-      const [id, fresh] = (await runLua(redis, CLAIM_ID, 2, keys.subscriberByEmail(), keys.subscriberSeq(), input.email)) as [
+      const [id, fresh] = (await runScript(redis, CLAIM_ID, [keys.subscriberByEmail(), keys.subscriberSeq()], [input.email])) as [
         string,
         number,
       ];
