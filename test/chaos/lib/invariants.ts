@@ -65,7 +65,11 @@ export async function checkEdition(redis: Redis, prefix: string, received: Recei
   for (const [id, email] of c.audience.forbidden) {
     if (perSub.has(id)) violations.push(`message to ${email} (${id}), who must not be mailed (ledger: ${entries[id] ?? 'none'})`);
   }
-  if (duplicates > 0) violations.push(`${duplicates} duplicate message(s)`);
+  if (duplicates > 0) {
+    const times = (id: string) => received.filter((r) => parseDigestId(r.messageId)?.[1] === id && parseDigestId(r.messageId)?.[0] === c.editionId).map((r) => new Date(r.at).toISOString().slice(11, 23));
+    const dup = [...perSub].filter(([, n]) => n > 1).slice(0, 3).map(([id, n]) => `${id} ×${n} at ${times(id).join(', ')}`);
+    violations.push(`${duplicates} duplicate message(s): ${dup.join('; ')}`);
+  }
   if (lost > 5) violations.push(`… ${lost} readers lost in all`);
   if (!report.finishedAt) violations.push(`edition ${c.editionId} did not finish: ${JSON.stringify(report)}`);
   if (report.unknown > c.inFlightBound) violations.push(`${report.unknown} unknown > ${c.inFlightBound} that can have been in flight`);

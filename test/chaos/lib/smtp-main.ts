@@ -14,7 +14,7 @@ let faults: Faults = {};
 let keepRaw: RegExp | null = null;
 const received: Received[] = [];
 const raw = new Map<string, string[]>();
-const counters = { tempfailed: 0, dropped: 0, refusedWindows: 0, connections: 0 };
+const counters = { tempfailed: 0, dropped: 0, droppedAfterAccept: 0, refusedWindows: 0, connections: 0 };
 const sockets = new Set<Socket>();
 let refusing = false;
 
@@ -76,6 +76,12 @@ const server = new SMTPServer({
       const kind = /^<(confirm|welcome)-/.test(messageId) ? (messageId.slice(1).split('-')[0] as 'confirm' | 'welcome') : 'digest';
       received.push({ to, messageId, kind, at: Date.now(), headerCount: { subject: (h.get('subject') ?? '').split('\n').length, to: (h.get('to') ?? '').split('\n').length } });
       if (keepRaw) for (const a of to) if (keepRaw.test(a)) raw.set(a, [...(raw.get(a) ?? []), buf.toString('utf8')]);
+      if (faults.dropAfterAccept !== undefined && rng.chance(faults.dropAfterAccept)) {
+        // The relay has the message; the client never hears so (RFC 1047's window).
+        counters.droppedAfterAccept++;
+        for (const s of sockets) if (s.remotePort === session.remotePort) s.destroy();
+        return;
+      }
       reply();
     });
   },

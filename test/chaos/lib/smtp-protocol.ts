@@ -6,6 +6,8 @@ export interface Faults {
   dropMidData?: number;
   /** Delay before the reply to every message. */
   slowMs?: number;
+  /** Share of messages accepted (recorded) whose connection is then cut before the 250 reaches the client. */
+  dropAfterAccept?: number;
 }
 
 export interface Received {
@@ -20,6 +22,7 @@ export interface Received {
 export interface SmtpCounters {
   tempfailed: number;
   dropped: number;
+  droppedAfterAccept: number;
   refusedWindows: number;
   connections: number;
 }

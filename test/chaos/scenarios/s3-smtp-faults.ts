@@ -21,10 +21,10 @@ export const smtpFaults: Scenario = {
       const blocked = [...audience.forbidden.values()].filter((e) => e.includes('-blocked-')).length;
 
       const t0 = Date.now();
-      const editionId = await w.sendNow();
-      // The relay goes away as the edition starts.
+      // The relay goes away just before the edition starts.
       await w.smtp.refuse(scale.refuseMs);
-      await sleep(scale.refuseMs);
+      const editionId = await w.sendNow();
+      await sleep(Math.max(0, scale.refuseMs - (Date.now() - t0)));
       // The queue was paused for SMTP_OUTAGE_PAUSE_SEC on the first refusal: wait until it sends again.
       const resumed = await waitUntil('sending to resume after the outage', async () => {
         const r = await w.report(editionId);
@@ -37,18 +37,32 @@ export const smtpFaults: Scenario = {
         ['connection dropped mid-DATA, one in ten', { dropMidData: 0.1 }],
         ['1 s per message', { slowMs: 1000 }],
       ];
+      // Known open bug (see RELIABILITY.md): opt in with CHAOS_KNOWN_BUGS=1 until delivery treats this window as unknown.
+      if (process.env.CHAOS_KNOWN_BUGS === '1') phases.unshift(['accepted, then the connection cut before the 250, three in ten', { dropAfterAccept: 0.3 }]);
       for (const [label, faults] of phases) {
+        // A 421 pauses the queue for SMTP_OUTAGE_PAUSE_SEC: start each phase once sending runs again.
+        const start = await w.report(editionId);
+        await waitUntil('sending to run before the next phase', async () => {
+          const r = await w.report(editionId);
+          return r.sent > start.sent || r.finishedAt ? true : undefined;
+        }, scale.outagePauseSec * 1000 + 30_000, 100);
         const before = await w.report(editionId);
+        notes.push(`${label} from ${new Date().toISOString().slice(11, 23)}`);
         await w.smtp.faults(faults);
+        // At least the phase's length and at least 10 sends through the fault (bounded).
         await sleep(scale.faultPhaseMs);
+        await waitUntil(`10 sends during "${label}"`, async () => {
+          const r = await w.report(editionId);
+          return r.sent - before.sent >= 10 || r.finishedAt ? true : undefined;
+        }, 180_000, 100);
         const after = await w.report(editionId);
-        notes.push(`${label}: ${after.sent - before.sent} sent in ${scale.faultPhaseMs / 1000} s`);
+        notes.push(`${label}: ${after.sent - before.sent} sent`);
       }
       await w.smtp.faults({});
       const report = await w.waitFinished(editionId, 600_000);
       const { received, counters } = await w.smtp.received();
       notes.push(
-        `relay counted ${counters.tempfailed} 421s, ${counters.dropped} dropped connections, ${counters.refusedWindows} refusal window; ` +
+        `relay counted ${counters.tempfailed} 421s, ${counters.dropped} dropped connections, ${counters.droppedAfterAccept} cut after accepting, ${counters.refusedWindows} refusal window; ` +
           `edition done ${((Date.parse(report.finishedAt!) - t0) / 1000).toFixed(0)} s after the send`,
       );
       // No process died: nothing can be unknown.
