@@ -54,8 +54,8 @@ export function createSubscriptions(deps: SubscriptionDeps) {
     return ok === 'OK';
   }
 
-  async function sendConfirmation(sub: Subscriber): Promise<boolean> {
-    if (!(await claimConfirmationSlot(sub.email))) return false;
+  /** Queue the mail for a subscriber whose 24 h slot is already claimed. */
+  async function queueConfirmation(sub: Subscriber): Promise<void> {
     try {
       await deps.mail.enqueueConfirmation(sub.id);
     } catch (err) {
@@ -63,13 +63,20 @@ export function createSubscriptions(deps: SubscriptionDeps) {
       await redis.del(keys.confirmMailSent(emailHash(sub.email))).catch(() => undefined);
       throw err;
     }
+  }
+
+  async function sendConfirmation(sub: Subscriber): Promise<boolean> {
+    if (!(await claimConfirmationSlot(sub.email))) return false;
+    await queueConfirmation(sub);
     return true;
   }
 
+  const dailyKey = (name: string) => keys.dailyCounter(name, now().toISOString().slice(0, 10));
+  const DAILY_TTL_SEC = 90 * 86400;
+
   async function countDaily(name: string): Promise<void> {
-    const day = now().toISOString().slice(0, 10);
-    const key = keys.dailyCounter(name, day);
-    await redis.multi().incr(key).expire(key, 90 * 86400).exec();
+    const key = dailyKey(name);
+    await redis.multi().incr(key).expire(key, DAILY_TTL_SEC).exec();
   }
 
   /** Resolve a token to its live subscriber, or throw InvalidTokenError. */
@@ -86,10 +93,15 @@ export function createSubscriptions(deps: SubscriptionDeps) {
      * Same answer for every address state (the caller always says 202); the
      * outcome is for logs and tests only and must never reach the response.
      */
-    async subscribe(input: SignupInput, meta: Omit<Consent, 'at'>): Promise<SignupOutcome> {
+    async subscribe(
+      input: SignupInput,
+      meta: Omit<Consent, 'at'>,
+      /** What the caller already read in its own round trip (the signup gate reads suppression). */
+      known: { suppressed?: boolean } = {},
+    ): Promise<SignupOutcome> {
       if (input.website) return 'honeypot';
       const email = normaliseEmail(input.email);
-      if (await store.isSuppressed(email)) return 'suppressed';
+      if (known.suppressed ?? (await store.isSuppressed(email))) return 'suppressed';
       const at = now();
       const consent: Consent = { ...meta, at: at.toISOString(), source: input.source || meta.source };
       const prefs = {
@@ -99,13 +111,17 @@ export function createSubscriptions(deps: SubscriptionDeps) {
         sendHour: input.sendHour ?? deps.defaults.sendHour,
         weekdaysOnly: input.weekdaysOnly ?? false,
       };
-      const { subscriber, created } = await store.create(
+      // A new address costs one round trip here: the counter and the 24 h claim ride in the create.
+      const { subscriber, created, claimed } = await store.create(
         { ...prefs, email, status: 'pending', consent, confirmedAt: null, unsubscribedAt: null },
         at,
+        {
+          counter: { key: dailyKey('signups'), ttlSec: DAILY_TTL_SEC },
+          claim: { key: keys.confirmMailSent(emailHash(email)), ttlSec: CONFIRM_MAIL_WINDOW_SEC },
+        },
       );
       if (created) {
-        await countDaily('signups');
-        await sendConfirmation(subscriber);
+        if (claimed) await queueConfirmation(subscriber);
         log.info({ event: 'subscriber.created', subscriberId: subscriber.id }, 'signup received');
         return 'created';
       }

@@ -14,10 +14,26 @@ import {
   type SubscriberStatus,
 } from './model.js';
 
+// Index entries for the record now in hash h (status count, confirmed, slot, pending, all).
+// Shared by SAVE and CREATE; expects h, id, score and pendingScore in scope, KEYS[2..6] as in SAVE.
+const INDEX_ADD = `
+local new = redis.call('HMGET', h, 'status', 'timezone', 'sendHour')
+redis.call('HINCRBY', KEYS[5], new[1], 1)
+if new[1] == 'confirmed' then
+  redis.call('ZADD', KEYS[2], score, id)
+  redis.call('ZADD', ARGV[1] .. new[2] .. ':' .. new[3], score, id)
+  redis.call('HINCRBY', KEYS[4], new[2] .. '|' .. new[3], 1)
+elseif new[1] == 'pending' then
+  redis.call('ZADD', KEYS[3], pendingScore, id)
+end
+redis.call('ZADD', KEYS[6], score, id)
+`;
+
 const SAVE = `
 local h = KEYS[1]
 local id = ARGV[2]
 local score = tonumber(ARGV[3])
+local pendingScore = tonumber(ARGV[4])
 local old = redis.call('HMGET', h, 'status', 'timezone', 'sendHour')
 if old[1] then
   redis.call('HINCRBY', KEYS[5], old[1], -1)
@@ -36,27 +52,52 @@ if ARGV[5] == '__delete__' then
   return 1
 end
 redis.call('HSET', h, unpack(ARGV, 5))
-local new = redis.call('HMGET', h, 'status', 'timezone', 'sendHour')
-redis.call('HINCRBY', KEYS[5], new[1], 1)
-if new[1] == 'confirmed' then
-  redis.call('ZADD', KEYS[2], score, id)
-  redis.call('ZADD', ARGV[1] .. new[2] .. ':' .. new[3], score, id)
-  redis.call('HINCRBY', KEYS[4], new[2] .. '|' .. new[3], 1)
-elseif new[1] == 'pending' then
-  redis.call('ZADD', KEYS[3], tonumber(ARGV[4]), id)
-end
-redis.call('ZADD', KEYS[6], score, id)
+${INDEX_ADD}
 return 1
 `;
 
-const CLAIM_ID = `
-local id = redis.call('HGET', KEYS[1], ARGV[1])
-if id then return {id, 0} end
-local n = redis.call('INCR', KEYS[2])
-id = string.format('%012d', n)
-redis.call('HSET', KEYS[1], ARGV[1], id)
-return {id, 1}
+// One round trip per signup: claim the id for the address (or find the existing
+// record), write the new record with its indexes, and, only when it is new, bump
+// the caller's counter and take the caller's once-per-window claim.
+// KEYS: by-email, confirmed, pending, slot index, status count, all, seq, [counter], [claim]
+// ARGV: slot prefix, subscriber key prefix, email, pending score, counter ttl, claim ttl (0 = that
+// key is absent), fields...
+// Returns {0, id, hgetall...} for an existing record, {1, id, claimed} for a new one.
+const CREATE = `
+local id = redis.call('HGET', KEYS[1], ARGV[3])
+if id then
+  local existing = redis.call('HGETALL', ARGV[2] .. id)
+  if #existing > 0 then return {0, id, unpack(existing)} end
+  -- the address has an id but no record (removed half-way): write it under that id
+else
+  id = string.format('%012d', redis.call('INCR', KEYS[7]))
+  redis.call('HSET', KEYS[1], ARGV[3], id)
+end
+local h = ARGV[2] .. id
+local score = tonumber(id)
+local pendingScore = tonumber(ARGV[4])
+redis.call('HSET', h, 'id', id, unpack(ARGV, 7))
+${INDEX_ADD}
+local k = 8
+if tonumber(ARGV[5]) > 0 then
+  redis.call('INCR', KEYS[k])
+  redis.call('EXPIRE', KEYS[k], tonumber(ARGV[5]))
+  k = k + 1
+end
+local claimed = 0
+if tonumber(ARGV[6]) > 0 then
+  if redis.call('SET', KEYS[k], '1', 'EX', tonumber(ARGV[6]), 'NX') then claimed = 1 end
+end
+return {1, id, claimed}
 `;
+
+/** Side effects that happen in the create script only when the record is new. */
+export interface CreateExtras {
+  /** INCR this key and (re)set its TTL, e.g. the daily signup counter. */
+  counter?: { key: string; ttlSec: number };
+  /** SET NX EX this key; `claimed` in the result says whether it was taken. */
+  claim?: { key: string; ttlSec: number };
+}
 
 type Fields = Partial<Omit<Subscriber, 'id'>>;
 
@@ -161,25 +202,53 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
      * Create a subscriber unless the address exists. Returns the stored record and
      * whether it is new; an existing address is returned untouched.
      */
-    async create(input: NewSubscriber, at = new Date()): Promise<{ subscriber: Subscriber; created: boolean }> {
-      const [id, fresh] = (await runScript(redis, CLAIM_ID, [keys.subscriberByEmail(), keys.subscriberSeq()], [input.email])) as [
-        string,
-        number,
-      ];
-      if (!fresh) {
-        const existing = await get(id);
-        if (existing) return { subscriber: existing, created: false };
-        // The id was claimed but the record never written (crash between two steps): finish it.
-      }
-      const record: Subscriber = {
+    async create(
+      input: NewSubscriber,
+      at = new Date(),
+      extras: CreateExtras = {},
+    ): Promise<{ subscriber: Subscriber; created: boolean; claimed: boolean }> {
+      const partial: Omit<Subscriber, 'id'> = {
         ...input,
-        id,
         tokenVersion: input.tokenVersion ?? 0,
         createdAt: at.toISOString(),
         updatedAt: at.toISOString(),
       };
-      await save(id, { ...record }, at);
-      return { subscriber: record, created: true };
+      const reply = (await runScript(
+        redis,
+        CREATE,
+        [
+          keys.subscriberByEmail(),
+          keys.subscribersConfirmed(),
+          keys.subscribersPending(),
+          keys.slotIndex(),
+          keys.subscriberStatusCount(),
+          keys.subscribersAll(),
+          keys.subscriberSeq(),
+          ...(extras.counter ? [extras.counter.key] : []),
+          ...(extras.claim ? [extras.claim.key] : []),
+        ],
+        [
+          slotPrefix,
+          keys.subscriber(''),
+          input.email,
+          String(at.getTime()),
+          String(extras.counter?.ttlSec ?? 0),
+          String(extras.claim?.ttlSec ?? 0),
+          ...toHash(partial),
+        ],
+      )) as [number, string, ...(string | number)[]];
+      const [fresh, id, ...rest] = reply;
+      if (!fresh) {
+        const hash: Record<string, string> = {};
+        for (let i = 0; i + 1 < rest.length; i += 2) hash[String(rest[i])] = String(rest[i + 1]);
+        const existing = fromHash(hash);
+        if (existing) return { subscriber: existing, created: false, claimed: false };
+        // A record in an unreadable shape under this address: overwrite it (indexes follow).
+        const record: Subscriber = { ...partial, id };
+        await save(id, { ...record }, at);
+        return { subscriber: record, created: true, claimed: false };
+      }
+      return { subscriber: { ...partial, id }, created: true, claimed: rest[0] === 1 };
     },
 
     /** Change fields; indexes follow. */

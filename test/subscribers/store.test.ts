@@ -46,6 +46,21 @@ describe('subscriber store', () => {
     expect(await store.findByEmail('a@example.com')).toMatchObject({ id: a.subscriber.id, status: 'confirmed' });
   });
 
+  it('bumps the counter and takes the claim in the same create, only for a new record', async () => {
+    const extras = { counter: { key: `${prefix}:count`, ttlSec: 60 }, claim: { key: `${prefix}:claim`, ttlSec: 60 } };
+    const first = await store.create(person('c@example.com', { status: 'pending', confirmedAt: null }), new Date(), extras);
+    const again = await store.create(person('c@example.com'), new Date(), extras);
+    expect([first.created, first.claimed, again.created, again.claimed]).toEqual([true, true, false, false]);
+    expect(again.subscriber).toEqual(first.subscriber);
+    expect(await redis.get(`${prefix}:count`)).toBe('1');
+    expect(await redis.ttl(`${prefix}:claim`)).toBeGreaterThan(0);
+    await redis.del(`${prefix}:claim`);
+    await redis.set(`${prefix}:claim`, '1');
+    const other = await store.create(person('d@example.com'), new Date(), extras);
+    expect([other.created, other.claimed]).toEqual([true, false]); // claim already held
+    expect(await store.pendingOlderThan(new Date(Date.now() + 1000))).toEqual([first.subscriber.id]);
+  });
+
   it('finds readers by (timezone, hour) and follows changes of slot and status', async () => {
     const london7 = await store.create(person('l7@example.com'));
     await store.create(person('l8@example.com', { sendHour: 8 }));

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { emailHash, normaliseEmail } from '../../subscribers/address.js';
 import type { RateLimits } from '../../subscribers/rate-limits.js';
-import { SignupSchema } from '../../subscribers/schemas.js';
+import { SignupSchema, type SignupInput } from '../../subscribers/schemas.js';
 import type { Subscriptions } from '../../subscribers/service.js';
 import { SIGNUP_JS, SITE_CSS } from '../assets.js';
 import { wantsJson } from '../errors.js';
@@ -32,19 +32,28 @@ export function signupRoutes(app: FastifyInstance, deps: SignupRouteDeps): void 
   app.get('/favicon.ico', async (_req, reply) => reply.code(204).header('Cache-Control', 'public, max-age=86400').send());
 
   app.post('/api/subscribe', async (req, reply) => {
-    await deps.rateLimits.signupByIp(req.ip);
-    const body = req.body;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw SignupSchema.safeParse(undefined).error!;
+    let input: SignupInput;
+    let email: string;
+    try {
+      const body = req.body;
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+        throw SignupSchema.safeParse(undefined).error!;
+      }
+      input = SignupSchema.parse(body);
+      email = normaliseEmail(input.email); // 400 with a reason when invalid
+    } catch (err) {
+      await deps.rateLimits.signupByIp(req.ip); // a bad request still counts against its IP (429 first)
+      throw err;
     }
-    const input = SignupSchema.parse(body);
-    const email = normaliseEmail(input.email); // 400 with a reason when invalid
+    // One round trip: per-IP limit (429), per-address limit (silent), suppression.
+    const gate = await deps.rateLimits.signupGate(req.ip, emailHash(email));
     const fromForm = String(req.headers['content-type'] ?? '').includes('form');
     // Over the per-address limit: answer exactly as usual, do nothing.
-    if (await deps.rateLimits.signupByAddress(emailHash(email))) {
+    if (gate.addressAllowed) {
       const outcome = await deps.subscriptions.subscribe(
         { ...input, email },
         { ip: req.ip, userAgent: userAgent(req), source: fromForm ? 'signup-page' : 'api' },
+        { suppressed: gate.suppressed },
       );
       req.log.debug({ event: 'signup.outcome', outcome }, 'signup handled');
     }
