@@ -11,7 +11,8 @@ import { runScript } from '../redis.js';
 
 export const LEDGER_STATES = ['queued', 'claimed', 'sent', 'failed', 'bounced', 'unknown', 'skipped'] as const;
 export type LedgerState = (typeof LEDGER_STATES)[number];
-export type FinalState = 'sent' | 'failed' | 'bounced' | 'skipped';
+/** `unknown` here: the relay may have the message (connection lost before its reply). */
+export type FinalState = 'sent' | 'failed' | 'bounced' | 'skipped' | 'unknown';
 
 export interface LedgerKeys {
   ledger(editionId: string): string;

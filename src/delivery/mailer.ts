@@ -47,6 +47,9 @@ export function createMailer(options: MailerOptions): Mailer {
       pool: true,
       maxConnections: options.poolSize ?? 5,
       maxMessages: 500,
+      // Never resend on our behalf: a connection that closed after the relay took the
+      // message would deliver it twice. The ledger decides (smtp-errors.ts: ambiguous).
+      maxRequeues: 0,
       // Tests and local relays speak plain SMTP; real relays negotiate STARTTLS when offered.
       ignoreTLS: /^smtp:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(options.smtpUrl),
       connectionTimeout: 15_000,

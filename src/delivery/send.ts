@@ -12,7 +12,7 @@ import type { SentInfo } from './mailer.js';
 import { listHeaders, type EditionHeaders } from './mime.js';
 import { buildRawFromParts, buildRawMessage } from './raw-message.js';
 import type { DeliveryPorts } from './ports.js';
-import { classifySmtpError, PermanentSmtpError } from './smtp-errors.js';
+import { AmbiguousDeliveryError, classifySmtpError, PermanentSmtpError } from './smtp-errors.js';
 
 export class EditionPausedError extends Error {
   override name = 'EditionPausedError';
@@ -192,6 +192,11 @@ export function createSender<V>(deps: SenderDeps<V>) {
       if (result.rejected.length > 0) throw new PermanentSmtpError(result.response || 'recipient rejected', 550, true);
     } catch (error) {
       const failure = error instanceof PermanentSmtpError ? error : classifySmtpError(error);
+      if (failure instanceof AmbiguousDeliveryError) {
+        log.warn({ event: 'digest.send.unknown', editionId, subscriberId }, 'connection lost with the message in flight; not resending');
+        await finished(editionId, await ledger.finish(editionId, subscriberId, 'unknown'));
+        return 'unknown';
+      }
       if (failure instanceof PermanentSmtpError) {
         const to = failure.recipientRejected ? 'bounced' : 'failed';
         const result = await ledger.finish(editionId, subscriberId, to);

@@ -34,7 +34,22 @@ export class RelayUnavailableError extends Error {
   }
 }
 
-export type SmtpFailure = PermanentSmtpError | TransientSmtpError | RelayUnavailableError;
+/**
+ * The connection closed with this message in flight: the relay may have accepted it and
+ * its reply was lost. Sending again could deliver twice, so the send ends `unknown`.
+ */
+export class AmbiguousDeliveryError extends Error {
+  override name = 'AmbiguousDeliveryError';
+}
+
+export type SmtpFailure = PermanentSmtpError | TransientSmtpError | RelayUnavailableError | AmbiguousDeliveryError;
+
+/**
+ * nodemailer's words for a server that closed an established session mid-transaction
+ * (code ECONNECTION). A close before the greeting reads differently ("…after connection
+ * was closed" from the pool) and is a plain relay outage: nothing was sent.
+ */
+const CLOSED_IN_FLIGHT = /^Connection closed unexpectedly/;
 
 interface NodemailerError {
   message?: string;
@@ -58,6 +73,7 @@ export function classifySmtpError(error: unknown): SmtpFailure {
     return new PermanentSmtpError(text, code, atRecipient);
   }
   if (code !== null) return new TransientSmtpError(text, code);
+  if (err.code === 'ECONNECTION' && CLOSED_IN_FLIGHT.test(err.message ?? '')) return new AmbiguousDeliveryError(text);
   if (err.code && CONNECTION_CODES.has(err.code) && (err.command === 'CONN' || err.command === undefined)) {
     return new RelayUnavailableError(text, null);
   }

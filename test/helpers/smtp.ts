@@ -1,6 +1,7 @@
 // A real SMTP server (smtp-server) on an ephemeral loopback port. It captures
 // every message and parses it with mailparser so tests assert on real MIME.
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import type { Socket } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 
 export interface Received {
@@ -21,6 +22,11 @@ export interface TestSmtp {
   onRcpt: RcptHook | undefined;
   /** Return an error to reject a whole message after DATA. */
   onData: DataHook | undefined;
+  /**
+   * Return true to keep a message but cut the connection before the 250 reply:
+   * the relay has it, the client never hears so.
+   */
+  dropAfterAccept: ((rcpts: string[]) => boolean) | undefined;
   waitFor(count: number, timeoutMs?: number): Promise<Received[]>;
   close(): Promise<void>;
 }
@@ -42,6 +48,7 @@ export async function startSmtp(opts: Partial<SMTPServerOptions> = {}): Promise<
     messages,
     onRcpt: undefined,
     onData: undefined,
+    dropAfterAccept: undefined,
     waitFor(count, timeoutMs = 15_000) {
       if (messages.length >= count) return Promise.resolve(messages);
       return new Promise((resolve, reject) => {
@@ -89,6 +96,10 @@ export async function startSmtp(opts: Partial<SMTPServerOptions> = {}): Promise<
               envelopeTo: rcpts,
             });
             notify();
+            if (smtp.dropAfterAccept?.(rcpts)) {
+              for (const socket of sockets) if (socket.remotePort === session.remotePort) socket.destroy();
+              return;
+            }
             cb();
           })
           .catch(cb);
@@ -98,6 +109,11 @@ export async function startSmtp(opts: Partial<SMTPServerOptions> = {}): Promise<
   });
   // A client killed mid-session (crash tests) resets its socket; that is not a test failure.
   server.on('error', () => {});
+  const sockets = new Set<Socket>();
+  server.server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const address = server.server.address();
   smtp.port = typeof address === 'object' && address ? address.port : 0;
