@@ -1,28 +1,39 @@
 // The signup hot path's cost in Redis round trips, seen by MONITOR: a new address
 // is the gate script, the create script and BullMQ's add of the confirmation.
-import type { Redis } from 'ioredis';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { testRedis } from '../helpers/redis.js';
+import { REDIS_URL } from '../helpers/env.js';
 
 describe('signup round trips', () => {
   let stack: Stack;
-  let monitor: Awaited<ReturnType<Redis['monitor']>>;
+  let monitor: Socket;
   const seen: string[][] = [];
 
   beforeAll(async () => {
     stack = await startStack({}, { workers: false });
-    const redis = testRedis();
-    monitor = await redis.monitor();
-    redis.disconnect();
     const prefix = stack.ctx.config.KEY_PREFIX;
-    // Client commands only (not those a script runs), touching this stack's keys.
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      if (source !== 'lua' && args.some((a) => a.startsWith(prefix))) seen.push(args);
+    // A plain socket in MONITOR mode (ioredis' monitor trips over lines of other clients).
+    const url = new URL(REDIS_URL);
+    monitor = connect(Number(url.port || 6379), url.hostname);
+    let buffered = '';
+    monitor.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('latin1');
+      const lines = buffered.split('\r\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        // +1795547567.97 [0 127.0.0.1:60088] "evalsha" "..." — `[0 lua]` for commands a script runs.
+        const m = /^\+\d+\.\d+ \[\d+ ([^\]]+)\] (.*)$/.exec(line);
+        if (!m || m[1] === 'lua') continue;
+        const args = [...m[2]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((a) => a[1]!);
+        if (args.some((a) => a.startsWith(prefix))) seen.push(args);
+      }
     });
+    monitor.write('MONITOR\r\n');
+    await new Promise((resolve) => monitor.once('data', resolve));
   });
   afterAll(async () => {
-    monitor.disconnect();
+    monitor.destroy();
     await stack.close();
   });
 
