@@ -2,11 +2,8 @@
 // SIGTERM/SIGINT: stop taking work, finish what is in flight (bounded), close.
 import type { Config } from '../config.js';
 import { createContext } from '../context.js';
-import { startApi, type Running } from '../processes/api.js';
+import type { Running } from '../processes/api.js';
 import { startHeartbeat } from '../ops/heartbeat.js';
-import { startHousekeeping } from '../processes/housekeeping.js';
-import { startScheduler } from '../processes/scheduler.js';
-import { startWorkers } from '../processes/worker.js';
 
 export type ProcessName = 'api' | 'worker' | 'scheduler';
 
@@ -15,9 +12,13 @@ export async function runProcesses(config: Config, names: ProcessName[]): Promis
   const running: Running[] = [];
   try {
     for (const name of names) {
-      if (name === 'api') running.push(await startApi(ctx));
-      if (name === 'worker') running.push(await startWorkers(ctx));
+      // Each role is imported only when this process runs it: a worker does not load
+      // fastify, bull-board and the pages; an api does not load the job processors.
+      if (name === 'api') running.push(await (await import('../processes/api.js')).startApi(ctx));
+      if (name === 'worker') running.push(await (await import('../processes/worker.js')).startWorkers(ctx));
       if (name === 'scheduler') {
+        const { startScheduler } = await import('../processes/scheduler.js');
+        const { startHousekeeping } = await import('../processes/housekeeping.js');
         const heartbeat = startHeartbeat({ redis: ctx.redis, keys: ctx.keys, log: ctx.log }, 'scheduler');
         running.push(await startScheduler(ctx), await startHousekeeping(ctx), { close: () => heartbeat.stop() });
       }

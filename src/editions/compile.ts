@@ -1,6 +1,5 @@
 // The one place MJML is compiled. Strict validation: a template mistake fails the
 // build instead of mailing broken HTML. Injectable so tests can count compiles.
-import mjml2html from 'mjml';
 
 export class MjmlCompileError extends Error {
   override name = 'MjmlCompileError';
@@ -14,7 +13,13 @@ export class MjmlCompileError extends Error {
 
 export type CompileMjml = (mjml: string) => Promise<string>;
 
+// Loaded on the first compile, not at import: MJML (and cheerio under it) is ~60 MB of
+// RSS that a process serving only send jobs never needs.
+const loadMjml = () => import('mjml');
+let mjmlModule: ReturnType<typeof loadMjml> | undefined;
+
 export const compileMjml: CompileMjml = async (mjml) => {
+  const { default: mjml2html } = await (mjmlModule ??= loadMjml());
   try {
     // mjml 5 is async; minify stays off (htmlnano/cssnano peer mismatch) — size is bounded by story caps.
     const out = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false });

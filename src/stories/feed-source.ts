@@ -3,7 +3,6 @@
 import type { Story } from './model.js';
 import { decodeBody } from './decode.js';
 import { fetchUrl, looksLikeHtml, SourceFetchError, type FetchOptions } from './fetch.js';
-import { parseFeedText } from './parse.js';
 import type { FeedValidators } from './pool.js';
 import type { FeedSource } from './sources-schema.js';
 import { toStory } from './story.js';
@@ -26,6 +25,8 @@ export async function readFeed(source: FeedSource, validators: FeedValidators, f
   const { text } = decodeBody(res.body, res.contentType);
   if (looksLikeHtml(text)) throw new SourceFetchError('html', `HTML page instead of a feed (HTTP ${res.status})`);
   if (!text.trim()) throw new SourceFetchError('parse', 'empty body');
+  // The feed parser (and its XML stack) loads on the first ingest, not in every worker process.
+  const { parseFeedText } = await import('./parse.js');
   const feed = parseFeedText(text, res.url, res.contentType);
   const stories: Story[] = [];
   const seen = new Set<string>();

@@ -2,7 +2,6 @@
 // (link, name) filled in, escaped. Same path as the digest's "compile once" rule.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import mjml2html from 'mjml';
 import { escapeHtml } from '../http/pages/html.js';
 import { TEMPLATES_DIR } from '../paths.js';
 
@@ -38,6 +37,8 @@ export function compileSystemTemplate(name: string): Promise<Compiled> {
         readFile(join(TEMPLATES_DIR, `${name}.mjml`), 'utf8'),
         readFile(join(TEMPLATES_DIR, `${name}.txt`), 'utf8'),
       ]);
+      // Loaded here, not at import: a send-only process never compiles (see editions/compile.ts).
+      const { default: mjml2html } = await import('mjml');
       const out = await mjml2html(source, { validationLevel: 'strict', keepComments: false });
       return { html: out.html, text };
     })();
