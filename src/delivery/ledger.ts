@@ -49,6 +49,19 @@ export const EditionReportSchema = z.object({
 export type EditionReport = z.infer<typeof EditionReportSchema>;
 
 export type ClaimResult = { outcome: 'claimed' } | { outcome: 'unknown'; finished: boolean } | { outcome: 'done'; state: LedgerState };
+export type SendClaimResult =
+  | { outcome: 'paused'; reason: string }
+  | { outcome: 'claimed'; subscriber: Record<string, string>; last: string | null }
+  | { outcome: 'unknown'; finished: boolean }
+  | { outcome: 'done'; state: LedgerState };
+
+/** A hash field written with a finish to `sent` (the reader's last edition). */
+export interface FinishRecord {
+  key: string;
+  field: string;
+  value: string;
+}
+
 export interface FinishResult {
   applied: boolean;
   finished: boolean;
@@ -82,8 +95,8 @@ redis.call('EXPIRE', KEYS[2], ARGV[1])
 return n
 `;
 
-// KEYS: ledger, meta. ARGV: subscriber, now.
-const CLAIM = `${COMPLETE}
+// The claim transition; `onClaimed` is the Lua that returns after a successful claim.
+const claimScript = (onClaimed: string) => `${COMPLETE}
 local s = redis.call('HGET', KEYS[1], ARGV[1])
 if not s then
   redis.call('HINCRBY', KEYS[2], 'queued', 1)
@@ -91,7 +104,7 @@ if not s then
 end
 if s == 'queued' then
   redis.call('HSET', KEYS[1], ARGV[1], 'claimed')
-  return {'claimed', 0}
+  ${onClaimed}
 end
 if s == 'claimed' then
   redis.call('HSET', KEYS[1], ARGV[1], 'unknown')
@@ -101,10 +114,24 @@ end
 return {s, 0}
 `;
 
-// KEYS: ledger, meta. ARGV: subscriber, to, now, minFailures, ratio.
+// KEYS: ledger, meta. ARGV: subscriber, now.
+const CLAIM = claimScript(`return {'claimed', 0}`);
+
+// The send's first round trip: refuse while the edition is paused (nothing claimed),
+// claim, and hand back what the send reads next: the reader's last-edition entry and hash.
+// KEYS: ledger, meta, subscriber hash, last-edition hash. ARGV: subscriber, now.
+const CLAIM_FOR_SEND = `
+local paused = redis.call('HGET', KEYS[2], 'pausedReason')
+if paused then return {'paused', paused} end
+${claimScript(`return {'claimed', 0, redis.call('HGET', KEYS[4], ARGV[1]) or '', unpack(redis.call('HGETALL', KEYS[3]))}`)}`;
+
+// KEYS: ledger, meta, [record hash]. ARGV: subscriber, to, now, minFailures, ratio, [record field, value].
+// The optional record (the reader's last edition) is written on every finish to `sent`, as
+// the separate HSET after it used to be, now in the same round trip.
 const FINISH = `${COMPLETE}
 local s = redis.call('HGET', KEYS[1], ARGV[1])
 local to = ARGV[2]
+if KEYS[3] and to == 'sent' then redis.call('HSET', KEYS[3], ARGV[6], ARGV[7]) end
 -- A run that lost its lock may still deliver after the entry was written off as unknown.
 if not (s == 'claimed' or (s == 'unknown' and to == 'sent')) then return {0, 0, 0} end
 redis.call('HSET', KEYS[1], ARGV[1], to)
@@ -188,12 +215,39 @@ export function createLedger(deps: { redis: Redis; keys: LedgerKeys }, options: 
       return { outcome: 'done', state };
     },
 
-    async finish(editionId: string, subscriberId: string, to: FinalState): Promise<FinishResult> {
+    /**
+     * claim() for the sender, in one round trip: paused editions refuse before claiming, and a
+     * successful claim returns the subscriber hash and last-edition entry (keys from the caller).
+     */
+    async claimForSend(
+      editionId: string,
+      subscriberId: string,
+      read: { subscriberKey: string; lastKey: string },
+    ): Promise<SendClaimResult> {
+      const reply = (await runScript(
+        redis,
+        CLAIM_FOR_SEND,
+        [keys.ledger(editionId), keys.ledgerMeta(editionId), read.subscriberKey, read.lastKey],
+        [subscriberId, now()],
+      )) as [LedgerState | 'became-unknown' | 'paused', string | number, ...string[]];
+      const [state, second, ...rest] = reply;
+      if (state === 'paused') return { outcome: 'paused', reason: String(second) };
+      if (state === 'claimed') {
+        const [last, ...flat] = rest;
+        const subscriber: Record<string, string> = {};
+        for (let i = 0; i + 1 < flat.length; i += 2) subscriber[flat[i]!] = flat[i + 1]!;
+        return { outcome: 'claimed', subscriber, last: last || null };
+      }
+      if (state === 'became-unknown') return { outcome: 'unknown', finished: second === 1 };
+      return { outcome: 'done', state };
+    },
+
+    async finish(editionId: string, subscriberId: string, to: FinalState, record?: FinishRecord): Promise<FinishResult> {
       const [applied, finished, paused] = (await runScript(
         redis,
         FINISH,
-        [keys.ledger(editionId), keys.ledgerMeta(editionId)],
-        [subscriberId, to, now(), minFailures, ratio],
+        [keys.ledger(editionId), keys.ledgerMeta(editionId), ...(record ? [record.key] : [])],
+        [subscriberId, to, now(), minFailures, ratio, ...(record ? [record.field, record.value] : [])],
       )) as [number, number, number];
       return { applied: applied === 1, finished: finished === 1, paused: paused === 1 };
     },

@@ -8,6 +8,8 @@ export type EditionMode = 'scheduled' | 'now';
 /** The subset of the subscriber store delivery uses. */
 export interface SubscriberPort {
   get(id: string): Promise<Subscriber | null>;
+  /** A subscriber from its stored hash (read by the ledger's claim); null when empty or malformed. */
+  parse(hash: Record<string, string>): Subscriber | null;
   /** Confirmed ids after `afterId` (exclusive) in id order. */
   pageConfirmed(afterId: string | null, limit: number): Promise<string[]>;
   /** Confirmed ids of one (timezone, hour) slot after `afterId` in id order. */

@@ -36,7 +36,7 @@ export class SendAbortedError extends Error {
 
 export interface SenderDeps<V> {
   redis: Redis;
-  keys: { lastEditionFor(): string };
+  keys: { lastEditionFor(): string; subscriber(id: string): string };
   ledger: Ledger;
   ports: DeliveryPorts<V>;
   mailer: { send(message: SendMailOptions): Promise<SentInfo> };
@@ -119,11 +119,12 @@ export function createSender<V>(deps: SenderDeps<V>) {
     return !hasNewStoriesSince({ storyIds: current }, previous);
   }
 
-  async function skipReason(sub: Subscriber | null, info: EditionInfo, editionId: string): Promise<string | null> {
+  /** `lastRaw`: the reader's last-edition entry, read by the claim. */
+  async function skipReason(sub: Subscriber | null, info: EditionInfo, editionId: string, lastRaw: string | null): Promise<string | null> {
     if (!sub) return 'deleted';
     if (sub.status !== 'confirmed') return sub.status;
     if (await ports.subscribers.isSuppressed(sub.email)) return 'suppressed';
-    const last = parseLast(await deps.redis.hget(deps.keys.lastEditionFor(), sub.id));
+    const last = parseLast(lastRaw);
     if (info.mode === 'scheduled') {
       if (!isDeliveryDay(info.slot, sub.timezone, sub.weekdaysOnly)) return 'weekend';
       if (hadDigestOnLocalDate(last?.slot ?? null, info.slot, sub.timezone)) return 'already-today';
@@ -144,10 +145,12 @@ export function createSender<V>(deps: SenderDeps<V>) {
   }
 
   async function send(editionId: string, subscriberId: string, attempt: SendAttempt): Promise<SendOutcome> {
-    const paused = await ledger.pausedReason(editionId);
-    if (paused) throw new EditionPausedError(editionId, paused);
-
-    const claim = await ledger.claim(editionId, subscriberId);
+    // One round trip: the pause check, the claim, the reader's hash and last-edition entry.
+    const claim = await ledger.claimForSend(editionId, subscriberId, {
+      subscriberKey: deps.keys.subscriber(subscriberId),
+      lastKey: deps.keys.lastEditionFor(),
+    });
+    if (claim.outcome === 'paused') throw new EditionPausedError(editionId, claim.reason);
     if (claim.outcome === 'done') return `already-${claim.state}`;
     if (claim.outcome === 'unknown') {
       // A previous run claimed and never recorded an outcome: it may have delivered.
@@ -161,8 +164,8 @@ export function createSender<V>(deps: SenderDeps<V>) {
     let info: EditionInfo;
     try {
       info = await edition(editionId);
-      sub = await ports.subscribers.get(subscriberId);
-      const reason = await skipReason(sub, info, editionId);
+      sub = ports.subscribers.parse(claim.subscriber);
+      const reason = await skipReason(sub, info, editionId, claim.last);
       if (reason || !sub) {
         await finished(editionId, await ledger.finish(editionId, subscriberId, 'skipped'));
         log.debug({ event: 'digest.send.skipped', editionId, subscriberId, reason }, 'skipped');
@@ -216,9 +219,12 @@ export function createSender<V>(deps: SenderDeps<V>) {
       throw failure;
     }
 
-    const result = await ledger.finish(editionId, subscriberId, 'sent');
     const last = { slot: info.slot.toISOString(), edition: editionId, variant: topicsKey(sub.topics) };
-    await deps.redis.hset(deps.keys.lastEditionFor(), subscriberId, JSON.stringify(last));
+    const result = await ledger.finish(editionId, subscriberId, 'sent', {
+      key: deps.keys.lastEditionFor(),
+      field: subscriberId,
+      value: JSON.stringify(last),
+    });
     await finished(editionId, result);
     return 'sent';
   }

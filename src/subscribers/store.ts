@@ -184,6 +184,8 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
 
   return {
     get,
+    /** A record from a hash read elsewhere (the send ledger's claim reads it in its own script). */
+    parse: fromHash,
 
     async getMany(ids: string[]): Promise<(Subscriber | null)[]> {
       if (ids.length === 0) return [];

@@ -40,6 +40,34 @@ describe('ledger', () => {
     expect(await ledger.report('e1')).toMatchObject({ queued: 3, sent: 2, unknown: 0, skipped: 1, pending: 0, slot: '2026-11-24T07:00:00.000Z' });
   });
 
+  it('claims for a send in one round trip: refuses while paused, returns the reader, records the last edition with the finish', async () => {
+    const keys = keyspace(prefix);
+    const read = { subscriberKey: keys.subscriber('000000000007'), lastKey: keys.lastEditionFor() };
+    await ledger.markQueued('e3', ['000000000007']);
+    await redis.hset(read.subscriberKey, 'id', '000000000007', 'email', 'r@example.com');
+    await redis.hset(read.lastKey, '000000000007', '{"slot":"2026-11-23T07:00:00.000Z"}');
+    await ledger.pause('e3', 'operator');
+    expect(await ledger.claimForSend('e3', '000000000007', read)).toEqual({ outcome: 'paused', reason: 'operator' });
+    expect(await ledger.state('e3', '000000000007')).toBe('queued'); // nothing claimed while paused
+    await ledger.resume('e3');
+    expect(await ledger.claimForSend('e3', '000000000007', read)).toEqual({
+      outcome: 'claimed',
+      subscriber: { id: '000000000007', email: 'r@example.com' },
+      last: '{"slot":"2026-11-23T07:00:00.000Z"}',
+    });
+    expect(await ledger.claimForSend('e3', '000000000007', read)).toEqual({ outcome: 'unknown', finished: false });
+    const record = { key: read.lastKey, field: '000000000007', value: '{"slot":"2026-11-24T07:00:00.000Z"}' };
+    expect(await ledger.finish('e3', '000000000007', 'sent', record)).toMatchObject({ applied: true });
+    expect(await redis.hget(read.lastKey, '000000000007')).toBe(record.value);
+    expect(await ledger.claimForSend('e3', '000000000008', { ...read, subscriberKey: keys.subscriber('000000000008') })).toEqual({
+      outcome: 'claimed',
+      subscriber: {},
+      last: null,
+    });
+    expect(await ledger.finish('e3', '000000000008', 'skipped', { ...record, field: '000000000008' })).toMatchObject({ applied: true });
+    expect(await redis.hget(read.lastKey, '000000000008')).toBeNull(); // only a send records
+  });
+
   it('pauses the edition once failures pass the threshold, and says why', async () => {
     const ids = Array.from({ length: 10 }, (_, i) => String(i));
     await ledger.markQueued('e2', ids);
