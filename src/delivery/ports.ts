@@ -29,6 +29,15 @@ export interface LinkPort {
   browserUrl(editionId: string, variantKey: string): string;
 }
 
+/** What a variant is filled with for one reader; `timezone` dates the header and subject. */
+export interface ReaderFields {
+  name: string;
+  unsubscribeUrl: string;
+  preferencesUrl: string;
+  browserUrl: string;
+  timezone?: string;
+}
+
 export interface Personalised {
   subject: string;
   html: string;
@@ -63,9 +72,9 @@ export interface EditionPort<V = unknown> {
   /** Compare-and-set; false when the edition was not in `from`. */
   setStatus(editionId: string, from: string, to: string): Promise<boolean>;
   getVariant(editionId: string, variantKey: string): Promise<V | null>;
-  personalise(variant: V, fields: { name: string; unsubscribeUrl: string; preferencesUrl: string; browserUrl: string }): Personalised;
+  personalise(variant: V, fields: ReaderFields): Personalised;
   /** Optional: the same message in pieces; when given, the MIME body is prepared once per variant. */
-  personaliseParts?(variant: V, fields: { name: string; unsubscribeUrl: string; preferencesUrl: string; browserUrl: string }): PersonalisedParts;
+  personaliseParts?(variant: V, fields: ReaderFields): PersonalisedParts;
   /**
    * Story ids a variant shows, for the skip rule (SKIP_EMPTY_EDITIONS); null when the
    * variant is gone. Without it, nothing is skipped for lack of new stories.

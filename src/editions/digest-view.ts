@@ -19,6 +19,7 @@ import {
   type Direction,
 } from './format.js';
 import { sectionClusters } from './pick.js';
+import { readerPlaceholder } from './model.js';
 
 export interface DigestSettings {
   publicUrl: string;
@@ -151,6 +152,11 @@ export interface DigestInput {
   /** Stories per section shown (the size guard may lower it). */
   perSection: number;
   windowHours: number;
+  /**
+   * The edition's placeholder token. With it, the header date and the subject's {date}
+   * are left as per-reader fields: readers of one slot can be on different local dates.
+   */
+  token?: string;
 }
 
 export function digestView(input: DigestInput, settings: DigestSettings): DigestView {
@@ -169,9 +175,9 @@ export function digestView(input: DigestInput, settings: DigestSettings): Digest
     .filter((c) => stories.some((s) => s.id === c.id))
     .sort((a, b) => b.score - a.score)[0];
   const topHeadline = top ? (stories.find((s) => s.id === top.id)?.title ?? null) : null;
-  const date = longDate(slot, settings.timezone);
+  const date = input.token ? readerPlaceholder(input.token, 'date') : longDate(slot, settings.timezone);
   const subject = subjectFrom(settings.subjectPattern, {
-    date: shortDate(slot, settings.timezone),
+    date: input.token ? readerPlaceholder(input.token, 'date_short') : shortDate(slot, settings.timezone),
     topHeadline,
     brand: settings.brand,
   });

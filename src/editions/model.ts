@@ -62,11 +62,15 @@ export const EditionVariantSchema = z.object({
   archiveUrl: z.string(),
   htmlBytes: z.number().int(),
   compileMs: z.number(),
+  /** The slot and the zone used when a reader has none: for the per-reader date fields. */
+  slot: z.iso.datetime().optional(),
+  timezone: z.string().optional(),
 });
 export type EditionVariant = z.infer<typeof EditionVariantSchema>;
 
 /** Per-reader fields a variant leaves open. */
-export const READER_FIELDS = ['greeting', 'unsubscribe_url', 'preferences_url', 'browser_url'] as const;
+/** `date` / `date_short`: the slot's date in the reader's own time zone (header, subject). */
+export const READER_FIELDS = ['greeting', 'unsubscribe_url', 'preferences_url', 'browser_url', 'date', 'date_short'] as const;
 export type ReaderField = (typeof READER_FIELDS)[number];
 
 export function readerPlaceholder(token: string, field: ReaderField): string {

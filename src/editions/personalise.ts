@@ -3,7 +3,7 @@
 // a reader costs a few escapes and a join. The token is random per edition, so feed
 // text cannot forge a placeholder.
 import { escapeHtml, safeUrl } from '../http/pages/html.js';
-import { asciiHtml, oneLine } from './format.js';
+import { asciiHtml, longDate, oneLine, shortDate } from './format.js';
 import { READER_FIELDS, type EditionVariant, type ReaderField } from './model.js';
 
 export class PlaceholderError extends Error {
@@ -20,6 +20,8 @@ export interface Reader {
   preferencesUrl: string;
   /** Defaults to the edition's archive page. */
   browserUrl?: string;
+  /** The reader's IANA zone: the date in the header and subject is theirs. Defaults to the edition's. */
+  timezone?: string;
 }
 
 export interface PersonalisedMessage {
@@ -34,6 +36,7 @@ interface Split {
 }
 
 interface Prepared {
+  subject: Split;
   html: Split;
   text: Split;
 }
@@ -65,6 +68,7 @@ export function prepareVariant(variant: EditionVariant): Prepared {
   let prepared = cache.get(key);
   if (!prepared) {
     prepared = {
+      subject: split(variant.subject, variant.token, `${variant.editionId}/${variant.key} subject`),
       html: split(variant.html, variant.token, `${variant.editionId}/${variant.key} html`),
       text: split(variant.text, variant.token, `${variant.editionId}/${variant.key} text`),
     };
@@ -86,6 +90,28 @@ function link(url: string, what: string): string {
   return safe;
 }
 
+const dateCache = new Map<string, { date: string; date_short: string }>();
+
+/** The slot's date in the reader's zone (a handful of zones per slot: cached). */
+function localDates(variant: EditionVariant, timezone: string | undefined): { date: string; date_short: string } {
+  if (!variant.slot) return { date: '', date_short: '' }; // variants stored before per-reader dates
+  const zone = timezone ?? variant.timezone ?? 'UTC';
+  const key = `${variant.slot}|${zone}`;
+  let dates = dateCache.get(key);
+  if (!dates) {
+    const slot = new Date(variant.slot);
+    try {
+      dates = { date: longDate(slot, zone), date_short: shortDate(slot, zone) };
+    } catch {
+      const fallback = variant.timezone ?? 'UTC'; // a zone this runtime no longer knows
+      dates = { date: longDate(slot, fallback), date_short: shortDate(slot, fallback) };
+    }
+    if (dateCache.size >= 1000) dateCache.delete(dateCache.keys().next().value!);
+    dateCache.set(key, dates);
+  }
+  return dates;
+}
+
 /** "Hello Ana," — or "Hello," when there is no usable name. */
 export function greetingFor(name: string): string {
   const clean = oneLine(name).slice(0, 60).trim();
@@ -100,14 +126,17 @@ export function readerValues(variant: EditionVariant, reader: Reader): { html: R
     browser_url: link(reader.browserUrl ?? variant.archiveUrl, 'browserUrl'),
   };
   const greeting = greetingFor(reader.name);
+  const dates = localDates(variant, reader.timezone);
   return {
     html: {
       greeting: asciiHtml(escapeHtml(greeting)), // keep the HTML one-byte (see render.ts)
       unsubscribe_url: escapeHtml(urls.unsubscribe_url),
       preferences_url: escapeHtml(urls.preferences_url),
       browser_url: escapeHtml(urls.browser_url),
+      date: asciiHtml(escapeHtml(dates.date)),
+      date_short: asciiHtml(escapeHtml(dates.date_short)),
     },
-    text: { greeting, ...urls },
+    text: { greeting, ...urls, ...dates },
   };
 }
 
@@ -117,11 +146,12 @@ export function readerValues(variant: EditionVariant, reader: Reader): { html: R
  */
 export function personaliseParts(variant: EditionVariant, reader: Reader) {
   const prepared = prepareVariant(variant);
-  return { subject: variant.subject, html: prepared.html, text: prepared.text, values: readerValues(variant, reader) };
+  const values = readerValues(variant, reader);
+  return { subject: join(prepared.subject, values.text), html: prepared.html, text: prepared.text, values };
 }
 
 export function personalise(variant: EditionVariant, reader: Reader): PersonalisedMessage {
   const prepared = prepareVariant(variant);
   const values = readerValues(variant, reader);
-  return { subject: variant.subject, html: join(prepared.html, values.html), text: join(prepared.text, values.text) };
+  return { subject: join(prepared.subject, values.text), html: join(prepared.html, values.html), text: join(prepared.text, values.text) };
 }

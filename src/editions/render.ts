@@ -44,7 +44,7 @@ export async function renderVariant(
   const topics = topicsOfVariant(key);
   for (let perSection = settings.perSection; perSection >= 1; perSection -= 1) {
     const view = digestView(
-      { slot: edition.slot, clusters: edition.clusters, market: edition.market, topics, perSection, windowHours: settings.windowHours },
+      { slot: edition.slot, clusters: edition.clusters, market: edition.market, topics, perSection, windowHours: settings.windowHours, token: edition.token },
       settings,
     );
     const started = performance.now();
@@ -65,6 +65,8 @@ export async function renderVariant(
         archiveUrl: archiveUrlFor(settings.publicUrl, edition.id),
         htmlBytes,
         compileMs: Math.round(compileMs * 100) / 100,
+        slot: edition.slot.toISOString(),
+        timezone: settings.timezone,
       };
     }
   }

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Output } from '../../src/cli/output.js';
 import { editionSendCommand } from '../../src/cli/edition-send.js';
 import { ingestCommand } from '../../src/cli/ingest.js';
+import { createEditionStore } from '../../src/editions/store.js';
+import { longDate, shortDate } from '../../src/editions/format.js';
 import { startServer, type FixtureServer } from '../stories/server.js';
 import { startStack, linkFrom, type Stack } from '../helpers/stack.js';
 
@@ -79,7 +81,7 @@ describe('pipeline: feeds → edition → every reader, once', () => {
     for (const [i, email] of readers.entries()) {
       await stack.ctx.subscribers.create({
         email, name: i === 0 ? 'Ann <b>' : '', status: i === 3 ? 'unsubscribed' : 'confirmed',
-        topics: i === 1 ? ['world'] : ['markets', 'world'], timezone: 'UTC', sendHour: 7, weekdaysOnly: false,
+        topics: i === 1 ? ['world'] : ['markets', 'world'], timezone: i === 2 ? 'Pacific/Kiritimati' : 'UTC', sendHour: 7, weekdaysOnly: false,
         consent: { at: new Date().toISOString(), ip: '', userAgent: '', source: 'test' }, confirmedAt: null, unsubscribedAt: null,
       });
     }
@@ -109,6 +111,14 @@ describe('pipeline: feeds → edition → every reader, once', () => {
     expect(ann.html).not.toContain('utm_source');
     expect(ann.html).not.toContain('<b>'); // the reader's name is escaped
     expect(ann.html).not.toMatch(/\{\{|\[\[/);
+
+    // Each reader's date is their own: cy lives at UTC+14.
+    const [edition] = await createEditionStore({ redis: stack.ctx.redis, keys: stack.ctx.keys }).list({ limit: 1 });
+    const slot = new Date(edition!.slot);
+    const cy = messages.find((m) => m.envelopeTo[0] === 'cy@example.com')!.parsed;
+    expect(cy.subject).toContain(`— ${shortDate(slot, 'Pacific/Kiritimati')}: `);
+    expect(cy.text).toContain(longDate(slot, 'Pacific/Kiritimati'));
+    expect(ann.subject).toContain(`— ${shortDate(slot, 'UTC')}: `);
 
     const bo = messages.find((m) => m.envelopeTo[0] === 'bo@example.com')!.parsed;
     expect(bo.text).toContain('Leaders agree new climate finance framework');

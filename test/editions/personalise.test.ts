@@ -25,13 +25,26 @@ describe('personalise', () => {
     expect(m.text).toContain('Hello <b>Ana</b> & "Bo" Bcc: x@evil,');
     expect(m.text).toContain('Unsubscribe: https://news.example.com/unsubscribe/t?a=1&b=%222%22');
     expect(m.text).toContain('View in your browser: https://news.example.com/archive/e20261124T0700?v=markets%2Bworld');
-    expect(m.subject).toBe(variant.subject);
+    expect(m.subject).toBe(variant.subject.replace(`%%${variant.token}:date_short%%`, 'Tue 24 Nov'));
     for (const part of [m.html, m.text]) expect(part).not.toContain('%%');
     // HTML stays ASCII (numeric references) even for a non-ASCII name; the text part is UTF-8.
     const josé = personalise(variant, { ...READER, name: 'José Ñúñez 🦊' });
     expect(josé.html).not.toMatch(/[^\x00-\x7f]/);
     expect(josé.html).toContain('Hello Jos&#233; &#209;&#250;&#241;ez &#129418;,');
     expect(josé.text).toContain('Hello José Ñúñez 🦊,');
+  });
+
+  it('dates the header and subject in each reader\'s zone: one slot can be two local dates', () => {
+    // 2026-11-24T07:00Z is still the 24th in London and already evening of the 24th in Tokyo,
+    // but the 23rd in Honolulu.
+    const london = personalise(variant, { ...READER, timezone: 'Europe/London' });
+    const honolulu = personalise(variant, { ...READER, timezone: 'Pacific/Honolulu' });
+    expect(london.subject).toMatch(/^Markets & World — Tue 24 Nov: /);
+    expect(honolulu.subject).toMatch(/^Markets & World — Mon 23 Nov: /);
+    expect(london.html).toContain('Tuesday 24 November 2026');
+    expect(honolulu.html).toContain('Monday 23 November 2026');
+    expect(honolulu.text).toContain('Monday 23 November 2026');
+    expect(honolulu.html).not.toContain('Tuesday 24 November 2026');
   });
 
   it('defaults "view in browser" to the archive page and greets without a name', () => {
