@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ALL_QUEUES, type QueueName } from './queues/names.js';
 import { SourcesFileSchema, type SourcesFile } from './stories/sources-schema.js';
 
 export class ConfigError extends Error {
@@ -81,6 +82,16 @@ export const EnvSchema = z.object({
         .map((s) => s.trim())
         .filter(Boolean),
     ),
+  /**
+   * Queues a `digest worker` process serves (comma-separated; default all). `send` alone makes
+   * a send-only process that never loads MJML or the feed parser (smaller RSS).
+   */
+  WORKER_QUEUES: z
+    .string()
+    .default(ALL_QUEUES.join(','))
+    .transform((v) => [...new Set(v.split(',').map((s) => s.trim()).filter(Boolean))])
+    .refine((list) => list.length > 0 && list.every((q) => (ALL_QUEUES as readonly string[]).includes(q)), `must be a comma-separated subset of ${ALL_QUEUES.join(',')}`)
+    .transform((list) => list as QueueName[]),
   PENDING_TTL_DAYS: int(1, 365).default(7),
   SIGNUP_LIMIT_PER_IP: int(1, 1_000_000).default(20),
   SIGNUP_LIMIT_WINDOW_SEC: int(1, 86_400).default(3600),

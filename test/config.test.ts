@@ -53,6 +53,12 @@ describe('config', () => {
     );
   });
 
+  it('reads WORKER_QUEUES as a subset of the queue registry', () => {
+    expect(parseEnv(base).WORKER_QUEUES).toEqual(['ingest', 'edition', 'fanout', 'send', 'system-mail']);
+    expect(parseEnv({ ...base, WORKER_QUEUES: ' send ,send' }).WORKER_QUEUES).toEqual(['send']);
+    expect(() => loadConfig({ ...base, WORKER_QUEUES: 'send,mail' })).toThrow(/WORKER_QUEUES/);
+  });
+
   it('freezes the result', () => {
     const config = loadConfig(base);
     expect(Object.isFrozen(config)).toBe(true);

@@ -41,30 +41,37 @@ export async function closeWorkers(workers: Worker[], deadlineMs = SHUTDOWN_DEAD
 
 export async function startWorkers(ctx: AppContext): Promise<Running & { workers: Worker[] }> {
   const { config } = ctx;
-  const workers: Worker[] = [
-    startWorker(
-      ctx,
-      QUEUE.systemMail,
-      createSystemMailProcessor({
-        store: ctx.subscribers,
-        subscriptions: ctx.subscriptions,
-        send: (m) => ctx.mailer().send(m),
-        from: config.MAIL_FROM,
-        mailDomain: config.mailDomain,
-        postalAddress: config.POSTAL_ADDRESS,
-        log: ctx.log,
-        renderWelcome: createWelcomeRenderer({ brand: brandOf(config.MAIL_FROM), publicUrl: config.PUBLIC_URL, postalAddress: config.POSTAL_ADDRESS }),
-      }),
-      { concurrency: 4 },
-    ),
+  // WORKER_QUEUES: a process may serve some queues only (e.g. `send`, which never loads MJML).
+  const serves = (name: QueueName) => config.WORKER_QUEUES.includes(name);
+  const workers: Worker[] = [];
+  if (serves(QUEUE.systemMail)) {
+    workers.push(
+      startWorker(
+        ctx,
+        QUEUE.systemMail,
+        createSystemMailProcessor({
+          store: ctx.subscribers,
+          subscriptions: ctx.subscriptions,
+          send: (m) => ctx.mailer().send(m),
+          from: config.MAIL_FROM,
+          mailDomain: config.mailDomain,
+          postalAddress: config.POSTAL_ADDRESS,
+          log: ctx.log,
+          renderWelcome: createWelcomeRenderer({ brand: brandOf(config.MAIL_FROM), publicUrl: config.PUBLIC_URL, postalAddress: config.POSTAL_ADDRESS }),
+        }),
+        { concurrency: 4 },
+      ),
+    );
+  }
+  if (serves(QUEUE.ingest)) {
     // One ingest at a time per process; fetching many feeds can take a while, so a long lock.
-    startWorker(ctx, QUEUE.ingest, createIngestProcessor(ctx), { concurrency: 1, lockDuration: 300_000 }),
-  ];
+    workers.push(startWorker(ctx, QUEUE.ingest, createIngestProcessor(ctx), { concurrency: 1, lockDuration: 300_000 }));
+  }
   const ports = createDeliveryPorts(ctx);
   const delivery = startDeliveryWorkers(ctx, {
-    edition: createEditionProcessor(ctx, ports),
-    fanout: createFanoutProcessor(ctx, ports),
-    send: createSendProcessor(ctx, ports, { outagePauseMs: config.SMTP_OUTAGE_PAUSE_SEC * 1000 }),
+    ...(serves(QUEUE.edition) ? { edition: createEditionProcessor(ctx, ports) } : {}),
+    ...(serves(QUEUE.fanout) ? { fanout: createFanoutProcessor(ctx, ports) } : {}),
+    ...(serves(QUEUE.send) ? { send: createSendProcessor(ctx, ports, { outagePauseMs: config.SMTP_OUTAGE_PAUSE_SEC * 1000 }) } : {}),
   }, { lockDuration: config.JOB_LOCK_SEC * 1000, stalledInterval: config.JOB_LOCK_SEC * 1000 });
   const all = [...workers, ...delivery.workers];
   ctx.log.info({ event: 'worker.started', queues: all.map((w) => w.name) }, 'worker started');
