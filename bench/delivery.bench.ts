@@ -44,6 +44,9 @@ const bench: Benchmark = {
     const naiveN = Math.min(readers, numArg(args, 'naive', 3000));
     const naivestN = numArg(args, 'naivest', 40);
     const profile = flag(args, 'profile');
+    // --split: the measured workers serve only `send` (WORKER_QUEUES=send); one more process
+    // builds the edition and fans out. Its RSS and CPU are reported on their own rows.
+    const split = flag(args, 'split');
     const useTsx = flag(args, 'tsx');
     if (!useTsx) buildOnce();
 
@@ -58,6 +61,7 @@ const bench: Benchmark = {
     const config = loadConfig(env);
     const ctx = createContext(config, { name: 'bench' });
     const workers: Child[] = [];
+    let builder: Child | undefined;
     try {
       let t = performance.now();
       await seedConfirmed(ctx.redis, ctx.keys, readers);
@@ -71,9 +75,10 @@ const bench: Benchmark = {
       }
       for (let w = 0; w < workerCount; w += 1) {
         const node = profile && w === 0 ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`] : [];
-        workers.push(spawnNode([...node, ...digestArgs(useTsx), 'worker'], env));
+        workers.push(spawnNode([...node, ...digestArgs(useTsx), 'worker'], split ? { ...env, WORKER_QUEUES: 'send' } : env));
       }
-      await Promise.all(workers.map((w) => w.waitFor((l) => l.event === 'worker.started', 'worker.started', 60_000)));
+      if (split) builder = spawnNode([...digestArgs(useTsx), 'worker'], { ...env, WORKER_QUEUES: 'ingest,edition,fanout,system-mail' });
+      await Promise.all([...workers, ...(builder ? [builder] : [])].map((w) => w.waitFor((l) => l.event === 'worker.started', 'worker.started', 60_000)));
       await new Promise((r) => setTimeout(r, 500));
       const readyRss = Math.max(...workers.map((w) => currentRss(w.proc.pid!)));
 
@@ -82,6 +87,7 @@ const bench: Benchmark = {
       const editionId = editionIdForSlot(new Date(slot), 'now');
       const ledger = createLedger({ redis: ctx.redis, keys: ctx.keys });
       const workerPids = Object.fromEntries(workers.map((w, i) => [`worker${i + 1}`, w.proc.pid!]));
+      if (builder) workerPids.builder = builder.proc.pid!;
       const others = { sink: sink.pid, redis: redis.pid, bench: process.pid };
       const pipeCpu = cpuMeter({ ...workerPids, ...others });
       const t0 = Date.now();
@@ -96,12 +102,13 @@ const bench: Benchmark = {
       const pipelineMs = stats.lastAt - t0;
       const sendPhaseMs = stats.lastAt - stats.firstAt;
       const peak = workers.map((w) => w.peakRss());
+      const builderPeak = builder?.peakRss();
       const pipeCpuMs = pipeCpu.stop();
       await new Promise((r) => setTimeout(r, 300)); // anything extra would have arrived by now
       const final = await sink.stats();
       check(report.sent === readers && report.queued === readers, `ledger: ${JSON.stringify(report)}`);
       check(final.messages === readers && final.recipients === readers && final.duplicated === 0, `sink: ${JSON.stringify(final)} for ${readers} readers`);
-      await Promise.all(workers.map((w) => w.stop()));
+      await Promise.all([...workers, ...(builder ? [builder] : [])].map((w) => w.stop()));
 
       const edition = (await createEditionStore({ redis: ctx.redis, keys: ctx.keys }).get(editionId))!;
       check(edition.variants.length === 3, `edition has ${edition.variants.length} variants`);
@@ -121,7 +128,7 @@ const bench: Benchmark = {
       const peakMB = mb(Math.max(...peak));
       const rows: Row[] = [
         ['readers (confirmed, seeded by pipeline)', `${readers} in ${Math.round(seedMs)} ms`],
-        ['worker processes × SEND_CONCURRENCY, SMTP pool', `${workerCount} × ${concurrency}, 5 connections`],
+        ['worker processes × SEND_CONCURRENCY, SMTP pool', `${workerCount} × ${concurrency}, 5 connections${split ? ' (WORKER_QUEUES=send; + 1 builder process)' : ''}`],
         ['message size at the sink (pipeline / raw)', `${Math.round(final.bytes / readers)} / ${a.avgBytes} bytes`],
         ['pipeline end to end (enqueue edition → last message)', `${pipelineMs} ms, ${rate} msg/s`],
         ['  of which send phase (first → last message)', `${sendPhaseMs} ms, ${sendRate} msg/s`],
@@ -132,6 +139,7 @@ const bench: Benchmark = {
         ['pipeline / (b), / (c)', `${ratio(rate, b.rate)}, ${ratio(rate, c.rate)}`],
         ['worker peak RSS (VmHWM)', `${peakMB} MB ${verdict(peakMB, 200, false)}`],
         ['  worker RSS when idle and ready', `${mb(readyRss)} MB`],
+        ...(builderPeak !== undefined ? ([['builder process (edition + fan-out) peak RSS', `${mb(builderPeak)} MB`]] as Row[]) : []),
         ['sink peak RSS', `${mb(sink.peakRss())} MB`],
         ['CPU µs per message, pipeline', perMessage(pipeCpuMs, readers)],
         ['CPU µs per message, (a) raw', perMessage(rawCpuMs, rawN)],
@@ -146,7 +154,7 @@ const bench: Benchmark = {
         for (const f of prof.functions) console.log(`  ${String(f.share).padStart(5)}%  ${f.what}`);
       }
       printJson('delivery', {
-        readers, workers: workerCount, concurrency, pipelineMs, pipelineRate: rate, sendPhaseRate: sendRate,
+        readers, workers: workerCount, concurrency, split, builderPeakRssMB: builderPeak !== undefined ? mb(builderPeak) : undefined, pipelineMs, pipelineRate: rate, sendPhaseRate: sendRate,
         rawRate: a.rate, naiveRate: b.rate, naivestRate: c.rate, ratioVsRaw: vsRaw, ratioVsNaive: ratio(rate, b.rate),
         workerPeakRssMB: peakMB, workerReadyRssMB: mb(readyRss), bytesPerMessage: Math.round(final.bytes / readers), rawBytes: a.avgBytes,
         cpuUsPerMessage: { pipeline: usPer(pipeCpuMs, readers), raw: usPer(rawCpuMs, rawN) },
@@ -154,7 +162,7 @@ const bench: Benchmark = {
         profile: prof ? { packages: prof.packages.slice(0, 8) } : undefined,
       });
     } finally {
-      await Promise.allSettled(workers.map((w) => w.stop('SIGKILL')));
+      await Promise.allSettled([...workers, ...(builder ? [builder] : [])].map((w) => w.stop('SIGKILL')));
       await ctx.close();
       await sink.close();
       await redis.close();
