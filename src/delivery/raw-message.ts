@@ -90,7 +90,11 @@ function head(edition: EditionHeaders, m: Envelope, subject: string, boundary: s
 const partHead = (boundary: string, type: string, encoding: string) =>
   `--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: ${encoding}\r\n\r\n`;
 
-const newBoundary = () => `----=_md_${randomBytes(12).toString('hex')}`;
+// A random prefix per process plus a counter: unique per message and as unguessable inside
+// a body as a fresh random one, without a randomBytes call per message (2.7 % of a worker's CPU).
+const BOUNDARY_PREFIX = `----=_md_${randomBytes(9).toString('hex')}_`;
+let boundaryCount = 0;
+const newBoundary = () => `${BOUNDARY_PREFIX}${(boundaryCount++).toString(36)}`;
 
 /** The reader's message, with the same headers buildMessage gives nodemailer. */
 export function buildRawMessage(edition: EditionHeaders, m: ReaderMessage, now = new Date()): SendMailOptions {
