@@ -28,6 +28,9 @@ const bench: Benchmark = {
   async run(args) {
     const n = numArg(args, 'subscribers', 100_000);
     const useTsx = flag(args, 'tsx');
+    // --split: the measured process serves only the fan-out queue (WORKER_QUEUES=fanout); another
+    // process builds the edition (MJML). Without it one worker does both, as by default.
+    const split = flag(args, 'split');
     if (!useTsx) buildOnce();
     const redis = await startRedisServer();
     const env = {
@@ -36,6 +39,7 @@ const bench: Benchmark = {
     };
     const ctx = createContext(loadConfig(env), { name: 'bench' });
     let worker: Child | undefined;
+    let builder: Child | undefined;
     try {
       const before = await redis.usedMemory();
       let t = performance.now();
@@ -46,8 +50,12 @@ const bench: Benchmark = {
       await seedStories(ctx.redis, ctx.keys, 200);
 
       await ctx.queues[QUEUE.send].pause(); // enqueue only: no send runs
-      worker = spawnNode([...digestArgs(useTsx), 'worker'], env);
+      worker = spawnNode([...digestArgs(useTsx), 'worker'], split ? { ...env, WORKER_QUEUES: 'fanout' } : env);
       await worker.waitFor((l) => l.event === 'worker.started', 'worker.started', 60_000);
+      if (split) {
+        builder = spawnNode([...digestArgs(useTsx), 'worker'], { ...env, WORKER_QUEUES: 'edition' });
+        await builder.waitFor((l) => l.event === 'worker.started', 'worker.started', 60_000);
+      }
       const slot = new Date().toISOString();
       const editionId = editionIdForSlot(new Date(slot), 'now');
       await ctx.queues[QUEUE.edition].add('edition', { slot, mode: 'now' }, { jobId: jobId('edition', slot, 'now') });
@@ -58,7 +66,9 @@ const bench: Benchmark = {
         await new Promise((r) => setTimeout(r, 100));
       }
       const peakRss = worker.peakRss();
+      const builderPeak = builder?.peakRss();
       await worker.stop();
+      await builder?.stop();
       const fanoutJob = await ctx.queues[QUEUE.fanout].getJob(jobId('fanout', editionId));
       const fanoutMs = (fanoutJob?.finishedOn ?? 0) - (fanoutJob?.processedOn ?? 0);
       const report = await ledger.report(editionId);
@@ -88,16 +98,18 @@ const bench: Benchmark = {
         ['fan-out: every send job enqueued', `${fanoutMs} ms, ${rate} jobs/s`],
         ['baseline: BullMQ addBulk, same jobs, pages of 1000', `${bulkMs} ms, ${bulkRate} jobs/s`],
         ['fan-out / addBulk', `${r} ${verdict(r, 0.5)}`],
-        ['worker (fan-out) process peak RSS, incl. edition build', `${peak} MB ${verdict(peak, 250, false)}`],
+        [split ? 'fan-out process peak RSS (WORKER_QUEUES=fanout)' : 'worker (fan-out) process peak RSS, incl. edition build', `${peak} MB ${verdict(peak, 250, false)}`],
+        ...(builderPeak !== undefined ? ([['edition builder process peak RSS', `${mb(builderPeak)} MB`]] as Row[]) : []),
       ];
       printTable(rows);
       printJson('fanout', {
         subscribers: n, seedMs: Math.round(seedMs), redisBytesPerSubscriber: Math.round(bytesPerSubscriber), redisBytesPerQueuedSend: Math.round(bytesPerJob),
-        fanoutMs, fanoutRate: rate, addBulkMs: bulkMs, addBulkRate: bulkRate, ratio: r, peakRssMB: peak, pages: Math.ceil(n / 1000),
+        split, builderPeakRssMB: builderPeak !== undefined ? mb(builderPeak) : undefined, fanoutMs, fanoutRate: rate, addBulkMs: bulkMs, addBulkRate: bulkRate, ratio: r, peakRssMB: peak, pages: Math.ceil(n / 1000),
         goalRatioMet: r >= 0.5, goalRssMet: peak <= 250, usedMemoryMB: mb(await redis.usedMemory()), msPerPage: round(fanoutMs / Math.ceil(n / 1000)),
       });
     } finally {
       await worker?.stop('SIGKILL');
+      await builder?.stop('SIGKILL');
       await ctx.close();
       await redis.close();
     }
