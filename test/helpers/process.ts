@@ -26,9 +26,18 @@ export function startDigest(args: string[], env: Record<string, string>): Digest
     env: { PATH: process.env.PATH!, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return wrapDigest(child);
+}
+
+/** Collect a child's output (the last `keep` characters, if given) and stop it on demand. */
+export function wrapDigest(child: ChildProcess, keep = Infinity): DigestProcess {
   let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const collect = (c: Buffer) => {
+    out += c.toString();
+    if (out.length > keep) out = out.slice(-keep);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
     child,

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
-import { freePort, startDigest, waitForHttp, type DigestProcess } from '../../helpers/process.js';
+import { freePort, startDigest, waitForHttp, wrapDigest, type DigestProcess } from '../../helpers/process.js';
 import { TEST_SECRET } from '../../helpers/env.js';
 import { QUEUE } from '../../../src/queues/names.js';
 import { sleep, track, waitUntil } from './children.js';
@@ -149,17 +149,4 @@ export class ChaosSystem {
   }
 }
 
-function wrap(child: ReturnType<typeof spawn>): DigestProcess {
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-20_000)));
-  child.stderr!.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-20_000)));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    output: () => out,
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
-}
+const wrap = (child: ReturnType<typeof spawn>): DigestProcess => wrapDigest(child, 20_000);
