@@ -2,7 +2,7 @@
 // naive per-reader compile measured in the same run as the baseline.
 //   npm run bench -- edition [--readers 20000] [--baseline 30] [--rounds 10]
 import { escapeHtml } from '../src/http/pages/html.js';
-import { compileMjml, countingCompiler } from '../src/editions/compile.js';
+import { countingCompiler } from '../src/editions/compile.js';
 import { digestView } from '../src/editions/digest-view.js';
 import { digestMjml } from '../src/editions/digest-mjml.js';
 import { digestText } from '../src/editions/digest-text.js';
