@@ -66,6 +66,11 @@ export function createTokens(secret: string): Tokens {
         throw new InvalidTokenError('malformed');
       }
       const given = Buffer.from(parts[1]!, 'base64url');
+      // One spelling per token: base64url's last character can carry unused bits, and a
+      // token that differs only there must not verify.
+      if (given.toString('base64url') !== parts[1] || Buffer.from(parts[0]!, 'base64url').toString('base64url') !== parts[0]) {
+        throw new InvalidTokenError('malformed');
+      }
       const expected = mac(parts[0]!);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
         throw new InvalidTokenError('bad-signature');
