@@ -83,7 +83,9 @@ const bench: Benchmark = {
         .replaceAll(`%%${source.token}:greeting%%`, esc(greetingFor(r.name)))
         .replaceAll(`%%${source.token}:unsubscribe_url%%`, esc(r.unsubscribeUrl))
         .replaceAll(`%%${source.token}:preferences_url%%`, esc(r.preferencesUrl))
-        .replaceAll(`%%${source.token}:browser_url%%`, esc(first.archiveUrl));
+        .replaceAll(`%%${source.token}:browser_url%%`, esc(first.archiveUrl))
+        .replaceAll(`%%${source.token}:date%%`, 'Tuesday 24 November 2026')
+        .replaceAll(`%%${source.token}:date_short%%`, 'Tue 24 Nov');
     t = performance.now();
     for (let i = 0; i < baselineReaders; i += 1) {
       const html = await compile(fill(mjml, reader(i), escapeHtml));
