@@ -11,18 +11,14 @@ import { greetingFor, personalise } from '../src/editions/personalise.js';
 import { renderVariant } from '../src/editions/render.js';
 import { MARKET, READER, SETTINGS, SLOT, clusters } from '../test/editions/fixtures.js';
 import type { Benchmark } from './run.js';
+import { numArg } from './lib/args.js';
+import { round } from './lib/report.js';
 
-function arg(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(args[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-}
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 };
-const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
 const reader = (i: number) => ({
   name: `Reader ${i}`,
@@ -34,9 +30,9 @@ const bench: Benchmark = {
   name: 'edition',
   description: 'compile once per variant + personalise per reader, vs an MJML compile per reader',
   async run(args) {
-    const readers = arg(args, 'readers', 20_000);
-    const baselineReaders = arg(args, 'baseline', 30);
-    const rounds = arg(args, 'rounds', 10);
+    const readers = numArg(args, 'readers', 20_000);
+    const baselineReaders = numArg(args, 'baseline', 30);
+    const rounds = numArg(args, 'rounds', 10);
     const source = { id: 'e20261124T0700', slot: SLOT, token: 'b3nchb3nch00', clusters: clusters(10), market: MARKET };
 
     // 1. Compile per variant (first call pays module warm-up; reported separately).

@@ -8,6 +8,7 @@ import type { Benchmark } from './run.js';
 import { keyspace } from '../src/keys.js';
 import { runIngest } from '../src/stories/ingest.js';
 import { SourcesFileSchema } from '../src/stories/sources-schema.js';
+import { numArg } from './lib/args.js';
 
 // A few thousand pseudo-words: random headlines must not look alike, as real unrelated ones do not.
 const SYLLABLES = 'ka lo mi su te ra no vi de po ba ne lu fa si go re tu'.split(' ');
@@ -35,17 +36,13 @@ function feedXml(source: number, items: number, now: Date): string {
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Source ${source}</title><link>https://source${source}.example.com/</link>${out.join('\n')}</channel></rss>`;
 }
 
-function arg(args: string[], name: string, def: number): number {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : def;
-}
 
 const bench: Benchmark = {
   name: 'ingest',
   description: 'ingest N sources × M items from a local server into Redis (time, per source, peak memory)',
   async run(args) {
-    const sources = arg(args, 'sources', 50);
-    const items = arg(args, 'items', 100);
+    const sources = numArg(args, 'sources', 50);
+    const items = numArg(args, 'items', 100);
     const now = new Date();
     const bodies = Array.from({ length: sources }, (_, i) => Buffer.from(feedXml(i, items, now)));
     const server = http.createServer((req, res) => {
