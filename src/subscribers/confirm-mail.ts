@@ -4,6 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { escapeHtml } from '../http/pages/html.js';
 import { TEMPLATES_DIR } from '../paths.js';
+import { compileMjml } from '../editions/compile.js';
+import { TemplateError } from '../editions/templates.js';
 
 export interface ConfirmMailValues {
   name: string;
@@ -15,10 +17,6 @@ export interface RenderedMail {
   subject: string;
   html: string;
   text: string;
-}
-
-export class TemplateError extends Error {
-  override name = 'TemplateError';
 }
 
 interface Compiled {
@@ -37,10 +35,7 @@ export function compileSystemTemplate(name: string): Promise<Compiled> {
         readFile(join(TEMPLATES_DIR, `${name}.mjml`), 'utf8'),
         readFile(join(TEMPLATES_DIR, `${name}.txt`), 'utf8'),
       ]);
-      // Loaded here, not at import: a send-only process never compiles (see editions/compile.ts).
-      const { default: mjml2html } = await import('mjml');
-      const out = await mjml2html(source, { validationLevel: 'strict', keepComments: false });
-      return { html: out.html, text };
+      return { html: await compileMjml(source), text };
     })();
     entry.catch(() => cache.delete(name));
     cache.set(name, entry);
