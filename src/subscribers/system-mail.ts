@@ -2,6 +2,7 @@
 // SMTP outage delays it (retries with backoff) instead of losing it or failing the signup.
 import type { Queue } from 'bullmq';
 import type { SendMailOptions } from 'nodemailer';
+import { classifySmtpError, PermanentSmtpError } from '../delivery/smtp-errors.js';
 import { jobId, type SystemMailJob } from '../queues/jobs.js';
 import type { Logger } from '../log.js';
 import type { ConfirmationMailer, Subscriptions } from './service.js';
@@ -65,10 +66,11 @@ export async function sendSystemMail(deps: SystemMailDeps, job: SystemMailJob, a
       headers: { 'Auto-Submitted': 'auto-generated' },
     });
   } catch (err) {
-    const code = (err as { responseCode?: number }).responseCode;
-    if (code !== undefined && code >= 500 && code < 600) {
-      deps.log.warn({ event: 'system-mail.rejected', kind: job.kind, subscriberId: sub.id, code }, 'recipient rejected');
-      throw new PermanentMailError(`recipient rejected with ${code}`);
+    // The same reading of SMTP replies as the digest's sends; anything not permanent is retried.
+    const failure = classifySmtpError(err);
+    if (failure instanceof PermanentSmtpError) {
+      deps.log.warn({ event: 'system-mail.rejected', kind: job.kind, subscriberId: sub.id, code: failure.responseCode }, 'recipient rejected');
+      throw new PermanentMailError(`recipient rejected with ${failure.responseCode}`);
     }
     throw err; // transient: BullMQ retries with backoff
   }

@@ -153,4 +153,14 @@ describe('signup → confirm → preferences → unsubscribe', () => {
     const [mail] = await stack.smtp.waitFor(1, 15_000);
     expect(mail!.envelopeTo).toEqual(['patient@example.com']);
   });
+
+  it('does not retry a confirmation mail the relay refuses for good (550)', async () => {
+    stack.smtp.onRcpt = () => ({ code: 550, message: '5.1.1 no such user' });
+    await subscribe({ email: 'nobody@example.com' });
+    const queue = stack.ctx.queues['system-mail'];
+    await expect.poll(async () => (await queue.getJobCounts('failed')).failed, { timeout: 10_000 }).toBe(1);
+    const [job] = await queue.getJobs(['failed']);
+    expect(job!.attemptsMade).toBe(1);
+    expect(job!.failedReason).toMatch(/recipient rejected with 550/);
+  });
 });
