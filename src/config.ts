@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ALL_QUEUES, type QueueName } from './queues/names.js';
 import { SourcesFileSchema, type SourcesFile } from './stories/sources-schema.js';
+import { isTimeZone } from './subscribers/schemas.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -20,15 +21,6 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-
-const isTimeZone = (tz: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Every variable the service reads, with its default. Documented in the README. */
 export const EnvSchema = z.object({
