@@ -2,10 +2,10 @@
 // time over fixed-length digests; wrong credentials are counted per client IP in
 // Redis (so the limit holds across api instances) and, past the limit, refused
 // with 429 before the password is even looked at.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { parseBasicAuth, secretsEqual } from '../http/secrets.js';
 
 export const ADMIN_USER = 'admin';
 
@@ -19,22 +19,9 @@ export interface AdminAuthOptions {
   windowSec?: number;
 }
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-
-/** Pure: the credentials of a Basic Authorization header, or null. */
-export function parseBasicAuth(header: string | undefined): { user: string; password: string } | null {
-  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
-  if (!m) return null;
-  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
-  const sep = decoded.indexOf(':');
-  return sep < 0 ? null : { user: decoded.slice(0, sep), password: decoded.slice(sep + 1) };
-}
-
-/** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
+/** Constant time whatever the lengths. */
 export function credentialsMatch(given: { user: string; password: string }, password: string): boolean {
-  const a = digest(`${given.user}\n${given.password}`);
-  const b = digest(`${ADMIN_USER}\n${password}`);
-  return timingSafeEqual(a, b);
+  return secretsEqual(`${given.user}\n${given.password}`, `${ADMIN_USER}\n${password}`);
 }
 
 /** A fastify onRequest hook guarding every route of the scope it is added to. */

@@ -3,7 +3,7 @@
 // ({type:'bounce'|'complaint', email, permanent?, reason?}, or an array of them).
 // Authenticated by WEBHOOK_SECRET: as the Basic-auth password (Postmark puts
 // credentials in the webhook URL) or in an X-Webhook-Secret header.
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { parseBasicAuth, secretsEqual } from '../secrets.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { normaliseEmail } from '../../subscribers/address.js';
@@ -64,25 +64,17 @@ function parseNotices(body: unknown): Notice[] | null {
   return out;
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
 function presentedSecret(req: FastifyRequest): string | null {
   const header = req.headers['x-webhook-secret'];
   if (typeof header === 'string') return header;
-  const auth = req.headers.authorization;
-  if (auth?.startsWith('Basic ')) {
-    const decoded = Buffer.from(auth.slice(6), 'base64').toString('utf8');
-    return decoded.slice(decoded.indexOf(':') + 1);
-  }
-  return null;
+  return parseBasicAuth(req.headers.authorization)?.password ?? null;
 }
 
 export function webhookRoutes(app: FastifyInstance, deps: WebhookDeps): void {
   app.post('/webhooks/bounces', async (req, reply) => {
     if (!deps.secret) return reply.code(404).send({ error: 'webhooks are not enabled (WEBHOOK_SECRET)' });
     const given = presentedSecret(req);
-    // Compare digests: constant time whatever the lengths.
-    if (given === null || !timingSafeEqual(digest(given), digest(deps.secret))) {
+    if (given === null || !secretsEqual(given, deps.secret)) {
       return reply.code(401).header('WWW-Authenticate', 'Basic realm="webhooks"').send({ error: 'unauthorised' });
     }
     const notices = parseNotices(req.body);
