@@ -2,6 +2,7 @@
 // The worker process (src/processes/worker.ts) calls startDeliveryWorkers once.
 import { Worker, type ConnectionOptions, type Processor } from 'bullmq';
 import type { Logger } from '../log.js';
+import { closeWorkers } from '../queues/close-workers.js';
 import { QUEUE } from '../queues/names.js';
 
 export interface DeliveryWorkerContext {
@@ -72,21 +73,9 @@ export function startDeliveryWorkers(ctx: DeliveryWorkerContext, processors: Del
   return {
     workers,
     close() {
-      closing ??= (async () => {
-        const deadline = options.closeTimeoutMs ?? 20_000;
-        await Promise.allSettled(
-          workers.map(async (w) => {
-            let timer: NodeJS.Timeout | undefined;
-            const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), deadline)));
-            const outcome = await Promise.race([w.close().then(() => 'closed' as const), timedOut]);
-            clearTimeout(timer);
-            if (outcome === 'timeout') {
-              ctx.log.warn({ event: 'worker.close-timeout', queue: w.name }, 'jobs still in flight at the deadline; closing hard');
-              await w.close(true);
-            }
-          }),
-        );
-      })();
+      closing ??= closeWorkers(workers, options.closeTimeoutMs ?? 20_000, (w) =>
+        ctx.log.warn({ event: 'worker.close-timeout', queue: w.name }, 'jobs still in flight at the deadline; closing hard'),
+      );
       return closing;
     },
   };

@@ -15,6 +15,7 @@ import { createSendProcessor } from '../../workers/send.js';
 import { createDeliveryPorts } from './delivery-ports.js';
 import { createSystemMailProcessor } from '../../workers/system-mail.js';
 import type { Running } from './api.js';
+import { closeWorkers } from '../queues/close-workers.js';
 
 /** How long SIGTERM waits for jobs in flight before closing hard. */
 const SHUTDOWN_DEADLINE_MS = 20_000;
@@ -26,17 +27,6 @@ export function startWorker(ctx: AppContext, name: QueueName, processor: Process
     ctx.log.warn({ event: `${name}.job.failed`, jobId: job?.id, attempts: job?.attemptsMade, err: redactAddresses(err.message) }, 'job failed'),
   );
   return worker;
-}
-
-/** Close every worker: stop taking jobs, let jobs in flight finish, then force after the deadline. */
-export async function closeWorkers(workers: Worker[], deadlineMs = SHUTDOWN_DEADLINE_MS): Promise<void> {
-  await Promise.allSettled(
-    workers.map(async (w) => {
-      const graceful = w.close();
-      const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), deadlineMs).unref());
-      if ((await Promise.race([graceful.then(() => 'closed' as const), timer])) === 'timeout') await w.close(true);
-    }),
-  );
 }
 
 export async function startWorkers(ctx: AppContext): Promise<Running & { workers: Worker[] }> {
@@ -79,6 +69,12 @@ export async function startWorkers(ctx: AppContext): Promise<Running & { workers
   let closing: Promise<void> | undefined;
   return {
     workers: all,
-    close: () => (closing ??= Promise.all([closeWorkers(workers), delivery.close()]).then(() => heartbeat.stop())),
+    close: () =>
+      (closing ??= Promise.all([
+        closeWorkers(workers, SHUTDOWN_DEADLINE_MS, (w) =>
+          ctx.log.warn({ event: 'worker.close-timeout', queue: w.name }, 'jobs still in flight at the deadline; closing hard'),
+        ),
+        delivery.close(),
+      ]).then(() => heartbeat.stop())),
   };
 }
