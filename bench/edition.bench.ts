@@ -1,24 +1,41 @@
-// Edition rendering: MJML compile per variant vs per-reader personalisation, with the
-// naive per-reader compile measured in the same run as the baseline.
-//   npm run bench -- edition [--readers 20000] [--baseline 30] [--rounds 10]
+// Editions. 1. The issue's form: the real `buildEdition` (the editions stage the edition job
+// runs) over a 2,000-story pool in a private redis-server, every variant, timed over several
+// builds; MJML compiles counted on each build (the run fails unless compiles = variants);
+// peak RSS and heap of a build. Baselines in the same run: the same variants rendered without
+// pool or Redis (the floor), and one MJML compile per reader (the naive build).
+// 2. Compile per variant vs personalise per reader vs an MJML compile per reader (fixture edition).
+//   npm run bench -- edition [--stories 2000] [--builds 20] [--readers 20000] [--baseline 30] [--rounds 10]
+import { loadavg } from 'node:os';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../src/config.js';
 import { escapeHtml } from '../src/http/pages/html.js';
-import { countingCompiler } from '../src/editions/compile.js';
+import { keyspace } from '../src/keys.js';
+import { buildEdition, type BuildDeps } from '../src/editions/build.js';
+import { compileMjml, countingCompiler, type CompileMjml } from '../src/editions/compile.js';
 import { digestView } from '../src/editions/digest-view.js';
 import { digestMjml } from '../src/editions/digest-mjml.js';
 import { digestText } from '../src/editions/digest-text.js';
-import { ALL_VARIANTS, topicsOfVariant } from '../src/editions/model.js';
+import { ALL_VARIANTS, topicsOfVariant, type Edition } from '../src/editions/model.js';
 import { greetingFor, personalise } from '../src/editions/personalise.js';
-import { renderVariant } from '../src/editions/render.js';
+import { archiveUrlFor, renderVariant, type RenderSettings } from '../src/editions/render.js';
+import { editionSettings } from '../src/editions/settings.js';
+import { createEditionStore } from '../src/editions/store.js';
+import { createStoryPool } from '../src/stories/pool.js';
 import { MARKET, READER, SETTINGS, SLOT, clusters } from '../test/editions/fixtures.js';
 import type { Benchmark } from './run.js';
 import { numArg } from './lib/args.js';
-import { round } from './lib/report.js';
-
+import { phaseMemory, type PhaseMemory } from './lib/memory.js';
+import { startRedisServer } from './lib/redis-server.js';
+import { check, mb, printJson, printTable, round, type Row } from './lib/report.js';
+import { variantKeyOf } from './lib/seed.js';
+import { seedStoryPool, type SeededPool } from './lib/story-pool.js';
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 };
+const median = (xs: number[]) => quantile(xs, 0.5);
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' / ');
 
 const reader = (i: number) => ({
   name: `Reader ${i}`,
@@ -26,16 +43,208 @@ const reader = (i: number) => ({
   preferencesUrl: `https://news.example.com/preferences/${i}-tok`,
 });
 
+/** What per-reader rendering does: the reader's fields written into the MJML (or text) before compiling. */
+function fillReader(s: string, token: string, archiveUrl: string, r: ReturnType<typeof reader>, esc: (x: string) => string): string {
+  return s
+    .replaceAll(`%%${token}:greeting%%`, esc(greetingFor(r.name)))
+    .replaceAll(`%%${token}:unsubscribe_url%%`, esc(r.unsubscribeUrl))
+    .replaceAll(`%%${token}:preferences_url%%`, esc(r.preferencesUrl))
+    .replaceAll(`%%${token}:browser_url%%`, esc(archiveUrl))
+    .replaceAll(`%%${token}:date%%`, 'Tuesday 24 November 2026')
+    .replaceAll(`%%${token}:date_short%%`, 'Tue 24 Nov');
+}
+
+const HOUR = 3_600_000;
+
+interface BuildRun {
+  ms: number;
+  poolMs: number;
+  compileMs: number;
+  compiles: number;
+  memory: PhaseMemory;
+  edition: Edition;
+}
+
+interface BuildFigures {
+  pool: SeededPool;
+  windowHours: number;
+  variants: string[];
+  htmlBytes: Record<string, number>;
+  first: BuildRun;
+  warm: BuildRun[];
+  floorMs: number[];
+  naiveMsPerReader: number;
+  naiveReaders: number;
+  compilesChecked: number;
+}
+
+/**
+ * The issue's form. Deps are wired as src/processes/delivery-ports.ts wires them for the
+ * edition job (story pool, edition store, editionSettings(config)), plus a counting compiler
+ * and a timer around the pool read. Each build serves its own slot (a minute apart), so
+ * every build is a full one, not the "already built" shortcut.
+ */
+async function measureBuilds(o: { stories: number; builds: number; baselineReaders: number }): Promise<BuildFigures> {
+  const server = await startRedisServer();
+  const redis = new Redis(server.url, { maxRetriesPerRequest: 1 });
+  try {
+    const config = loadConfig({
+      REDIS_URL: server.url, KEY_PREFIX: 'mdbench', SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789',
+      SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'Market Digest <digest@news.example.com>', PUBLIC_URL: 'https://news.example.com',
+      SOURCES_FILE: 'config/sources.json',
+    });
+    const keys = keyspace(config.KEY_PREFIX);
+    const settings: RenderSettings = editionSettings(config);
+    const firstSlot = new Date(Math.floor(Date.now() / HOUR) * HOUR);
+    const pool = await seedStoryPool(redis, keys, { count: o.stories, until: firstSlot, windowHours: settings.windowHours, perSection: settings.perSection });
+
+    const storyPool = createStoryPool({ redis, keys });
+    const editions = createEditionStore({ redis, keys });
+    let poolMs = 0;
+    let compileMs = 0;
+    let memory: ReturnType<typeof phaseMemory> | undefined;
+    const timedCompile: CompileMjml = async (mjml) => {
+      const t = performance.now();
+      try {
+        return await compileMjml(mjml);
+      } finally {
+        compileMs += performance.now() - t;
+        memory?.sample(); // the compile's garbage is still there: the likeliest heap peak
+      }
+    };
+    const compile = countingCompiler(timedCompile);
+    const deps: BuildDeps = {
+      stories: {
+        async listClusters(query) {
+          const t = performance.now();
+          try {
+            return await storyPool.listClusters(query);
+          } finally {
+            poolMs += performance.now() - t;
+          }
+        },
+        getMarketSnapshot: () => storyPool.getMarketSnapshot(),
+      },
+      editions,
+      settings,
+      now: () => new Date(),
+      compile,
+    };
+
+    let compilesChecked = 0;
+    const build = async (i: number): Promise<BuildRun> => {
+      const slot = new Date(firstSlot.getTime() + i * 60_000);
+      const before = compile.count;
+      poolMs = 0;
+      compileMs = 0;
+      memory = phaseMemory();
+      const t = performance.now();
+      const edition = await buildEdition(deps, { slot, mode: 'scheduled' });
+      const ms = performance.now() - t;
+      const mem = memory.stop();
+      memory = undefined;
+      const compiles = compile.count - before;
+      // The issue's check: one compile per variant, on every build.
+      check(edition.status === 'ready', `build ${i}: edition ${edition.id} is ${edition.status}`);
+      check(edition.variants.length === ALL_VARIANTS.length, `build ${i}: ${edition.variants.length} variants, expected ${ALL_VARIANTS.length}`);
+      check(compiles === edition.variants.length, `build ${i}: ${compiles} MJML compiles for ${edition.variants.length} variants`);
+      compilesChecked += 1;
+      for (const section of ['markets', 'world'] as const) {
+        const n = edition.clusters.filter((c) => c.section === section).length;
+        check(n === settings.perSection, `build ${i}: ${n} ${section} stories picked from the pool, expected ${settings.perSection}`);
+      }
+      return { ms, poolMs, compileMs, compiles, memory: mem, edition };
+    };
+
+    // Same-run baselines. Floor: the build's variants rendered from its own record, no pool,
+    // no Redis. Naive: one compile per reader (the readers' topic mix of bench/lib/seed.ts),
+    // a slice after every build so both see the same machine load.
+    const floorCompile = countingCompiler();
+    const floor = async (edition: Edition): Promise<number> => {
+      const source = { ...edition, slot: new Date(edition.slot) };
+      const before = floorCompile.count;
+      const t = performance.now();
+      for (const key of edition.variants) await renderVariant(source, key, settings, floorCompile);
+      const ms = performance.now() - t;
+      check(floorCompile.count - before === edition.variants.length, 'floor baseline compiled more than once per variant');
+      return ms;
+    };
+    let naiveMs = 0;
+    let naiveDone = 0;
+    const naiveCompile = countingCompiler();
+    const naiveSlice = async (edition: Edition, n: number) => {
+      const archiveUrl = archiveUrlFor(settings.publicUrl, edition.id);
+      const mjml = new Map<string, { mjml: string; text: string }>();
+      for (const key of edition.variants) {
+        const view = digestView(
+          { slot: new Date(edition.slot), clusters: edition.clusters, market: edition.market, topics: topicsOfVariant(key), perSection: settings.perSection, windowHours: settings.windowHours, token: edition.token },
+          settings,
+        );
+        mjml.set(key, { mjml: digestMjml(view, edition.token), text: digestText(view, edition.token) });
+      }
+      const t = performance.now();
+      for (let k = 0; k < n; k += 1, naiveDone += 1) {
+        const r = reader(naiveDone);
+        const v = mjml.get(variantKeyOf(naiveDone))!;
+        const html = await naiveCompile(fillReader(v.mjml, edition.token, archiveUrl, r, escapeHtml));
+        check(html.length > 0 && fillReader(v.text, edition.token, archiveUrl, r, (x) => x).length > 0, 'naive baseline rendered nothing');
+      }
+      naiveMs += performance.now() - t;
+    };
+
+    const first = await build(0);
+    const variants = await Promise.all(first.edition.variants.map((k) => editions.getVariant(first.edition.id, k)));
+    const htmlBytes: Record<string, number> = {};
+    for (const [j, v] of variants.entries()) {
+      const key = first.edition.variants[j]!;
+      check(!!v && v.storyIds.length > 0 && v.html.includes(`%%${v.token}:unsubscribe_url%%`), `variant ${key} not stored, empty or without placeholders`);
+      htmlBytes[key] = v!.htmlBytes;
+    }
+    const warm: BuildRun[] = [];
+    const floorMs: number[] = [];
+    const perBuild = Math.ceil(o.baselineReaders / o.builds);
+    for (let i = 1; i <= o.builds; i += 1) {
+      const run = await build(i);
+      warm.push(run);
+      floorMs.push(await floor(run.edition));
+      await naiveSlice(run.edition, perBuild);
+    }
+    check(naiveCompile.count === naiveDone, 'naive baseline: one compile per reader');
+    return {
+      pool, windowHours: settings.windowHours, variants: first.edition.variants, htmlBytes, first, warm, floorMs,
+      naiveMsPerReader: naiveMs / naiveDone, naiveReaders: naiveDone, compilesChecked,
+    };
+  } finally {
+    redis.disconnect();
+    await server.close();
+  }
+}
+
 const bench: Benchmark = {
   name: 'edition',
-  description: 'compile once per variant + personalise per reader, vs an MJML compile per reader',
+  description: 'buildEdition over a 2,000-story pool (compiles = variants) vs a compile per reader; compile per variant vs personalise per reader',
   async run(args) {
+    const stories = numArg(args, 'stories', 2000);
+    const builds = numArg(args, 'builds', 20);
     const readers = numArg(args, 'readers', 20_000);
     const baselineReaders = numArg(args, 'baseline', 30);
     const rounds = numArg(args, 'rounds', 10);
-    const source = { id: 'e20261124T0700', slot: SLOT, token: 'b3nchb3nch00', clusters: clusters(10), market: MARKET };
+    const loadStart = load();
 
-    // 1. Compile per variant (first call pays module warm-up; reported separately).
+    // 1. The issue's form, first: its first build is the process's first MJML compile (cold).
+    const b = await measureBuilds({ stories, builds, baselineReaders });
+    const warmMs = b.warm.map((r) => r.ms);
+    const buildMedian = median(warmMs);
+    const floorMedian = median(b.floorMs);
+    const naiveBuildMs = b.naiveMsPerReader * readers;
+    const warmPeakRss = Math.max(...b.warm.map((r) => r.memory.peakRss));
+    const warmPeakHeap = Math.max(...b.warm.map((r) => r.memory.peakHeap));
+    const warmRssBefore = median(b.warm.map((r) => r.memory.rssBefore));
+    const warmHeapBefore = median(b.warm.map((r) => r.memory.heapBefore));
+    const f = b.first.memory;
+
+    // 2. Compile per variant on the fixture edition (MJML already loaded by part 1).
+    const source = { id: 'e20261124T0700', slot: SLOT, token: 'b3nchb3nch00', clusters: clusters(10), market: MARKET };
     const compile = countingCompiler();
     const t0 = performance.now();
     const first = await renderVariant(source, 'markets+world', SETTINGS, compile);
@@ -49,7 +258,8 @@ const bench: Benchmark = {
     }
     const all = Object.values(perVariant).flat();
 
-    // 2. Personalise per reader (HTML + text), and the same encoded to bytes as MIME needs.
+    // 3. Personalise per reader (HTML + text), and the same encoded to bytes as MIME needs.
+    const compilesBeforePersonalise = compile.count;
     personalise(first, READER);
     let bytes = 0;
     let t = performance.now();
@@ -65,8 +275,10 @@ const bench: Benchmark = {
       bytes += Buffer.from(m.html, 'latin1').length + Buffer.from(m.text).length;
     }
     const encodedUs = ((performance.now() - t) * 1000) / readers;
+    const personaliseCompiles = compile.count - compilesBeforePersonalise;
+    check(personaliseCompiles === 0, `personalising ${readers} readers compiled MJML ${personaliseCompiles} times`);
 
-    // 3. Baseline: what per-reader rendering costs — fill the reader into the MJML, compile, write text.
+    // 4. Baseline: what per-reader rendering costs — fill the reader into the MJML, compile, write text.
     const compilesBefore = compile.count;
     const view = digestView(
       { slot: SLOT, clusters: source.clusters, market: MARKET, topics: topicsOfVariant('markets+world'), perSection: 8, windowHours: 24 },
@@ -74,52 +286,90 @@ const bench: Benchmark = {
     );
     const mjml = digestMjml(view, source.token);
     const text = digestText(view, source.token);
-    const fill = (s: string, r: ReturnType<typeof reader>, esc: (x: string) => string) =>
-      s
-        .replaceAll(`%%${source.token}:greeting%%`, esc(greetingFor(r.name)))
-        .replaceAll(`%%${source.token}:unsubscribe_url%%`, esc(r.unsubscribeUrl))
-        .replaceAll(`%%${source.token}:preferences_url%%`, esc(r.preferencesUrl))
-        .replaceAll(`%%${source.token}:browser_url%%`, esc(first.archiveUrl))
-        .replaceAll(`%%${source.token}:date%%`, 'Tuesday 24 November 2026')
-        .replaceAll(`%%${source.token}:date_short%%`, 'Tue 24 Nov');
     t = performance.now();
     for (let i = 0; i < baselineReaders; i += 1) {
-      const html = await compile(fill(mjml, reader(i), escapeHtml));
-      bytes += html.length + fill(text, reader(i), (x) => x).length;
+      const html = await compile(fillReader(mjml, source.token, first.archiveUrl, reader(i), escapeHtml));
+      bytes += html.length + fillReader(text, source.token, first.archiveUrl, reader(i), (x) => x).length;
     }
     const baselineMs = (performance.now() - t) / baselineReaders;
     const baselineCompiles = compile.count - compilesBefore;
+    const loadEnd = load();
 
-    const rows = [
-      ['measure', 'value'],
-      ['compile, first call (warm-up)', `${round(firstMs)} ms`],
-      ...ALL_VARIANTS.map((k) => [`compile ${k} (median of ${rounds})`, `${round(quantile(perVariant[k]!, 0.5))} ms`]),
+    const n = b.warm.length;
+    const rows: Row[] = [
+      ['load average 1/5/15 min, start → end', `${loadStart} → ${loadEnd}`],
+      ['— edition build (issue 7 item 5) —', ''],
+      ['story pool (private redis-server)', `${b.pool.stories} stories in ${b.pool.clusters} clusters (${b.pool.multiSource} from 2+ outlets); seeded + read back in ${Math.round(b.pool.ms)} ms`],
+      [`clusters in the ${b.windowHours} h window`, `markets ${b.pool.inWindow.markets}, world ${b.pool.inWindow.world}`],
+      ['variants built (every topic combination)', `${b.variants.length}: ${b.variants.join(', ')}`],
+      ['MJML compiles per build', `${b.first.compiles} = variants (checked on all ${b.compilesChecked} builds)`],
+      ['HTML bytes per variant', b.variants.map((k) => `${k} ${b.htmlBytes[k]}`).join(', ')],
+      ['build, first (cold: loads MJML)', `${round(b.first.ms)} ms (pool ${round(b.first.poolMs)}, compile ${round(b.first.compileMs)})`],
+      [`build, warm median / p95 (${n} builds)`, `${round(buildMedian)} / ${round(quantile(warmMs, 0.95))} ms`],
+      ['  … pool read + rank (median)', `${round(median(b.warm.map((r) => r.poolMs)))} ms`],
+      ['  … MJML compiles (median)', `${round(median(b.warm.map((r) => r.compileMs)))} ms`],
+      ['  … rest: views, text, Redis writes, zod (median)', `${round(median(b.warm.map((r) => r.ms - r.poolMs - r.compileMs)))} ms`],
+      [`floor: the same ${b.variants.length} variants rendered, no pool/Redis (median)`, `${round(floorMedian)} ms`],
+      ['build / floor', `${round(buildMedian / floorMedian)}`],
+      [`naive: MJML compile per reader (${b.naiveReaders} measured, topic mix)`, `${round(b.naiveMsPerReader)} ms/reader`],
+      [`naive build for ${readers} readers (projected)`, `${round(naiveBuildMs / 1000, 1)} s, ${readers} compiles`],
+      ['naive / build (median)', `${Math.round(naiveBuildMs / buildMedian)}x`],
+      ['RSS first build: before → peak (VmHWM)', `${mb(f.rssBefore)} → ${mb(f.peakRss)} MB (+${mb(f.peakRss - f.rssBefore)})`],
+      ['RSS warm builds: before (median) → peak (max)', `${mb(warmRssBefore)} → ${mb(warmPeakRss)} MB`],
+      ['heap used first build: before → peak (sampled)', `${mb(f.heapBefore)} → ${mb(f.peakHeap)} MB`],
+      ['heap used warm builds: before (median) → peak (max)', `${mb(warmHeapBefore)} → ${mb(warmPeakHeap)} MB`],
+      ['— compile per variant vs personalise per reader (fixture edition) —', ''],
+      ['compile, first fixture call (MJML already loaded)', `${round(firstMs)} ms`],
+      ...ALL_VARIANTS.map((k): Row => [`compile ${k} (median of ${rounds})`, `${round(median(perVariant[k]!))} ms`]),
       ['compile, any variant p95', `${round(quantile(all, 0.95))} ms`],
       ['HTML size (markets+world)', `${(first.htmlBytes / 1024).toFixed(1)} KB`],
       [`personalise HTML+text (${readers} readers)`, `${round(personaliseUs, 1)} µs/message`],
       ['  … plus encoding to Buffers (HTML ASCII, text UTF-8)', `${round(encodedUs, 1)} µs/message`],
       [`baseline: MJML compile per reader (${baselineReaders} readers)`, `${round(baselineMs)} ms/message`],
       ['speed-up over baseline (encoded)', `${Math.round((baselineMs * 1000) / encodedUs)}x`],
-      ['compiles for personalisation / for baseline', `0 / ${baselineCompiles}`],
+      ['compiles for personalisation / for baseline', `${personaliseCompiles} / ${baselineCompiles}`],
     ];
-    const widths = [Math.max(...rows.map((r) => r[0]!.length)), 0];
-    for (const [k, v] of rows) console.log(`${k!.padEnd(widths[0]!)}  ${v}`);
-    console.log(
-      JSON.stringify({
-        bench: 'edition',
-        readers,
-        baselineReaders,
-        compileFirstMs: round(firstMs),
-        compileMedianMs: Object.fromEntries(ALL_VARIANTS.map((k) => [k, round(quantile(perVariant[k]!, 0.5))])),
-        compileP95Ms: round(quantile(all, 0.95)),
-        htmlBytes: first.htmlBytes,
-        personaliseUsPerMessage: round(personaliseUs, 2),
-        personaliseEncodedUsPerMessage: round(encodedUs, 2),
-        perReaderCompileMsPerMessage: round(baselineMs),
-        speedup: Math.round((baselineMs * 1000) / encodedUs),
-        checksum: bytes,
-      }),
-    );
+    printTable(rows);
+    printJson('edition', {
+      loadStart,
+      loadEnd,
+      build: {
+        stories: b.pool.stories,
+        clusters: b.pool.clusters,
+        variants: b.variants,
+        compilesPerBuild: b.first.compiles,
+        buildsChecked: b.compilesChecked,
+        htmlBytes: b.htmlBytes,
+        firstMs: round(b.first.ms),
+        medianMs: round(buildMedian),
+        p95Ms: round(quantile(warmMs, 0.95)),
+        poolMedianMs: round(median(b.warm.map((r) => r.poolMs))),
+        compileMedianMs: round(median(b.warm.map((r) => r.compileMs))),
+        floorMedianMs: round(floorMedian),
+        buildOverFloor: round(buildMedian / floorMedian),
+        naiveMsPerReader: round(b.naiveMsPerReader),
+        naiveReadersMeasured: b.naiveReaders,
+        naiveBuildMs: Math.round(naiveBuildMs),
+        naiveOverBuild: Math.round(naiveBuildMs / buildMedian),
+        firstRssBeforeMB: mb(f.rssBefore),
+        firstPeakRssMB: mb(f.peakRss),
+        firstPeakHeapMB: mb(f.peakHeap),
+        warmPeakRssMB: mb(warmPeakRss),
+        warmPeakHeapMB: mb(warmPeakHeap),
+        exactRss: f.exactRss,
+      },
+      readers,
+      baselineReaders,
+      compileFirstMs: round(firstMs),
+      compileMedianMs: Object.fromEntries(ALL_VARIANTS.map((k) => [k, round(median(perVariant[k]!))])),
+      compileP95Ms: round(quantile(all, 0.95)),
+      htmlBytes: first.htmlBytes,
+      personaliseUsPerMessage: round(personaliseUs, 2),
+      personaliseEncodedUsPerMessage: round(encodedUs, 2),
+      perReaderCompileMsPerMessage: round(baselineMs),
+      speedup: Math.round((baselineMs * 1000) / encodedUs),
+      checksum: bytes,
+    });
   },
 };
 
