@@ -2,7 +2,8 @@
 // RSS: the kernel's high-water mark (VmHWM), reset at the start of the phase by writing
 // 5 to /proc/self/clear_refs, so the peak is exact, even inside a long synchronous call.
 // Heap: sampled (every few ms while the event loop turns, and wherever `sample()` is
-// called, e.g. after each MJML compile), so it is a lower bound of the true peak.
+// called, e.g. after each MJML compile), so used heap is a lower bound of the true peak;
+// committed heap (heapTotal) only shrinks after a major GC, so its sampled peak is steadier.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -24,7 +25,10 @@ export interface PhaseMemory {
   heapBefore: number;
   /** Peaks during the phase, bytes. */
   peakRss: number;
+  /** Used heap, sampled. */
   peakHeap: number;
+  /** Committed heap (heapTotal), sampled. */
+  peakHeapTotal: number;
   /** false when clear_refs could not be written: peakRss is then the process's lifetime peak. */
   exactRss: boolean;
 }
@@ -39,8 +43,11 @@ export function phaseMemory() {
     exactRss = false;
   }
   let peakHeap = before.heapUsed;
+  let peakHeapTotal = before.heapTotal;
   const sample = () => {
-    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    const m = process.memoryUsage();
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+    peakHeapTotal = Math.max(peakHeapTotal, m.heapTotal);
   };
   const timer = setInterval(sample, 5);
   return {
@@ -48,7 +55,7 @@ export function phaseMemory() {
     stop(): PhaseMemory {
       clearInterval(timer);
       sample();
-      return { rssBefore: before.rss, heapBefore: before.heapUsed, peakRss: Math.max(vmHwm(), before.rss), peakHeap, exactRss };
+      return { rssBefore: before.rss, heapBefore: before.heapUsed, peakRss: Math.max(vmHwm(), before.rss), peakHeap, peakHeapTotal, exactRss };
     },
   };
 }
