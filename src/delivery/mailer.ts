@@ -1,9 +1,11 @@
-// One nodemailer transport per process: a pooled SMTP relay (SMTP_URL), or, when
-// no relay is configured, .eml files in OUTBOX_DIR so development needs nothing else.
+// One mail transport per process: a pool of SMTP sessions to the relay (SMTP_URL,
+// smtp-client.ts), or, when no relay is configured, .eml files in OUTBOX_DIR so
+// development needs nothing else. nodemailer writes (and DKIM-signs) every message
+// that does not arrive as finished bytes.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
-import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
+import { createSmtpPool } from './smtp-client.js';
 
 export interface MailerOptions {
   smtpUrl?: string | undefined;
@@ -27,6 +29,13 @@ export interface Mailer {
   close(): void;
 }
 
+/** What nodemailer's stream transport returns with `buffer: true`. */
+interface Composed {
+  messageId: string;
+  message: Buffer;
+  envelope: { from: string | false; to: string[] };
+}
+
 const addresses = (list: unknown): string[] =>
   Array.isArray(list) ? list.map((a) => (typeof a === 'string' ? a : String((a as { address?: string }).address))) : [];
 
@@ -42,40 +51,43 @@ export function createMailer(options: MailerOptions): Mailer {
     : undefined;
 
   if (options.smtpUrl) {
-    const transport: Transporter = nodemailer.createTransport({
+    const pool = createSmtpPool({
       url: options.smtpUrl,
-      pool: true,
-      maxConnections: options.poolSize ?? 5,
+      poolSize: options.poolSize ?? 5,
       maxMessages: 500,
-      // Never resend on our behalf: a connection that closed after the relay took the
-      // message would deliver it twice. The ledger decides (smtp-errors.ts: ambiguous).
-      maxRequeues: 0,
       // Tests and local relays speak plain SMTP; real relays negotiate STARTTLS when offered.
       ignoreTLS: /^smtp:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(options.smtpUrl),
       connectionTimeout: 15_000,
       greetingTimeout: 15_000,
       socketTimeout: 60_000,
-      ...(dkim ? { dkim } : {}),
-    } as SMTPPool.Options);
+    });
+    // Messages that are not finished bytes yet (system mail, the fallback for addresses the
+    // raw writer cannot write), and every message when DKIM signs, are written by nodemailer
+    // first; the pool sends bytes only. The pool never resends on its own once the message
+    // is out: the ledger decides (smtp-errors.ts: ambiguous).
+    const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows', ...(dkim ? { dkim } : {}) });
     return {
       kind: 'smtp',
       async send(message) {
-        const info = await transport.sendMail(message);
-        return {
-          messageId: info.messageId,
-          response: String(info.response ?? ''),
-          accepted: addresses(info.accepted),
-          rejected: addresses(info.rejected),
-        };
-      },
-      async verify() {
-        try {
-          return await transport.verify();
-        } catch {
-          return false;
+        let bytes: Buffer;
+        let envelope: { from: string; to: string[] };
+        let messageId: string;
+        const raw = message.raw;
+        if (!dkim && (Buffer.isBuffer(raw) || typeof raw === 'string') && message.envelope) {
+          bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'utf8');
+          envelope = { from: String(message.envelope.from ?? ''), to: addresses([message.envelope.to].flat()) };
+          messageId = '';
+        } else {
+          const built = (await composer.sendMail(message)) as unknown as Composed;
+          bytes = built.message;
+          envelope = { from: built.envelope.from || '', to: built.envelope.to };
+          messageId = built.messageId;
         }
+        const info = await pool.send(envelope, bytes);
+        return { messageId, response: info.response, accepted: info.accepted, rejected: info.rejected };
       },
-      close: () => transport.close(),
+      verify: () => pool.verify(),
+      close: () => pool.close(),
     };
   }
 
@@ -89,7 +101,7 @@ export function createMailer(options: MailerOptions): Mailer {
   return {
     kind: 'outbox',
     async send(message) {
-      const info = (await transport.sendMail(message)) as unknown as { messageId: string; message: Buffer; envelope: { to: string[] } };
+      const info = (await transport.sendMail(message)) as unknown as Composed;
       await mkdir(dir, { recursive: true });
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${info.messageId.replace(/[^A-Za-z0-9.@-]/g, '')}.eml`;
       await writeFile(join(dir, name), info.message);
