@@ -1,10 +1,14 @@
 // Delivery baselines, sent from this process to the same sink with the same message
 // as the pipeline: (a) one pre-built MIME message sent raw (only the envelope
 // recipient changes), (b) nodemailer composing each message from HTML and text,
-// (c) an MJML compile per reader. Each returns messages per second.
+// (c) an MJML compile per reader. Each returns messages per second. All three go
+// through nodemailer's pooled SMTP transport, as the issue defines them; (a′) sends
+// (a)'s bytes through the service's own pool instead, to show the transport's share.
 import nodemailer from 'nodemailer';
 import type { Config } from '../../src/config.js';
-import { createMailer, type Mailer } from '../../src/delivery/mailer.js';
+import type { SendMailOptions } from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import { createMailer } from '../../src/delivery/mailer.js';
 import { buildMessage, listHeaders } from '../../src/delivery/mime.js';
 import { createLinks } from '../../src/delivery/links.js';
 import type { Edition, EditionVariant } from '../../src/editions/model.js';
@@ -35,6 +39,11 @@ export interface BaselineRig {
   /** The edition's variants by key; reader i gets TOPIC_MIX[i % 4] as in the seed. */
   variants: Map<string, EditionVariant>;
   concurrency: number;
+}
+
+interface Sender {
+  send(message: SendMailOptions): Promise<unknown>;
+  close(): void;
 }
 
 export interface BaselineResult {
@@ -70,9 +79,26 @@ export function baselines(rig: BaselineRig) {
     return buildMessage(headers, { from: config.MAIL_FROM, to: email, subscriberId: sub.id, editionId: edition.id, unsubscribeUrl, content });
   }
 
-  async function timed(tag: string, n: number, send: (mailer: Mailer, i: number, email: string) => Promise<unknown>): Promise<BaselineResult> {
+  /**
+   * The transport the issue names for the baselines: nodemailer's own pooled SMTP transport,
+   * set up as the service's mailer was before it got its own pool (same pool size, no requeue).
+   */
+  function nodemailerPool(): Sender {
+    const transport = nodemailer.createTransport({
+      url: rig.sink.url, pool: true, maxConnections: config.SMTP_POOL_SIZE, maxMessages: 500, maxRequeues: 0, ignoreTLS: true,
+      ...(config.dkim ? { dkim: config.dkim } : {}),
+    } as SMTPPool.Options);
+    return { send: (m) => transport.sendMail(m), close: () => transport.close() };
+  }
+
+  /** The service's own mailer (src/delivery/mailer.ts: smtp-client.ts's pool). */
+  function ownPool(): Sender {
+    return createMailer({ smtpUrl: rig.sink.url, outboxDir: '/tmp', poolSize: config.SMTP_POOL_SIZE, dkim: config.dkim });
+  }
+
+  async function timed(tag: string, n: number, sender: () => Sender, send: (mailer: Sender, i: number, email: string) => Promise<unknown>): Promise<BaselineResult> {
     await rig.sink.reset();
-    const mailer = createMailer({ smtpUrl: rig.sink.url, outboxDir: '/tmp', poolSize: config.SMTP_POOL_SIZE, dkim: config.dkim });
+    const mailer = sender();
     const t0 = performance.now();
     await bounded(n, rig.concurrency, (i) => send(mailer, i + 1, `${tag}${i + 1}@example.test`));
     const stats = await rig.sink.waitFor(n, 60_000);
@@ -82,25 +108,35 @@ export function baselines(rig: BaselineRig) {
     return { messages: n, ms: Math.round(ms), rate: Math.round((n / ms) * 1000), avgBytes: Math.round(stats.bytes / n) };
   }
 
+  /** Four pre-built messages (one per topic mix), written by nodemailer itself. */
+  async function prebuilt(): Promise<Buffer[]> {
+    // A stream transport keeps the list headers MailComposer alone would drop.
+    const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+    const build = async (i: number) => ((await composer.sendMail(messageFor(i, `a${i}@example.test`, variantOf(i)))) as unknown as { message: Buffer }).message;
+    return Promise.all([0, 1, 2, 3].map(build));
+  }
+  const envelopeFrom = config.MAIL_FROM.replace(/^.*<|>.*$/g, '');
+
   return {
-    /** (a) Transport limit: one message built once, sent raw; only the envelope changes. */
+    /** (a) Transport limit: one message built once, sent raw through nodemailer's pool; only the envelope changes. */
     async raw(n: number): Promise<BaselineResult> {
-      // Built by nodemailer itself (a stream transport keeps the list headers MailComposer alone would drop).
-      const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-      const build = async (i: number) => ((await composer.sendMail(messageFor(i, `a${i}@example.test`, variantOf(i)))) as unknown as { message: Buffer }).message;
-      const raws = await Promise.all([0, 1, 2, 3].map(build));
-      const from = config.MAIL_FROM.replace(/^.*<|>.*$/g, '');
-      return timed('a', n, (mailer, i, to) => mailer.send({ envelope: { from, to: [to] }, raw: raws[i % 4]! }));
+      const raws = await prebuilt();
+      return timed('a', n, nodemailerPool, (mailer, i, to) => mailer.send({ envelope: { from: envelopeFrom, to: [to] }, raw: raws[i % 4]! }));
+    },
+    /** (a′) The same pre-built bytes through the service's own pool: the pipeline's transport alone. */
+    async rawOwnPool(n: number): Promise<BaselineResult> {
+      const raws = await prebuilt();
+      return timed('o', n, ownPool, (mailer, i, to) => mailer.send({ envelope: { from: envelopeFrom, to: [to] }, raw: raws[i % 4]! }));
     },
     /** (b) Naive: nodemailer composes every message from the personalised HTML and text. */
     naive(n: number): Promise<BaselineResult> {
-      return timed('b', n, (mailer, i, to) => mailer.send(messageFor(i, to, variantOf(i))));
+      return timed('b', n, nodemailerPool, (mailer, i, to) => mailer.send(messageFor(i, to, variantOf(i))));
     },
     /** (c) Naivest: the MJML is compiled again for every reader. */
     naivest(n: number): Promise<BaselineResult> {
       const source = { ...edition, slot: new Date(edition.slot) };
       const settings = editionSettings(config);
-      return timed('c', n, async (mailer, i, to) => {
+      return timed('c', n, nodemailerPool, async (mailer, i, to) => {
         const variant = await renderVariant(source, variantOf(i).key, settings, compileMjml);
         return mailer.send(messageFor(i, to, variant));
       });
