@@ -53,6 +53,8 @@ const CLOSED_IN_FLIGHT = /^Connection closed unexpectedly/;
 
 interface NodemailerError {
   message?: string;
+  /** smtp-client.ts: the end-of-data dot was written before the session was lost. */
+  messageSent?: boolean;
   code?: string;
   responseCode?: number;
   command?: string;
@@ -73,7 +75,7 @@ export function classifySmtpError(error: unknown): SmtpFailure {
     return new PermanentSmtpError(text, code, atRecipient);
   }
   if (code !== null) return new TransientSmtpError(text, code);
-  if (err.code === 'ECONNECTION' && CLOSED_IN_FLIGHT.test(err.message ?? '')) return new AmbiguousDeliveryError(text);
+  if (err.messageSent === true || (err.code === 'ECONNECTION' && CLOSED_IN_FLIGHT.test(err.message ?? ''))) return new AmbiguousDeliveryError(text);
   if (err.code && CONNECTION_CODES.has(err.code) && (err.command === 'CONN' || err.command === undefined)) {
     return new RelayUnavailableError(text, null);
   }
