@@ -10,6 +10,7 @@ import { createRedis, closeRedis, type RedisRole } from './redis.js';
 import { QUEUE } from './queues/names.js';
 import { createQueues, type Queues } from './queues/queues.js';
 import { createMailer, type Mailer } from './delivery/mailer.js';
+import { createConfirmOutbox, type ConfirmOutbox } from './subscribers/confirm-outbox.js';
 import { createRateLimits, type RateLimits } from './subscribers/rate-limits.js';
 import { createSubscriptions, type Subscriptions } from './subscribers/service.js';
 import { createSubscriberStore, type SubscriberStore } from './subscribers/store.js';
@@ -29,6 +30,8 @@ export interface AppContext {
   readonly subscribers: SubscriberStore;
   readonly subscriptions: Subscriptions;
   readonly rateLimits: RateLimits;
+  /** Confirmations waiting for the system-mail queue; the process serving that queue drains it. */
+  readonly confirmOutbox: ConfirmOutbox;
   /** Created on first use: only processes that send mail open SMTP connections. */
   mailer(): Mailer;
   /** Close everything; safe to call twice, finishes every step even if one fails. */
@@ -63,6 +66,7 @@ export function createContext(config: Config, options: ContextOptions): AppConte
   let closed: Promise<void> | undefined;
   const tokens = createTokens(config.SECRET_KEY);
   const subscribers = createSubscriberStore({ redis, keys });
+  const confirmOutbox = createConfirmOutbox({ redis, keys, queue: queues[QUEUE.systemMail], log });
   const subscriptions = createSubscriptions({
     store: subscribers,
     tokens,
@@ -70,6 +74,7 @@ export function createContext(config: Config, options: ContextOptions): AppConte
     keys,
     log,
     mail: systemMailQueue(queues[QUEUE.systemMail]),
+    outbox: confirmOutbox,
     defaults: { timezone: config.DEFAULT_TIMEZONE, sendHour: config.DEFAULT_SEND_HOUR, publicUrl: config.PUBLIC_URL },
   });
   const rateLimits = createRateLimits(
@@ -88,6 +93,7 @@ export function createContext(config: Config, options: ContextOptions): AppConte
     subscribers,
     subscriptions,
     rateLimits,
+    confirmOutbox,
     mailer() {
       mailer ??= createMailer({
         smtpUrl: config.SMTP_URL,

@@ -19,6 +19,9 @@ export function keyspace(prefix: string) {
     suppression: () => k('suppressed'),
     suppressionInfo: () => k('suppressed', 'info'),
     confirmMailSent: (emailHash: string) => k('confirm-sent', emailHash),
+    /** list: `<subscriber id>:<ms>` confirmations waiting to become system-mail jobs (subscribers/confirm-outbox.ts). */
+    confirmOutbox: () => k('confirm-outbox'),
+    confirmOutboxLock: () => k('confirm-outbox', 'lock'),
     rateLimit: (name: string) => k('rl', name),
     dailyCounter: (name: string, day: string) => k('daily', name, day),
     // stories

@@ -16,6 +16,7 @@ import { createDeliveryPorts } from './delivery-ports.js';
 import { createSystemMailProcessor } from '../../workers/system-mail.js';
 import type { Running } from './api.js';
 import { closeWorkers } from '../queues/close-workers.js';
+import { startOutboxDrain } from '../subscribers/confirm-outbox.js';
 
 /** How long SIGTERM waits for jobs in flight before closing hard. */
 const SHUTDOWN_DEADLINE_MS = 20_000;
@@ -34,6 +35,8 @@ export async function startWorkers(ctx: AppContext): Promise<Running & { workers
   // WORKER_QUEUES: a process may serve some queues only (e.g. `send`, which never loads MJML).
   const serves = (name: QueueName) => config.WORKER_QUEUES.includes(name);
   const workers: Worker[] = [];
+  // Confirmations reach the system-mail queue from the outbox the signup writes.
+  const outboxDrain = serves(QUEUE.systemMail) ? startOutboxDrain(ctx.confirmOutbox, ctx.log) : undefined;
   if (serves(QUEUE.systemMail)) {
     workers.push(
       startWorker(
@@ -71,6 +74,7 @@ export async function startWorkers(ctx: AppContext): Promise<Running & { workers
     workers: all,
     close: () =>
       (closing ??= Promise.all([
+        outboxDrain?.stop(),
         closeWorkers(workers, SHUTDOWN_DEADLINE_MS, (w) =>
           ctx.log.warn({ event: 'worker.close-timeout', queue: w.name }, 'jobs still in flight at the deadline; closing hard'),
         ),

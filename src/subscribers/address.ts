@@ -37,3 +37,14 @@ export function normaliseEmail(raw: string): string {
 export function emailHash(normalisedEmail: string): string {
   return createHash('sha256').update(normalisedEmail).digest('hex');
 }
+
+/** A normalised address with its hash: worked out once per request and passed along. */
+export interface Address {
+  email: string;
+  hash: string;
+}
+
+export function toAddress(raw: string): Address {
+  const email = normaliseEmail(raw);
+  return { email, hash: emailHash(email) };
+}

@@ -3,7 +3,8 @@
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keys.js';
 import type { Logger } from '../log.js';
-import { emailHash, InvalidAddressError, normaliseEmail } from './address.js';
+import { emailHash, InvalidAddressError, toAddress, type Address } from './address.js';
+import type { ConfirmOutbox } from './confirm-outbox.js';
 import type { Consent, Subscriber, Topic } from './model.js';
 import type { PreferencesInput, SignupInput } from './schemas.js';
 import type { SubscriberStore } from './store.js';
@@ -15,9 +16,8 @@ export interface SubscriptionDefaults {
   publicUrl: string;
 }
 
-/** Port to the system-mail queue: the mail goes out from a worker, never inline. */
-export interface ConfirmationMailer {
-  enqueueConfirmation(subscriberId: string): Promise<void>;
+/** Port to the system-mail queue for the welcome mail (confirmations go through the outbox). */
+export interface SystemMailer {
   enqueueWelcome?(subscriberId: string): Promise<void>;
 }
 
@@ -26,7 +26,9 @@ export interface SubscriptionDeps {
   tokens: Tokens;
   redis: Redis;
   keys: Keyspace;
-  mail: ConfirmationMailer;
+  mail: SystemMailer;
+  /** Confirmation mails: appended to the outbox with the 24 h claim, drained into the system-mail queue. */
+  outbox: Pick<ConfirmOutbox, 'claimAndAppend'>;
   log: Logger;
   defaults: SubscriptionDefaults;
   now?: () => Date;
@@ -48,27 +50,9 @@ export function createSubscriptions(deps: SubscriptionDeps) {
   const { store, tokens, redis, keys, log } = deps;
   const now = deps.now ?? (() => new Date());
 
-  /** Claims the once-per-24h slot for this address; false when a mail went out recently. */
-  async function claimConfirmationSlot(email: string): Promise<boolean> {
-    const ok = await redis.set(keys.confirmMailSent(emailHash(email)), '1', 'EX', CONFIRM_MAIL_WINDOW_SEC, 'NX');
-    return ok === 'OK';
-  }
-
-  /** Queue the mail for a subscriber whose 24 h slot is already claimed. */
-  async function queueConfirmation(sub: Subscriber): Promise<void> {
-    try {
-      await deps.mail.enqueueConfirmation(sub.id);
-    } catch (err) {
-      // Not queued: free the once-a-day slot so the retry the caller is told to make can send it.
-      await redis.del(keys.confirmMailSent(emailHash(sub.email))).catch(() => undefined);
-      throw err;
-    }
-  }
-
-  async function sendConfirmation(sub: Subscriber): Promise<boolean> {
-    if (!(await claimConfirmationSlot(sub.email))) return false;
-    await queueConfirmation(sub);
-    return true;
+  /** Claims the once-per-24h slot and hands the mail over in one step; false when a mail went out recently. */
+  function sendConfirmation(sub: Subscriber): Promise<boolean> {
+    return deps.outbox.claimAndAppend(keys.confirmMailSent(emailHash(sub.email)), CONFIRM_MAIL_WINDOW_SEC, sub.id, now());
   }
 
   const dailyKey = (name: string) => keys.dailyCounter(name, now().toISOString().slice(0, 10));
@@ -96,11 +80,14 @@ export function createSubscriptions(deps: SubscriptionDeps) {
     async subscribe(
       input: SignupInput,
       meta: Omit<Consent, 'at'>,
-      /** What the caller already read in its own round trip (the signup gate reads suppression). */
-      known: { suppressed?: boolean } = {},
+      /**
+       * What the caller already worked out: suppression (the signup gate reads it in its
+       * round trip) and the normalised form of `input.email` with its hash.
+       */
+      known: { suppressed?: boolean; address?: Address } = {},
     ): Promise<SignupOutcome> {
       if (input.website) return 'honeypot';
-      const email = normaliseEmail(input.email);
+      const { email, hash } = known.address ?? toAddress(input.email);
       if (known.suppressed ?? (await store.isSuppressed(email))) return 'suppressed';
       const at = now();
       const consent: Consent = { ...meta, at: at.toISOString(), source: input.source || meta.source };
@@ -111,18 +98,19 @@ export function createSubscriptions(deps: SubscriptionDeps) {
         sendHour: input.sendHour ?? deps.defaults.sendHour,
         weekdaysOnly: input.weekdaysOnly ?? false,
       };
-      // A new address costs one round trip here: the counter and the 24 h claim ride in the create.
+      // A new address costs one round trip here: the counter, the 24 h claim and the
+      // confirmation's outbox entry ride in the create.
       const { subscriber, created, claimed } = await store.create(
         { ...prefs, email, status: 'pending', consent, confirmedAt: null, unsubscribedAt: null },
         at,
         {
           counter: { key: dailyKey('signups'), ttlSec: DAILY_TTL_SEC },
-          claim: { key: keys.confirmMailSent(emailHash(email)), ttlSec: CONFIRM_MAIL_WINDOW_SEC },
+          claim: { key: keys.confirmMailSent(hash), ttlSec: CONFIRM_MAIL_WINDOW_SEC, outbox: keys.confirmOutbox() },
         },
       );
       if (created) {
-        if (claimed) await queueConfirmation(subscriber);
-        log.info({ event: 'subscriber.created', subscriberId: subscriber.id }, 'signup received');
+        // Per signup at debug only: the api's periodic `signup.summary` counts them at info.
+        log.debug({ event: 'subscriber.created', subscriberId: subscriber.id, confirmation: claimed }, 'signup received');
         return 'created';
       }
       switch (subscriber.status) {

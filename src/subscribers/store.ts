@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keys.js';
 import { runScript } from '../redis.js';
 import { emailHash } from './address.js';
+import { appendEntryLua } from './confirm-outbox.js';
 import {
   ConsentSchema,
   STATUSES,
@@ -58,8 +59,9 @@ return 1
 
 // One round trip per signup: claim the id for the address (or find the existing
 // record), write the new record with its indexes, and, only when it is new, bump
-// the caller's counter and take the caller's once-per-window claim.
-// KEYS: by-email, confirmed, pending, slot index, status count, all, seq, [counter], [claim]
+// the caller's counter, take the caller's once-per-window claim and, when it is taken,
+// append the confirmation to the outbox (confirm-outbox.ts).
+// KEYS: by-email, confirmed, pending, slot index, status count, all, seq, [counter], [claim, [outbox]]
 // ARGV: slot prefix, subscriber key prefix, email, pending score, counter ttl, claim ttl (0 = that
 // key is absent), fields...
 // Returns {0, id, hgetall...} for an existing record, {1, id, claimed} for a new one.
@@ -86,7 +88,10 @@ if tonumber(ARGV[5]) > 0 then
 end
 local claimed = 0
 if tonumber(ARGV[6]) > 0 then
-  if redis.call('SET', KEYS[k], '1', 'EX', tonumber(ARGV[6]), 'NX') then claimed = 1 end
+  if redis.call('SET', KEYS[k], '1', 'EX', tonumber(ARGV[6]), 'NX') then
+    claimed = 1
+    if KEYS[k + 1] then ${appendEntryLua('KEYS[k + 1]', 'id', 'ARGV[4]')} end
+  end
 end
 return {1, id, claimed}
 `;
@@ -95,8 +100,11 @@ return {1, id, claimed}
 export interface CreateExtras {
   /** INCR this key and (re)set its TTL, e.g. the daily signup counter. */
   counter?: { key: string; ttlSec: number };
-  /** SET NX EX this key; `claimed` in the result says whether it was taken. */
-  claim?: { key: string; ttlSec: number };
+  /**
+   * SET NX EX this key; `claimed` in the result says whether it was taken. When it is
+   * and `outbox` is set, the confirmation entry (`<id>:<at ms>`) is appended to that list.
+   */
+  claim?: { key: string; ttlSec: number; outbox?: string };
 }
 
 type Fields = Partial<Omit<Subscriber, 'id'>>;
@@ -227,7 +235,7 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
           keys.subscribersAll(),
           keys.subscriberSeq(),
           ...(extras.counter ? [extras.counter.key] : []),
-          ...(extras.claim ? [extras.claim.key] : []),
+          ...(extras.claim ? [extras.claim.key, ...(extras.claim.outbox ? [extras.claim.outbox] : [])] : []),
         ],
         [
           slotPrefix,

@@ -5,7 +5,7 @@ import type { SendMailOptions } from 'nodemailer';
 import { classifySmtpError, PermanentSmtpError } from '../delivery/smtp-errors.js';
 import { jobId, type SystemMailJob } from '../queues/jobs.js';
 import type { Logger } from '../log.js';
-import type { ConfirmationMailer, Subscriptions } from './service.js';
+import type { Subscriptions, SystemMailer } from './service.js';
 import type { SubscriberStore } from './store.js';
 import { renderConfirmMail, type RenderedMail } from './confirm-mail.js';
 
@@ -14,17 +14,15 @@ export class PermanentMailError extends Error {
 }
 
 /**
- * Producer side. The service already allows one confirmation per address per 24 h
- * (a Redis claim), so each call is a distinct mail and gets a distinct job id.
+ * Producer side of the welcome mail (confirmation jobs come from the outbox drain,
+ * confirm-outbox.ts). Each call is a distinct mail and gets a distinct job id.
  */
-export function systemMailQueue(queue: Queue, now: () => Date = () => new Date()): ConfirmationMailer {
-  const add = async (kind: SystemMailJob['kind'], subscriberId: string) => {
-    const data: SystemMailJob = { kind, subscriberId };
-    await queue.add(kind, data, { jobId: jobId(kind, subscriberId, String(now().getTime())) });
-  };
+export function systemMailQueue(queue: Queue, now: () => Date = () => new Date()): SystemMailer {
   return {
-    enqueueConfirmation: (id) => add('confirm', id),
-    enqueueWelcome: (id) => add('welcome', id),
+    async enqueueWelcome(subscriberId) {
+      const data: SystemMailJob = { kind: 'welcome', subscriberId };
+      await queue.add('welcome', data, { jobId: jobId('welcome', subscriberId, String(now().getTime())) });
+    },
   };
 }
 

@@ -65,6 +65,7 @@ describe('digest subscribers', () => {
     const res = await run('import', 'test/fixtures/csv/mailchimp.csv');
     expect(res.out).toContain('imported 2');
     expect(await stack.ctx.subscribers.findByEmail('alice@example.com')).toMatchObject({ status: 'pending', name: 'Alice', consent: { source: 'import' } });
+    expect(await stack.ctx.confirmOutbox.drain()).toBe(2); // the worker's hand-off to the queue
     expect(await stack.ctx.queues['system-mail'].count()).toBe(2);
   });
 

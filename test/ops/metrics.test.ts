@@ -111,6 +111,7 @@ describe('/metrics', () => {
     expect(valueOf(before, 'digest_subscriber_events_total', { event: 'signups' })).toBe(0);
     const res = await stack.app.inject({ method: 'POST', url: '/api/subscribe', payload: { email: 'reader@example.com', topics: ['markets'] }, headers: { accept: 'application/json' } });
     expect(res.statusCode).toBe(202);
+    await stack.ctx.confirmOutbox.drain(); // the worker's hand-off of the confirmation to the queue
     const after = await scrape(stack);
     expect(valueOf(after, 'digest_subscriber_events_total', { event: 'signups' })).toBe(1);
     expect(valueOf(after, 'digest_subscribers', { status: 'pending' })).toBe(1);

@@ -47,8 +47,9 @@ describe('subscriber store', () => {
   });
 
   it('bumps the counter and takes the claim in the same create, only for a new record', async () => {
-    const extras = { counter: { key: `${prefix}:count`, ttlSec: 60 }, claim: { key: `${prefix}:claim`, ttlSec: 60 } };
-    const first = await store.create(person('c@example.com', { status: 'pending', confirmedAt: null }), new Date(), extras);
+    const extras = { counter: { key: `${prefix}:count`, ttlSec: 60 }, claim: { key: `${prefix}:claim`, ttlSec: 60, outbox: `${prefix}:outbox` } };
+    const at = new Date();
+    const first = await store.create(person('c@example.com', { status: 'pending', confirmedAt: null }), at, extras);
     const again = await store.create(person('c@example.com'), new Date(), extras);
     expect([first.created, first.claimed, again.created, again.claimed]).toEqual([true, true, false, false]);
     expect(again.subscriber).toEqual(first.subscriber);
@@ -58,6 +59,8 @@ describe('subscriber store', () => {
     await redis.set(`${prefix}:claim`, '1');
     const other = await store.create(person('d@example.com'), new Date(), extras);
     expect([other.created, other.claimed]).toEqual([true, false]); // claim already held
+    // The confirmation's outbox entry only where the claim was taken.
+    expect(await redis.lrange(`${prefix}:outbox`, 0, -1)).toEqual([`${first.subscriber.id}:${at.getTime()}`]);
     expect(await store.pendingOlderThan(new Date(Date.now() + 1000))).toEqual([first.subscriber.id]);
   });
 

@@ -1,6 +1,7 @@
 // GET / (signup page), POST /api/subscribe (JSON or form), static assets.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { emailHash, normaliseEmail } from '../../subscribers/address.js';
+import type { Logger } from '../../log.js';
+import { toAddress, type Address } from '../../subscribers/address.js';
 import type { RateLimits } from '../../subscribers/rate-limits.js';
 import { SignupSchema, type SignupInput } from '../../subscribers/schemas.js';
 import type { Subscriptions } from '../../subscribers/service.js';
@@ -8,10 +9,12 @@ import { SIGNUP_JS, SITE_CSS } from '../assets.js';
 import { wantsJson } from '../errors.js';
 import { messagePage } from '../pages/layout.js';
 import { signupPage } from '../pages/subscription.js';
+import { startSignupSummary } from '../signup-summary.js';
 
 export const THANK_YOU = 'Thank you for subscribing — check your inbox to confirm.';
 
 export interface SignupRouteDeps {
+  log: Logger;
   subscriptions: Subscriptions;
   rateLimits: RateLimits;
   defaults: { timezone: string; sendHour: number };
@@ -31,31 +34,36 @@ export function signupRoutes(app: FastifyInstance, deps: SignupRouteDeps): void 
 
   app.get('/favicon.ico', async (_req, reply) => reply.code(204).header('Cache-Control', 'public, max-age=86400').send());
 
+  const summary = startSignupSummary(deps.log);
+  app.addHook('onClose', async () => summary.stop());
+
   app.post('/api/subscribe', async (req, reply) => {
     let input: SignupInput;
-    let email: string;
+    let address: Address;
     try {
       const body = req.body;
       if (body === null || typeof body !== 'object' || Array.isArray(body)) {
         throw SignupSchema.safeParse(undefined).error!;
       }
       input = SignupSchema.parse(body);
-      email = normaliseEmail(input.email); // 400 with a reason when invalid
+      address = toAddress(input.email); // 400 with a reason when invalid
     } catch (err) {
       await deps.rateLimits.signupByIp(req.ip); // a bad request still counts against its IP (429 first)
       throw err;
     }
     // One round trip: per-IP limit (429), per-address limit (silent), suppression.
-    const gate = await deps.rateLimits.signupGate(req.ip, emailHash(email));
+    const gate = await deps.rateLimits.signupGate(req.ip, address.hash);
     const fromForm = String(req.headers['content-type'] ?? '').includes('form');
     // Over the per-address limit: answer exactly as usual, do nothing.
     if (gate.addressAllowed) {
       const outcome = await deps.subscriptions.subscribe(
-        { ...input, email },
+        input,
         { ip: req.ip, userAgent: userAgent(req), source: fromForm ? 'signup-page' : 'api' },
-        { suppressed: gate.suppressed },
+        { suppressed: gate.suppressed, address },
       );
-      req.log.debug({ event: 'signup.outcome', outcome }, 'signup handled');
+      summary.count(outcome);
+    } else {
+      summary.count('address-limited');
     }
     reply.code(202);
     if (wantsJson(req)) return reply.send({ status: 'accepted', message: THANK_YOU });

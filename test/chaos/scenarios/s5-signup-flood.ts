@@ -4,6 +4,7 @@
 // goes on, no accepted signup is lost, no address gets two confirmation mails.
 import { keyspace } from '../../../src/keys.js';
 import { QUEUE } from '../../../src/queues/names.js';
+import { waitUntil } from '../lib/children.js';
 import { createWorld, waitDrained } from '../lib/env.js';
 import { percentile, runLoad, type LoadRequest } from '../lib/http-load.js';
 import { checkEdition, checkMetrics } from '../lib/invariants.js';
@@ -96,6 +97,8 @@ export const signupFlood: Scenario = {
       if (missing) violations.push(`${missing} accepted signups have no pending subscriber`);
 
       // Confirmation mail: exactly one per new address, none to existing readers.
+      // Confirmations reach the queue through the outbox the workers drain.
+      await waitUntil('confirmation outbox to empty', async () => (await w.client.llen(keyspace(w.prefix).confirmOutbox())) === 0, 180_000, 300);
       await waitDrained(w.queue(QUEUE.systemMail), 180_000);
       const { received } = await w.smtp.received();
       const confirms = new Map<string, number>();

@@ -156,6 +156,8 @@ export const hostileInput: Scenario = {
       await w.waitStories();
       const editionId = await w.sendNow();
       await w.waitFinished(editionId, 180_000);
+      // Confirmations reach the queue through the outbox the workers drain.
+      await waitUntil('confirmation outbox to empty', async () => (await w.client.llen(keyspace(w.prefix).confirmOutbox())) === 0, 180_000, 300);
       await waitDrained(w.queue(QUEUE.systemMail), 180_000);
       const { received } = await w.smtp.received();
       // Confirmation mails: one recipient each, one To and one Subject header (no injection).
