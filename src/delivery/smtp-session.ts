@@ -1,0 +1,345 @@
+// One SMTP session for smtp-client.ts: greeting, EHLO, STARTTLS, AUTH, and pipelined
+// transactions whose replies are matched to commands in order. Errors carry
+// nodemailer's shape (code, responseCode, command, response) so that smtp-errors.ts
+// keeps making every decision; `messageSent` marks a session lost after the
+// end-of-data dot went out (the relay may have the message).
+import net from 'node:net';
+import tls from 'node:tls';
+import { END_OF_DATA, toSmtpData } from './smtp-data.js';
+
+export interface SmtpPoolOptions {
+  /** smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps:// (TLS from the start). */
+  url: string;
+  poolSize: number;
+  /** Messages per connection before it is closed and replaced. */
+  maxMessages?: number;
+  /** Never upgrade with STARTTLS (loopback relays). */
+  ignoreTLS?: boolean;
+  /** Name sent with EHLO. */
+  name?: string;
+  connectionTimeout?: number;
+  greetingTimeout?: number;
+  /** Longest wait for any reply, and the longest a connection may sit idle. */
+  socketTimeout?: number;
+  /** Extra options for the TLS connection (tests: a self-signed relay). */
+  tls?: tls.ConnectionOptions;
+}
+
+export interface SmtpEnvelope {
+  from: string;
+  to: string[];
+}
+
+export interface SmtpSendResult {
+  response: string;
+  accepted: string[];
+  rejected: string[];
+}
+
+/** An SMTP failure in nodemailer's terms, read by classifySmtpError. */
+export class SmtpClientError extends Error {
+  override name = 'SmtpClientError';
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly command: string,
+    readonly responseCode?: number,
+    readonly response?: string,
+    /** The whole message, with its end-of-data dot, was handed to the socket. */
+    readonly messageSent = false,
+  ) {
+    super(message);
+  }
+}
+
+export interface Reply {
+  code: number;
+  text: string;
+}
+
+const SAFE_ADDRESS = /^[^\s<>]*$/;
+
+export function parseUrl(raw: string) {
+  const url = new URL(raw);
+  const secure = url.protocol === 'smtps:';
+  if (!secure && url.protocol !== 'smtp:') throw new Error(`SMTP URL must start with smtp:// or smtps:// (got ${url.protocol})`);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return {
+    host,
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    user: decodeURIComponent(url.username),
+    pass: decodeURIComponent(url.password),
+    requireTLS: url.searchParams.get('requireTLS') === 'true',
+  };
+}
+
+export type SmtpTarget = ReturnType<typeof parseUrl>;
+
+/** One SMTP session. Replies are matched to commands in order (pipelining keeps order). */
+export class Session {
+  private socket: net.Socket | tls.TLSSocket;
+  private buffered = '';
+  private lines: string[] = [];
+  private waiting: { resolve: (r: Reply) => void; reject: (e: Error) => void; command: string }[] = [];
+  private features = new Set<string>();
+  private authMethods: string[] = [];
+  closed = false;
+  busy = false;
+  messages = 0;
+  /** Set while the end-of-data dot is out and its reply is not in. */
+  private dataSent = false;
+  onClose: (() => void) | undefined;
+
+  constructor(
+    private readonly options: Required<Omit<SmtpPoolOptions, 'url' | 'tls'>> & { tls?: tls.ConnectionOptions | undefined },
+    private readonly target: SmtpTarget,
+  ) {
+    this.socket = target.secure
+      ? tls.connect({ host: target.host, port: target.port, ...(net.isIP(target.host) ? {} : { servername: target.host }), ...options.tls })
+      : net.connect({ host: target.host, port: target.port });
+    this.attach(this.socket);
+  }
+
+  private attach(socket: net.Socket) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk.toString('latin1')));
+    socket.on('error', (err: NodeJS.ErrnoException) => this.fail(err));
+    socket.on('close', () => this.fail(null));
+    socket.setTimeout(this.options.socketTimeout, () => {
+      if (this.busy) this.fail(Object.assign(new Error('Timeout waiting for the relay'), { code: 'ETIMEDOUT' }));
+      else this.quit();
+    });
+  }
+
+  private onData(chunk: string) {
+    this.buffered += chunk;
+    if (this.buffered.length > 1_000_000) return this.fail(new Error('reply too long'));
+    let nl: number;
+    while ((nl = this.buffered.indexOf('\n')) !== -1) {
+      const line = this.buffered.slice(0, nl).replace(/\r$/, '');
+      this.buffered = this.buffered.slice(nl + 1);
+      this.lines.push(line);
+      if (line.length >= 3 && line[3] !== '-') {
+        const text = this.lines.join('\n');
+        this.lines = [];
+        const code = Number(line.slice(0, 3));
+        const waiter = this.waiting.shift();
+        if (waiter) waiter.resolve({ code, text });
+        else if (code === 421) this.quit(); // the relay is closing an idle connection
+      }
+    }
+  }
+
+  private fail(err: (Error & { code?: string }) | null) {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.destroy();
+    const sent = this.dataSent;
+    for (const w of this.waiting.splice(0)) {
+      const error = sent
+        ? new SmtpClientError('Connection closed unexpectedly after the message was sent', 'ECONNECTION', w.command, undefined, undefined, true)
+        : err && w.command === 'CONN'
+          ? new SmtpClientError(err.message, err.code === 'ETIMEDOUT' ? 'ETIMEDOUT' : 'ESOCKET', 'CONN')
+          : new SmtpClientError(`Connection closed before the message was sent${err ? `: ${err.message}` : ''}`, 'ECONNECTION', w.command);
+      w.reject(error);
+    }
+    this.onClose?.();
+  }
+
+  private reply(command: string): Promise<Reply> {
+    if (this.closed) return Promise.reject(new SmtpClientError('Connection closed before the message was sent', 'ECONNECTION', command));
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject, command }));
+  }
+
+  private write(data: string | Buffer) {
+    if (!this.closed) this.socket.write(data);
+  }
+
+  private async command(line: string, name: string, expect: number[]): Promise<Reply> {
+    const reply = this.reply(name);
+    this.write(`${line}\r\n`);
+    const r = await reply;
+    if (!expect.includes(r.code)) throw this.refused(name, r, name === 'CONN' || name === 'EHLO' ? 'EPROTOCOL' : 'EENVELOPE');
+    return r;
+  }
+
+  private refused(command: string, r: Reply, code: string): SmtpClientError {
+    return new SmtpClientError(`${command} refused: ${r.text}`, code, command, r.code, r.text);
+  }
+
+  /** Greeting, EHLO (HELO when refused), STARTTLS when offered, AUTH when the URL has a user. */
+  async open(): Promise<void> {
+    const connected = new Promise<void>((resolve) => this.socket.once(this.target.secure ? 'secureConnect' : 'connect', () => resolve()));
+    const timer = setTimeout(
+      () => this.fail(Object.assign(new Error(`Connection timeout to ${this.target.host}:${this.target.port}`), { code: 'ETIMEDOUT' })),
+      this.options.connectionTimeout,
+    );
+    const greeting = this.reply('CONN');
+    try {
+      await Promise.race([connected, greeting]);
+    } finally {
+      clearTimeout(timer);
+    }
+    const greetTimer = setTimeout(
+      () => this.fail(Object.assign(new Error('Greeting never received'), { code: 'ETIMEDOUT' })),
+      this.options.greetingTimeout,
+    );
+    let hello: Reply;
+    try {
+      hello = await greeting;
+    } finally {
+      clearTimeout(greetTimer);
+    }
+    if (hello.code !== 220) throw this.refused('CONN', hello, 'EPROTOCOL');
+    await this.hello();
+    if (!this.target.secure && !(this.socket instanceof tls.TLSSocket)) {
+      const offered = this.features.has('STARTTLS');
+      if (this.target.requireTLS && !offered) throw new SmtpClientError('The relay does not offer STARTTLS', 'ETLS', 'STARTTLS');
+      if (offered && (!this.options.ignoreTLS || this.target.requireTLS)) await this.startTls();
+    }
+    if (this.target.user) await this.login();
+  }
+
+  private async hello() {
+    const name = this.options.name;
+    let r = await this.reply_(`EHLO ${name}`, 'EHLO');
+    if (r.code >= 400) {
+      r = await this.reply_(`HELO ${name}`, 'HELO');
+      if (r.code !== 250) throw this.refused('HELO', r, 'EPROTOCOL');
+      this.features = new Set();
+      return;
+    }
+    const lines = r.text.split('\n').slice(1).map((l) => l.slice(4).trim().toUpperCase());
+    this.features = new Set(lines.map((l) => l.split(/\s+/)[0]!));
+    this.authMethods = lines.find((l) => /^AUTH[ =]/.test(l))?.slice(5).split(/\s+/) ?? [];
+  }
+
+  private async reply_(line: string, name: string): Promise<Reply> {
+    const reply = this.reply(name);
+    this.write(`${line}\r\n`);
+    return reply;
+  }
+
+  private async startTls() {
+    await this.command('STARTTLS', 'STARTTLS', [220]);
+    const plain = this.socket;
+    plain.removeAllListeners('data');
+    plain.removeAllListeners('close');
+    plain.removeAllListeners('timeout');
+    const secure = tls.connect({ socket: plain, ...(net.isIP(this.target.host) ? {} : { servername: this.target.host }), ...this.options.tls });
+    this.socket = secure;
+    this.attach(secure);
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', () => resolve());
+      secure.once('error', reject);
+    });
+    await this.hello();
+  }
+
+  private async login() {
+    const { user, pass } = this.target;
+    if (this.authMethods.includes('PLAIN') || !this.authMethods.includes('LOGIN')) {
+      const token = Buffer.from(`\0${user}\0${pass}`).toString('base64');
+      await this.command(`AUTH PLAIN ${token}`, 'AUTH PLAIN', [235]).catch((e: SmtpClientError) => {
+        throw new SmtpClientError(e.message, 'EAUTH', 'AUTH PLAIN', e.responseCode, e.response);
+      });
+      return;
+    }
+    await this.command('AUTH LOGIN', 'AUTH LOGIN', [334]);
+    await this.command(Buffer.from(user).toString('base64'), 'AUTH LOGIN', [334]);
+    await this.command(Buffer.from(pass).toString('base64'), 'AUTH LOGIN', [235]).catch((e: SmtpClientError) => {
+      throw new SmtpClientError(e.message, 'EAUTH', 'AUTH LOGIN', e.responseCode, e.response);
+    });
+  }
+
+  /** One transaction. The session stays usable after a refusal (RSET is sent when needed). */
+  async transaction(envelope: SmtpEnvelope, data: Buffer): Promise<SmtpSendResult> {
+    const utf8 = [envelope.from, ...envelope.to].some((a) => /[^\x00-\x7f]/.test(a));
+    for (const address of [envelope.from, ...envelope.to]) {
+      if (!SAFE_ADDRESS.test(address)) throw new SmtpClientError(`Invalid address ${JSON.stringify(address)}`, 'EENVELOPE', 'RCPT TO', 553);
+    }
+    if (utf8 && !this.features.has('SMTPUTF8')) {
+      throw new SmtpClientError('The relay does not accept internationalised addresses (no SMTPUTF8)', 'EENVELOPE', 'MAIL FROM', 553);
+    }
+    const payload = toSmtpData(data);
+    const mailFrom = `MAIL FROM:<${envelope.from}>${utf8 ? ' SMTPUTF8' : ''}`;
+    const commands = [mailFrom, ...envelope.to.map((to) => `RCPT TO:<${to}>`), 'DATA'];
+    const names = ['MAIL FROM', ...envelope.to.map(() => 'RCPT TO'), 'DATA'];
+    let replies: Reply[];
+    if (this.features.has('PIPELINING')) {
+      const pending = names.map((name) => this.reply(name));
+      this.write(`${commands.join('\r\n')}\r\n`);
+      replies = [];
+      for (const settled of await Promise.allSettled(pending)) {
+        if (settled.status === 'fulfilled') {
+          replies.push(settled.value);
+          continue;
+        }
+        // The relay hung up mid-envelope; a refusal it sent first (421 closing) says why.
+        const refusal = replies.findIndex((r) => r.code >= 400);
+        if (refusal !== -1) throw this.refused(names[refusal]!, replies[refusal]!, 'EENVELOPE');
+        throw settled.reason as Error;
+      }
+    } else {
+      replies = [];
+      for (let i = 0; i < commands.length; i++) {
+        replies.push(await this.reply_(commands[i]!, names[i]!));
+        if (replies[i]!.code >= 400) break; // later commands are not sent
+      }
+    }
+    const mail = replies[0]!;
+    if (mail.code !== 250) {
+      await this.reset(replies.length === names.length && replies.at(-1)!.code === 354);
+      throw this.refused('MAIL FROM', mail, 'EENVELOPE');
+    }
+    const accepted: string[] = [];
+    const rejected: { address: string; reply: Reply }[] = [];
+    envelope.to.forEach((address, i) => {
+      const r = replies[i + 1];
+      if (r?.code === 250 || r?.code === 251) accepted.push(address);
+      else if (r) rejected.push({ address, reply: r });
+    });
+    const dataReply = replies[names.length - 1];
+    if (accepted.length === 0 || dataReply?.code !== 354) {
+      await this.reset(dataReply?.code === 354);
+      const first = rejected[0];
+      if (first) throw this.refused('RCPT TO', first.reply, 'EENVELOPE');
+      throw this.refused('DATA', dataReply ?? { code: 503, text: 'DATA not sent' }, 'EENVELOPE');
+    }
+    const final = this.reply('DATA');
+    this.write(payload);
+    // From here a lost connection may have delivered the message: the caller must not resend.
+    this.dataSent = true;
+    let r: Reply;
+    try {
+      r = await final;
+    } finally {
+      this.dataSent = false;
+    }
+    this.messages++;
+    if (r.code !== 250) throw new SmtpClientError(`Message refused: ${r.text}`, 'EMESSAGE', 'DATA', r.code, r.text);
+    return { response: r.text, accepted, rejected: rejected.map((x) => x.address) };
+  }
+
+  private async reset(inData: boolean) {
+    // A pipelined DATA the relay accepted although MAIL or every RCPT failed: end it empty.
+    if (inData) {
+      const r = this.reply('DATA');
+      this.write(END_OF_DATA);
+      await r.catch(() => undefined);
+    }
+    await this.reply_('RSET', 'RSET').catch(() => undefined);
+  }
+
+  quit() {
+    if (this.closed) return;
+    if (this.waiting.length > 0) return this.fail(null);
+    this.write('QUIT\r\n');
+    this.closed = true;
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+    this.onClose?.();
+  }
+}
+
