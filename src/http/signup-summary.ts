@@ -3,11 +3,8 @@
 import type { Logger } from '../log.js';
 import type { SignupOutcome } from '../subscribers/service.js';
 
-/** Counted besides the service's outcomes: over the per-address limit (answered 202, nothing done). */
-export type SignupTally = SignupOutcome | 'address-limited';
-
 export function startSignupSummary(log: Logger, intervalMs = 60_000) {
-  let counts: Partial<Record<SignupTally, number>> = {};
+  let counts: Partial<Record<SignupOutcome, number>> = {};
   let since = Date.now();
   const flush = () => {
     if (Object.keys(counts).length > 0) {
@@ -19,7 +16,7 @@ export function startSignupSummary(log: Logger, intervalMs = 60_000) {
   const timer = setInterval(flush, intervalMs);
   timer.unref();
   return {
-    count(outcome: SignupTally): void {
+    count(outcome: SignupOutcome): void {
       counts[outcome] = (counts[outcome] ?? 0) + 1;
     },
     /** Logs what is left and stops. */

@@ -5,6 +5,7 @@
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keys.js';
 import { runScript } from '../redis.js';
+import type { CreateGuard } from './store.js';
 
 export class RateLimitedError extends Error {
   override name = 'RateLimitedError';
@@ -27,19 +28,28 @@ if n <= tonumber(ARGV[1]) then return 0 end
 return math.max(redis.call('PTTL', KEYS[1]), 1)
 `;
 
-// The whole signup check in one round trip: the IP window (refused: nothing else counts),
-// then the address window, then whether the address is suppressed.
-// KEYS: ip counter, address counter, suppression set. ARGV: ip limit, ip window, address limit,
-// address window, address hash. Returns {ms left for the IP or 0, address allowed 1/0, suppressed 1/0}.
-const SIGNUP_GATE = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2])) end
-if n > tonumber(ARGV[1]) then return {math.max(redis.call('PTTL', KEYS[1]), 1), 0, 0} end
-local a = redis.call('INCR', KEYS[2])
-if a == 1 or redis.call('PTTL', KEYS[2]) < 0 then redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4])) end
-local allowed = 0
-if a <= tonumber(ARGV[3]) then allowed = 1 end
-return {0, allowed, redis.call('SISMEMBER', KEYS[3], ARGV[5])}
+// The whole signup check: the IP window (refused: nothing else counts), then the address
+// window, then whether the address is suppressed. A store guard (store.ts CreateGuard), so
+// it runs inside the signup's create script; alone for a submission that creates nothing.
+// K: ip counter, address counter, suppression set. A: ip limit, ip window, address limit,
+// address window, address hash. Nothing when the signup may go on, else
+// {ms left for the IP or 0, address allowed 1/0, suppressed 1/0}.
+const SIGNUP_GUARD = `
+local function guard(K, A)
+  local n = redis.call('INCR', K[1])
+  if n == 1 or redis.call('PTTL', K[1]) < 0 then redis.call('EXPIRE', K[1], tonumber(A[2])) end
+  if n > tonumber(A[1]) then return {math.max(redis.call('PTTL', K[1]), 1), 0, 0} end
+  local a = redis.call('INCR', K[2])
+  if a == 1 or redis.call('PTTL', K[2]) < 0 then redis.call('EXPIRE', K[2], tonumber(A[4])) end
+  local allowed = 0
+  if a <= tonumber(A[3]) then allowed = 1 end
+  local suppressed = redis.call('SISMEMBER', K[3], A[5])
+  if allowed == 1 and suppressed == 0 then return nil end
+  return {0, allowed, suppressed}
+end
+`;
+const SIGNUP_GATE = `${SIGNUP_GUARD}
+return guard(KEYS, ARGV) or {0, 1, 0}
 `;
 
 export interface SignupGate {
@@ -48,7 +58,21 @@ export interface SignupGate {
   suppressed: boolean;
 }
 
+/** The signup gate as a guard of the subscriber's create, plus how to read its stop. */
+export interface SignupGuard extends CreateGuard {
+  /** The create's `stopped` answer: throws RateLimitedError for the IP, else which check stopped it. */
+  read(stopped: unknown[]): SignupGate;
+  /** The gate on its own (a submission that creates nothing still counts). */
+  alone(): Promise<SignupGate>;
+}
+
 const DAY_SEC = 86_400;
+
+function readGate(reply: unknown[]): SignupGate {
+  const [msLeft, allowed, suppressed] = reply.map(Number) as [number, number, number];
+  if (msLeft > 0) throw new RateLimitedError(Math.ceil(msLeft / 1000));
+  return { addressAllowed: allowed === 1, suppressed: suppressed === 1 };
+}
 
 export function createRateLimits(deps: { redis: Redis; keys: Keyspace }, settings: RateLimitSettings) {
   const { redis, keys } = deps;
@@ -63,16 +87,17 @@ export function createRateLimits(deps: { redis: Redis; keys: Keyspace }, setting
   return {
     /** Counts one signup attempt from this IP (used alone when the body is invalid). */
     signupByIp: (ip: string) => hit('signup-ip', ip, settings.perIp, settings.windowSec),
-    /** Per-IP and per-address limits and the suppression check of a valid signup, in one round trip. */
-    async signupGate(ip: string, emailHash: string): Promise<SignupGate> {
-      const [msLeft, allowed, suppressed] = (await runScript(
-        redis,
-        SIGNUP_GATE,
-        [key('signup-ip', ip), key('signup-addr', emailHash), keys.suppression()],
-        [settings.perIp, settings.windowSec, settings.perAddressPerDay, DAY_SEC, emailHash],
-      )) as [number, number, number];
-      if (msLeft > 0) throw new RateLimitedError(Math.ceil(msLeft / 1000));
-      return { addressAllowed: allowed === 1, suppressed: suppressed === 1 };
+    /** Per-IP and per-address limits and the suppression check of a valid signup, run inside its create. */
+    signupGuard(ip: string, emailHash: string): SignupGuard {
+      const guardKeys = [key('signup-ip', ip), key('signup-addr', emailHash), keys.suppression()];
+      const guardArgs = [settings.perIp, settings.windowSec, settings.perAddressPerDay, DAY_SEC, emailHash];
+      return {
+        lua: SIGNUP_GUARD,
+        keys: guardKeys,
+        args: guardArgs,
+        read: readGate,
+        alone: async () => readGate((await runScript(redis, SIGNUP_GATE, guardKeys, guardArgs)) as unknown[]),
+      };
     },
     linkByIp: (ip: string) => hit('link-ip', ip, linkPerIp, settings.windowSec),
   };

@@ -5,6 +5,7 @@ import type { Keyspace } from '../keys.js';
 import type { Logger } from '../log.js';
 import { emailHash, InvalidAddressError, toAddress, type Address } from './address.js';
 import type { ConfirmOutbox } from './confirm-outbox.js';
+import type { SignupGuard } from './rate-limits.js';
 import type { Consent, Subscriber, Topic } from './model.js';
 import type { PreferencesInput, SignupInput } from './schemas.js';
 import type { SubscriberStore } from './store.js';
@@ -41,7 +42,9 @@ export type SignupOutcome =
   | 'pending-throttled'
   | 'already-confirmed'
   | 'suppressed'
-  | 'honeypot';
+  | 'honeypot'
+  /** Submitted too often today (SIGNUP_LIMIT_PER_ADDRESS): nothing done, same answer. */
+  | 'address-limited';
 
 /** At most one confirmation mail per address per 24 hours. */
 const CONFIRM_MAIL_WINDOW_SEC = 24 * 3600;
@@ -81,14 +84,18 @@ export function createSubscriptions(deps: SubscriptionDeps) {
       input: SignupInput,
       meta: Omit<Consent, 'at'>,
       /**
-       * What the caller already worked out: suppression (the signup gate reads it in its
-       * round trip) and the normalised form of `input.email` with its hash.
+       * From the HTTP caller: the normalised form of `input.email` with its hash, and the
+       * signup gate (rate limits, suppression), which then runs inside the create script:
+       * one round trip for a new address. It throws RateLimitedError for the IP.
        */
-      known: { suppressed?: boolean; address?: Address } = {},
+      known: { address?: Address; guard?: SignupGuard } = {},
     ): Promise<SignupOutcome> {
-      if (input.website) return 'honeypot';
+      if (input.website) {
+        if (known.guard) await known.guard.alone(); // a bot's submission still counts
+        return 'honeypot';
+      }
       const { email, hash } = known.address ?? toAddress(input.email);
-      if (known.suppressed ?? (await store.isSuppressed(email))) return 'suppressed';
+      if (!known.guard && (await store.isSuppressed(email))) return 'suppressed';
       const at = now();
       const consent: Consent = { ...meta, at: at.toISOString(), source: input.source || meta.source };
       const prefs = {
@@ -98,16 +105,19 @@ export function createSubscriptions(deps: SubscriptionDeps) {
         sendHour: input.sendHour ?? deps.defaults.sendHour,
         weekdaysOnly: input.weekdaysOnly ?? false,
       };
-      // A new address costs one round trip here: the counter, the 24 h claim and the
+      // A new address costs one round trip: the gate, the counter, the 24 h claim and the
       // confirmation's outbox entry ride in the create.
-      const { subscriber, created, claimed } = await store.create(
-        { ...prefs, email, status: 'pending', consent, confirmedAt: null, unsubscribedAt: null },
-        at,
-        {
-          counter: { key: dailyKey('signups'), ttlSec: DAILY_TTL_SEC },
-          claim: { key: keys.confirmMailSent(hash), ttlSec: CONFIRM_MAIL_WINDOW_SEC, outbox: keys.confirmOutbox() },
-        },
-      );
+      const record = { ...prefs, email, status: 'pending' as const, consent, confirmedAt: null, unsubscribedAt: null };
+      const extras = {
+        counter: { key: dailyKey('signups'), ttlSec: DAILY_TTL_SEC },
+        claim: { key: keys.confirmMailSent(hash), ttlSec: CONFIRM_MAIL_WINDOW_SEC, outbox: keys.confirmOutbox() },
+      };
+      const result = known.guard ? await store.create(record, at, extras, known.guard) : await store.create(record, at, extras);
+      if ('stopped' in result) {
+        const gate = known.guard!.read(result.stopped);
+        return gate.addressAllowed ? 'suppressed' : 'address-limited';
+      }
+      const { subscriber, created, claimed } = result;
       if (created) {
         // Per signup at debug only: the api's periodic `signup.summary` counts them at info.
         log.debug({ event: 'subscriber.created', subscriberId: subscriber.id, confirmation: claimed }, 'signup received');

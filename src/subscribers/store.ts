@@ -96,6 +96,29 @@ end
 return {1, id, claimed}
 `;
 
+/**
+ * Checks that must pass before a create, run in the create's own round trip (the
+ * signup's rate limits and suppression: rate-limits.ts). `lua` defines
+ * `local function guard(K, A)`, which returns nothing to go on or an array that stops
+ * the create; K and A are `keys` and `args`.
+ */
+export interface CreateGuard {
+  lua: string;
+  keys: readonly string[];
+  args: readonly (string | number)[];
+}
+
+// KEYS: guard keys, then CREATE's. ARGV: guard key count, guard arg count, guard args, then CREATE's.
+// Stopped: {2, guard's array...}. The locals KEYS and ARGV hide the globals for CREATE's body.
+const guarded = (guardLua: string) => `
+${guardLua}
+local nk, na = tonumber(ARGV[1]), tonumber(ARGV[2])
+local stop = guard({unpack(KEYS, 1, nk)}, {unpack(ARGV, 3, na + 2)})
+if stop then return {2, unpack(stop)} end
+local KEYS, ARGV = {unpack(KEYS, nk + 1)}, {unpack(ARGV, na + 3)}
+${CREATE}`;
+const guardedScripts = new Map<string, string>();
+
 /** Side effects that happen in the create script only when the record is new. */
 export interface CreateExtras {
   /** INCR this key and (re)set its TTL, e.g. the daily signup counter. */
@@ -156,6 +179,12 @@ export interface SlotCount {
   count: number;
 }
 
+export interface CreateResult {
+  subscriber: Subscriber;
+  created: boolean;
+  claimed: boolean;
+}
+
 export type NewSubscriber = Omit<Subscriber, 'id' | 'createdAt' | 'updatedAt' | 'tokenVersion'> &
   Partial<Pick<Subscriber, 'tokenVersion'>>;
 
@@ -190,6 +219,71 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
     return redis.zrangebyscore(key, min, '+inf', 'LIMIT', 0, limit);
   }
 
+  /**
+   * Create a subscriber unless the address exists. Returns the stored record and
+   * whether it is new; an existing address is returned untouched. With a guard, the
+   * guard's checks run first in the same script; `stopped` is its answer when it stops.
+   */
+  async function create(input: NewSubscriber, at: Date, extras: CreateExtras, guard: CreateGuard): Promise<CreateResult | { stopped: unknown[] }>;
+  async function create(input: NewSubscriber, at?: Date, extras?: CreateExtras): Promise<CreateResult>;
+  async function create(
+    input: NewSubscriber,
+    at = new Date(),
+    extras: CreateExtras = {},
+    guard?: CreateGuard,
+  ): Promise<CreateResult | { stopped: unknown[] }> {
+    const partial: Omit<Subscriber, 'id'> = {
+      ...input,
+      tokenVersion: input.tokenVersion ?? 0,
+      createdAt: at.toISOString(),
+      updatedAt: at.toISOString(),
+    };
+    let script = CREATE;
+    if (guard) {
+      script = guardedScripts.get(guard.lua) ?? guarded(guard.lua);
+      guardedScripts.set(guard.lua, script);
+    }
+    const reply = (await runScript(
+      redis,
+      script,
+      [
+        ...(guard ? guard.keys : []),
+        keys.subscriberByEmail(),
+        keys.subscribersConfirmed(),
+        keys.subscribersPending(),
+        keys.slotIndex(),
+        keys.subscriberStatusCount(),
+        keys.subscribersAll(),
+        keys.subscriberSeq(),
+        ...(extras.counter ? [extras.counter.key] : []),
+        ...(extras.claim ? [extras.claim.key, ...(extras.claim.outbox ? [extras.claim.outbox] : [])] : []),
+      ],
+      [
+        ...(guard ? [guard.keys.length, guard.args.length, ...guard.args] : []),
+        slotPrefix,
+        keys.subscriber(''),
+        input.email,
+        String(at.getTime()),
+        String(extras.counter?.ttlSec ?? 0),
+        String(extras.claim?.ttlSec ?? 0),
+        ...toHash(partial),
+      ],
+    )) as [number, string, ...(string | number)[]];
+    if (reply[0] === 2) return { stopped: reply.slice(1) };
+    const [fresh, id, ...rest] = reply;
+    if (!fresh) {
+      const hash: Record<string, string> = {};
+      for (let i = 0; i + 1 < rest.length; i += 2) hash[String(rest[i])] = String(rest[i + 1]);
+      const existing = fromHash(hash);
+      if (existing) return { subscriber: existing, created: false, claimed: false };
+      // A record in an unreadable shape under this address: overwrite it (indexes follow).
+      const record: Subscriber = { ...partial, id };
+      await save(id, { ...record }, at);
+      return { subscriber: record, created: true, claimed: false };
+    }
+    return { subscriber: { ...partial, id }, created: true, claimed: rest[0] === 1 };
+  }
+
   return {
     get,
     /** A record from a hash read elsewhere (the send ledger's claim reads it in its own script). */
@@ -208,58 +302,7 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
       return id ? get(id) : null;
     },
 
-    /**
-     * Create a subscriber unless the address exists. Returns the stored record and
-     * whether it is new; an existing address is returned untouched.
-     */
-    async create(
-      input: NewSubscriber,
-      at = new Date(),
-      extras: CreateExtras = {},
-    ): Promise<{ subscriber: Subscriber; created: boolean; claimed: boolean }> {
-      const partial: Omit<Subscriber, 'id'> = {
-        ...input,
-        tokenVersion: input.tokenVersion ?? 0,
-        createdAt: at.toISOString(),
-        updatedAt: at.toISOString(),
-      };
-      const reply = (await runScript(
-        redis,
-        CREATE,
-        [
-          keys.subscriberByEmail(),
-          keys.subscribersConfirmed(),
-          keys.subscribersPending(),
-          keys.slotIndex(),
-          keys.subscriberStatusCount(),
-          keys.subscribersAll(),
-          keys.subscriberSeq(),
-          ...(extras.counter ? [extras.counter.key] : []),
-          ...(extras.claim ? [extras.claim.key, ...(extras.claim.outbox ? [extras.claim.outbox] : [])] : []),
-        ],
-        [
-          slotPrefix,
-          keys.subscriber(''),
-          input.email,
-          String(at.getTime()),
-          String(extras.counter?.ttlSec ?? 0),
-          String(extras.claim?.ttlSec ?? 0),
-          ...toHash(partial),
-        ],
-      )) as [number, string, ...(string | number)[]];
-      const [fresh, id, ...rest] = reply;
-      if (!fresh) {
-        const hash: Record<string, string> = {};
-        for (let i = 0; i + 1 < rest.length; i += 2) hash[String(rest[i])] = String(rest[i + 1]);
-        const existing = fromHash(hash);
-        if (existing) return { subscriber: existing, created: false, claimed: false };
-        // A record in an unreadable shape under this address: overwrite it (indexes follow).
-        const record: Subscriber = { ...partial, id };
-        await save(id, { ...record }, at);
-        return { subscriber: record, created: true, claimed: false };
-      }
-      return { subscriber: { ...partial, id }, created: true, claimed: rest[0] === 1 };
-    },
+    create,
 
     /** Change fields; indexes follow. */
     async update(id: string, fields: Fields, at = new Date()): Promise<Subscriber | null> {

@@ -183,6 +183,14 @@ describe('rate limits and CORS', () => {
     expect(await stack.ctx.subscribers.findByEmail('target@example.com')).not.toBeNull();
   });
 
+  it('counts honeypot submissions against their IP too', async () => {
+    const post = (email: string, extra: Record<string, string> = {}) =>
+      stack.app.inject({ method: 'POST', url: '/api/subscribe', payload: { email, ...extra }, remoteAddress: '10.3.0.1' });
+    for (let i = 0; i < 3; i++) expect((await post(`bot${i}@example.com`, { website: 'http://spam.example' })).statusCode).toBe(202);
+    expect((await post('person@example.com')).statusCode).toBe(429);
+    expect(await stack.ctx.subscribers.findByEmail('bot0@example.com')).toBeNull();
+  });
+
   it('answers CORS preflight only for allowed origins', async () => {
     const ok = await stack.app.inject({
       method: 'OPTIONS', url: '/api/subscribe',

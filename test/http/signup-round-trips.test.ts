@@ -1,6 +1,6 @@
-// The signup hot path's cost in Redis round trips, seen by MONITOR: a new address
-// is the gate script and the create script (which also writes the confirmation's
-// outbox entry; the worker turns it into a job later).
+// The signup hot path's cost in Redis round trips, seen by MONITOR: a new address is
+// one script, the create with the signup gate run first inside it (it also writes the
+// confirmation's outbox entry; the worker turns that into a job later).
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -41,20 +41,20 @@ describe('signup round trips', () => {
   const subscribe = (email: string) =>
     stack.app.inject({ method: 'POST', url: '/api/subscribe', payload: { email }, headers: { accept: 'application/json' } });
 
-  it('costs two commands for a new address and three for a pending one', async () => {
+  it('costs one command for a new address and two for a pending one', async () => {
     await subscribe('warm@example.com'); // scripts loaded, queue connection up
     await new Promise((r) => setTimeout(r, 200));
     seen.length = 0;
     expect((await subscribe('new@example.com')).statusCode).toBe(202);
     await new Promise((r) => setTimeout(r, 200)); // MONITOR lines arrive after the replies
     const created = seen.map((a) => a[0]!.toLowerCase());
-    expect(created, JSON.stringify(seen)).toHaveLength(2);
+    expect(created, JSON.stringify(seen)).toHaveLength(1);
     expect(await stack.ctx.confirmOutbox.length()).toBe(2); // warm and new: both handed over
 
     seen.length = 0;
     expect((await subscribe('new@example.com')).statusCode).toBe(202); // pending, throttled by the 24 h rule
     await new Promise((r) => setTimeout(r, 200));
     const again = seen.map((a) => a[0]!.toLowerCase());
-    expect(again, JSON.stringify(seen)).toHaveLength(3); // gate, create (finds it), the 24 h claim (+ outbox when taken)
+    expect(again, JSON.stringify(seen)).toHaveLength(2); // gate + create (finds it), the 24 h claim (+ outbox when taken)
   });
 });

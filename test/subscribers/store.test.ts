@@ -64,6 +64,20 @@ describe('subscriber store', () => {
     expect(await store.pendingOlderThan(new Date(Date.now() + 1000))).toEqual([first.subscriber.id]);
   });
 
+  it('runs a guard first in the create script; when it stops, nothing is written', async () => {
+    const guard = {
+      lua: `local function guard(K, A) if redis.call('EXISTS', K[1]) == 1 then return {7, A[1]} end end`,
+      keys: [`${prefix}:stop`],
+      args: ['why'],
+    };
+    const passed = await store.create(person('e@example.com'), new Date(), {}, guard);
+    expect(passed).toMatchObject({ created: true, subscriber: { id: '000000000001' } });
+    await redis.set(`${prefix}:stop`, '1');
+    expect(await store.create(person('f@example.com'), new Date(), {}, guard)).toEqual({ stopped: [7, 'why'] });
+    expect(await store.findByEmail('f@example.com')).toBeNull();
+    expect(await store.countsByStatus()).toMatchObject({ confirmed: 1 });
+  });
+
   it('finds readers by (timezone, hour) and follows changes of slot and status', async () => {
     const london7 = await store.create(person('l7@example.com'));
     await store.create(person('l8@example.com', { sendHour: 8 }));

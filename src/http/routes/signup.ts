@@ -51,20 +51,15 @@ export function signupRoutes(app: FastifyInstance, deps: SignupRouteDeps): void 
       await deps.rateLimits.signupByIp(req.ip); // a bad request still counts against its IP (429 first)
       throw err;
     }
-    // One round trip: per-IP limit (429), per-address limit (silent), suppression.
-    const gate = await deps.rateLimits.signupGate(req.ip, address.hash);
     const fromForm = String(req.headers['content-type'] ?? '').includes('form');
-    // Over the per-address limit: answer exactly as usual, do nothing.
-    if (gate.addressAllowed) {
-      const outcome = await deps.subscriptions.subscribe(
-        input,
-        { ip: req.ip, userAgent: userAgent(req), source: fromForm ? 'signup-page' : 'api' },
-        { suppressed: gate.suppressed, address },
-      );
-      summary.count(outcome);
-    } else {
-      summary.count('address-limited');
-    }
+    // The gate (per-IP limit → 429, per-address limit → silent, suppression) runs in the
+    // create's round trip; whatever the outcome, the answer is the same 202.
+    const outcome = await deps.subscriptions.subscribe(
+      input,
+      { ip: req.ip, userAgent: userAgent(req), source: fromForm ? 'signup-page' : 'api' },
+      { address, guard: deps.rateLimits.signupGuard(req.ip, address.hash) },
+    );
+    summary.count(outcome);
     reply.code(202);
     if (wantsJson(req)) return reply.send({ status: 'accepted', message: THANK_YOU });
     return reply.type('text/html; charset=utf-8').send(messagePage('Check your inbox', THANK_YOU));
