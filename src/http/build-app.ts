@@ -50,19 +50,23 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     maxAge: 86_400,
   });
 
-  app.addHook('onSend', async (_req, reply, payload) => {
+  // Callback hooks, not async ones: every response passes here (no promise per request).
+  app.addHook('onSend', (_req, reply, payload, done) => {
     if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', CSP);
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
     reply.header('X-Frame-Options', 'DENY');
-    return payload;
+    done(null, payload);
   });
-  app.addHook('onResponse', async (req, reply) => {
-    req.log.debug(
-      { event: 'http.request', method: req.method, route: req.routeOptions.url ?? 'not-found', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
-  });
+  if (deps.log.isLevelEnabled('debug')) {
+    app.addHook('onResponse', (req, reply, done) => {
+      req.log.debug(
+        { event: 'http.request', method: req.method, route: req.routeOptions.url ?? 'not-found', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request',
+      );
+      done();
+    });
+  }
 
   installErrorHandlers(app);
   signupRoutes(app, deps);

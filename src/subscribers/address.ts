@@ -10,6 +10,9 @@ export class InvalidAddressError extends Error {
 // Deliberately conservative: printable ASCII local part without quotes or spaces.
 const LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$/;
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+// Already in its ASCII form (no IDN, no punycode to check, a letters-only TLD that URL
+// rules cannot read as a number): domainToASCII would return it unchanged.
+const PLAIN_DOMAIN = /^(?:[a-z0-9-]+\.)+[a-z]{2,63}$/;
 
 export function normaliseEmail(raw: string): string {
   const trimmed = raw.trim();
@@ -23,7 +26,8 @@ export function normaliseEmail(raw: string): string {
   if (!LOCAL.test(local) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
     throw new InvalidAddressError('email has an invalid name part');
   }
-  const domain = domainToASCII(domainRaw.toLowerCase());
+  const lower = domainRaw.toLowerCase();
+  const domain = PLAIN_DOMAIN.test(lower) && !lower.includes('xn--') ? lower : domainToASCII(lower);
   const labels = domain.split('.');
   if (!domain || labels.length < 2 || !labels.every((l) => LABEL.test(l)) || /^\d+$/.test(labels.at(-1)!)) {
     throw new InvalidAddressError('email has an invalid domain');

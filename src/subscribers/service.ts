@@ -58,7 +58,7 @@ export function createSubscriptions(deps: SubscriptionDeps) {
     return deps.outbox.claimAndAppend(keys.confirmMailSent(emailHash(sub.email)), CONFIRM_MAIL_WINDOW_SEC, sub.id, now());
   }
 
-  const dailyKey = (name: string) => keys.dailyCounter(name, now().toISOString().slice(0, 10));
+  const dailyKey = (name: string, at = now()) => keys.dailyCounter(name, at.toISOString().slice(0, 10));
   const DAILY_TTL_SEC = 90 * 86400;
 
   async function countDaily(name: string): Promise<void> {
@@ -109,7 +109,7 @@ export function createSubscriptions(deps: SubscriptionDeps) {
       // confirmation's outbox entry ride in the create.
       const record = { ...prefs, email, status: 'pending' as const, consent, confirmedAt: null, unsubscribedAt: null };
       const extras = {
-        counter: { key: dailyKey('signups'), ttlSec: DAILY_TTL_SEC },
+        counter: { key: dailyKey('signups', at), ttlSec: DAILY_TTL_SEC },
         claim: { key: keys.confirmMailSent(hash), ttlSec: CONFIRM_MAIL_WINDOW_SEC, outbox: keys.confirmOutbox() },
       };
       const result = known.guard ? await store.create(record, at, extras, known.guard) : await store.create(record, at, extras);

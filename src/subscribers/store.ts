@@ -191,6 +191,17 @@ export type NewSubscriber = Omit<Subscriber, 'id' | 'createdAt' | 'updatedAt' | 
 export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
   const { redis, keys } = deps;
   const slotPrefix = keys.slotKeyPrefix();
+  const subscriberPrefix = keys.subscriber('');
+  // CREATE's fixed KEYS, built once (the signup path calls it for every request).
+  const createKeys = [
+    keys.subscriberByEmail(),
+    keys.subscribersConfirmed(),
+    keys.subscribersPending(),
+    keys.slotIndex(),
+    keys.subscriberStatusCount(),
+    keys.subscribersAll(),
+    keys.subscriberSeq(),
+  ];
 
   async function save(id: string, fields: Fields | '__delete__', at = new Date()): Promise<void> {
     const args = fields === '__delete__' ? ['__delete__'] : toHash({ ...fields, updatedAt: at.toISOString() });
@@ -248,20 +259,14 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
       script,
       [
         ...(guard ? guard.keys : []),
-        keys.subscriberByEmail(),
-        keys.subscribersConfirmed(),
-        keys.subscribersPending(),
-        keys.slotIndex(),
-        keys.subscriberStatusCount(),
-        keys.subscribersAll(),
-        keys.subscriberSeq(),
+        ...createKeys,
         ...(extras.counter ? [extras.counter.key] : []),
         ...(extras.claim ? [extras.claim.key, ...(extras.claim.outbox ? [extras.claim.outbox] : [])] : []),
       ],
       [
         ...(guard ? [guard.keys.length, guard.args.length, ...guard.args] : []),
         slotPrefix,
-        keys.subscriber(''),
+        subscriberPrefix,
         input.email,
         String(at.getTime()),
         String(extras.counter?.ttlSec ?? 0),

@@ -32,6 +32,24 @@ describe('normaliseEmail', () => {
     expect(() => normaliseEmail(raw)).toThrowError(message);
   });
 
+  it('gives plain ASCII domains the same answer as the IDN path', async () => {
+    const { domainToASCII } = await import('node:url');
+    for (const domain of ['example.com', 'Sub.Example.CO.uk', 'a-b.example', 'ab--cd.example', 'xn--bcher-kva.example', 'xn--zz.com', 'example.0x10', '1.2.3.4']) {
+      const viaIdn = (() => {
+        const d = domainToASCII(domain.toLowerCase());
+        return d && d.split('.').length >= 2 && !/^\d+$/.test(d.split('.').at(-1)!) ? `a@${d}` : 'refused';
+      })();
+      const ours = (() => {
+        try {
+          return normaliseEmail(`a@${domain}`);
+        } catch {
+          return 'refused';
+        }
+      })();
+      expect(ours, domain).toBe(viaIdn);
+    }
+  });
+
   it('hashes the normalised form, so case and spacing do not matter', () => {
     expect(emailHash(normaliseEmail(' A@Example.com'))).toBe(emailHash('a@example.com'));
     expect(emailHash('a@example.com')).toMatch(/^[0-9a-f]{64}$/);

@@ -12,6 +12,8 @@ import { signupPage } from '../pages/subscription.js';
 import { startSignupSummary } from '../signup-summary.js';
 
 export const THANK_YOU = 'Thank you for subscribing — check your inbox to confirm.';
+/** The same body for every signup, serialised once. */
+const ACCEPTED_JSON = JSON.stringify({ status: 'accepted', message: THANK_YOU });
 
 export interface SignupRouteDeps {
   log: Logger;
@@ -61,7 +63,7 @@ export function signupRoutes(app: FastifyInstance, deps: SignupRouteDeps): void 
     );
     summary.count(outcome);
     reply.code(202);
-    if (wantsJson(req)) return reply.send({ status: 'accepted', message: THANK_YOU });
+    if (wantsJson(req)) return reply.type('application/json; charset=utf-8').send(ACCEPTED_JSON);
     return reply.type('text/html; charset=utf-8').send(messagePage('Check your inbox', THANK_YOU));
   });
 }
