@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keys.js';
 import { runScript } from '../redis.js';
-import type { CreateGuard } from './store.js';
+import type { CreateGuard } from './store-scripts.js';
 
 export class RateLimitedError extends Error {
   override name = 'RateLimitedError';

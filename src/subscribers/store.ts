@@ -1,12 +1,11 @@
 // Subscriber store on Redis. A hash per subscriber plus indexes that one Lua
-// script keeps in step with the hash (status counts, confirmed-in-id-order,
+// script (store-scripts.ts) keeps in step with the hash (status counts, confirmed-in-id-order,
 // confirmed-by-(timezone, hour) slot, pending-by-age), so a reader can be found
 // by slot without scanning everyone and the confirmed list pages by keyset.
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keys.js';
 import { runScript } from '../redis.js';
 import { emailHash } from './address.js';
-import { appendEntryLua } from './confirm-outbox.js';
 import {
   ConsentSchema,
   STATUSES,
@@ -14,110 +13,9 @@ import {
   type Subscriber,
   type SubscriberStatus,
 } from './model.js';
+import { createScript, SAVE, type CreateGuard } from './store-scripts.js';
 
-// Index entries for the record now in hash h (status count, confirmed, slot, pending, all).
-// Shared by SAVE and CREATE; expects h, id, score and pendingScore in scope, KEYS[2..6] as in SAVE.
-const INDEX_ADD = `
-local new = redis.call('HMGET', h, 'status', 'timezone', 'sendHour')
-redis.call('HINCRBY', KEYS[5], new[1], 1)
-if new[1] == 'confirmed' then
-  redis.call('ZADD', KEYS[2], score, id)
-  redis.call('ZADD', ARGV[1] .. new[2] .. ':' .. new[3], score, id)
-  redis.call('HINCRBY', KEYS[4], new[2] .. '|' .. new[3], 1)
-elseif new[1] == 'pending' then
-  redis.call('ZADD', KEYS[3], pendingScore, id)
-end
-redis.call('ZADD', KEYS[6], score, id)
-`;
-
-const SAVE = `
-local h = KEYS[1]
-local id = ARGV[2]
-local score = tonumber(ARGV[3])
-local pendingScore = tonumber(ARGV[4])
-local old = redis.call('HMGET', h, 'status', 'timezone', 'sendHour')
-if old[1] then
-  redis.call('HINCRBY', KEYS[5], old[1], -1)
-  if old[1] == 'confirmed' then
-    redis.call('ZREM', KEYS[2], id)
-    redis.call('ZREM', ARGV[1] .. old[2] .. ':' .. old[3], id)
-    local f = old[2] .. '|' .. old[3]
-    if redis.call('HINCRBY', KEYS[4], f, -1) <= 0 then redis.call('HDEL', KEYS[4], f) end
-  elseif old[1] == 'pending' then
-    redis.call('ZREM', KEYS[3], id)
-  end
-end
-if ARGV[5] == '__delete__' then
-  redis.call('DEL', h)
-  redis.call('ZREM', KEYS[6], id)
-  return 1
-end
-redis.call('HSET', h, unpack(ARGV, 5))
-${INDEX_ADD}
-return 1
-`;
-
-// One round trip per signup: claim the id for the address (or find the existing
-// record), write the new record with its indexes, and, only when it is new, bump
-// the caller's counter, take the caller's once-per-window claim and, when it is taken,
-// append the confirmation to the outbox (confirm-outbox.ts).
-// KEYS: by-email, confirmed, pending, slot index, status count, all, seq, [counter], [claim, [outbox]]
-// ARGV: slot prefix, subscriber key prefix, email, pending score, counter ttl, claim ttl (0 = that
-// key is absent), fields...
-// Returns {0, id, hgetall...} for an existing record, {1, id, claimed} for a new one.
-const CREATE = `
-local id = redis.call('HGET', KEYS[1], ARGV[3])
-if id then
-  local existing = redis.call('HGETALL', ARGV[2] .. id)
-  if #existing > 0 then return {0, id, unpack(existing)} end
-  -- the address has an id but no record (removed half-way): write it under that id
-else
-  id = string.format('%012d', redis.call('INCR', KEYS[7]))
-  redis.call('HSET', KEYS[1], ARGV[3], id)
-end
-local h = ARGV[2] .. id
-local score = tonumber(id)
-local pendingScore = tonumber(ARGV[4])
-redis.call('HSET', h, 'id', id, unpack(ARGV, 7))
-${INDEX_ADD}
-local k = 8
-if tonumber(ARGV[5]) > 0 then
-  redis.call('INCR', KEYS[k])
-  redis.call('EXPIRE', KEYS[k], tonumber(ARGV[5]))
-  k = k + 1
-end
-local claimed = 0
-if tonumber(ARGV[6]) > 0 then
-  if redis.call('SET', KEYS[k], '1', 'EX', tonumber(ARGV[6]), 'NX') then
-    claimed = 1
-    if KEYS[k + 1] then ${appendEntryLua('KEYS[k + 1]', 'id', 'ARGV[4]')} end
-  end
-end
-return {1, id, claimed}
-`;
-
-/**
- * Checks that must pass before a create, run in the create's own round trip (the
- * signup's rate limits and suppression: rate-limits.ts). `lua` defines
- * `local function guard(K, A)`, which returns nothing to go on or an array that stops
- * the create; K and A are `keys` and `args`.
- */
-export interface CreateGuard {
-  lua: string;
-  keys: readonly string[];
-  args: readonly (string | number)[];
-}
-
-// KEYS: guard keys, then CREATE's. ARGV: guard key count, guard arg count, guard args, then CREATE's.
-// Stopped: {2, guard's array...}. The locals KEYS and ARGV hide the globals for CREATE's body.
-const guarded = (guardLua: string) => `
-${guardLua}
-local nk, na = tonumber(ARGV[1]), tonumber(ARGV[2])
-local stop = guard({unpack(KEYS, 1, nk)}, {unpack(ARGV, 3, na + 2)})
-if stop then return {2, unpack(stop)} end
-local KEYS, ARGV = {unpack(KEYS, nk + 1)}, {unpack(ARGV, na + 3)}
-${CREATE}`;
-const guardedScripts = new Map<string, string>();
+export type { CreateGuard };
 
 /** Side effects that happen in the create script only when the record is new. */
 export interface CreateExtras {
@@ -249,14 +147,9 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
       createdAt: at.toISOString(),
       updatedAt: at.toISOString(),
     };
-    let script = CREATE;
-    if (guard) {
-      script = guardedScripts.get(guard.lua) ?? guarded(guard.lua);
-      guardedScripts.set(guard.lua, script);
-    }
     const reply = (await runScript(
       redis,
-      script,
+      createScript(guard?.lua),
       [
         ...(guard ? guard.keys : []),
         ...createKeys,
