@@ -1,5 +1,6 @@
 // The one place MJML is compiled. Strict validation: a template mistake fails the
 // build instead of mailing broken HTML. Injectable so tests can count compiles.
+import { createMjmlThread } from './mjml-thread.js';
 
 export class MjmlCompileError extends Error {
   override name = 'MjmlCompileError';
@@ -13,23 +14,28 @@ export class MjmlCompileError extends Error {
 
 export type CompileMjml = (mjml: string) => Promise<string>;
 
-// Loaded on the first compile, not at import: MJML (and cheerio under it) is ~60 MB of
-// RSS that a process serving only send jobs never needs.
-const loadMjml = () => import('mjml');
-let mjmlModule: ReturnType<typeof loadMjml> | undefined;
+// mjml 5 is async; minify stays off (htmlnano/cssnano peer mismatch) — size is bounded by story caps.
+const MJML_OPTIONS = { validationLevel: 'strict', keepComments: false };
 
-export const compileMjml: CompileMjml = async (mjml) => {
-  const { default: mjml2html } = await (mjmlModule ??= loadMjml());
-  try {
-    // mjml 5 is async; minify stays off (htmlnano/cssnano peer mismatch) — size is bounded by story caps.
-    const out = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false });
-    return out.html;
-  } catch (err) {
-    const errors = (err as { errors?: { formattedMessage?: string; message?: string }[] }).errors;
-    const details = (errors ?? []).map((e) => e.formattedMessage ?? e.message ?? String(e));
-    throw new MjmlCompileError(`MJML did not validate: ${(err as Error).message.split('\n')[0] ?? ''}`.trim(), details);
-  }
-};
+/**
+ * A compiler whose MJML runs in its own short-lived thread (see mjml-thread.ts): the
+ * ~60 MB that MJML takes is given back when the thread ends, instead of staying in the
+ * worker that goes on to fan out and send.
+ */
+export function createMjmlCompiler(options: { idleMs?: number } = {}): CompileMjml & { thread: ReturnType<typeof createMjmlThread> } {
+  const thread = createMjmlThread({ options: MJML_OPTIONS, ...options });
+  const compile = async (mjml: string): Promise<string> => {
+    const reply = await thread.compile(mjml);
+    if ('html' in reply) return reply.html;
+    if ('failed' in reply) throw new Error(reply.failed);
+    const { message, details } = reply.invalid;
+    throw new MjmlCompileError(`MJML did not validate: ${message.split('\n')[0] ?? ''}`.trim(), details);
+  };
+  return Object.assign(compile, { thread });
+}
+
+/** The process's compiler. */
+export const compileMjml: CompileMjml = createMjmlCompiler();
 
 /** Wrap a compiler so each call is counted (tests, benchmarks, build reports). */
 export function countingCompiler(inner: CompileMjml = compileMjml): CompileMjml & { count: number } {
