@@ -2,6 +2,7 @@
 // instance answers the same and nothing depends on which process did the work.
 // One Registry per app (tests build several apps in one process).
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { parseEntry } from '../subscribers/confirm-outbox.js';
 import { ALL_QUEUES } from '../queues/names.js';
 import { editionFunnels } from './edition-funnel.js';
 import { aliveInstances, countByRole } from './heartbeat.js';
@@ -39,6 +40,8 @@ export function createMetrics(ports: OpsPorts, options: { defaultMetrics?: boole
   const events = counter('digest_subscriber_events_total', 'Signups, confirmations and unsubscribes today (UTC; resets at midnight)', ['event']);
   const subscribers = gauge('digest_subscribers', 'Subscribers by status', ['status']);
   const suppressed = gauge('digest_suppressed_addresses', 'Addresses that must never be mailed again');
+  const outbox = gauge('digest_confirm_outbox_entries', 'Confirmations stored by the api, not yet system-mail jobs (drained by the worker serving system-mail)');
+  const outboxAge = gauge('digest_confirm_outbox_oldest_age_seconds', 'Age of the oldest confirmation waiting in the outbox; 0 when empty');
   const sourceUp = gauge('digest_source_up', '0 when the last fetch of a source failed, else 1 (also before its first fetch)', ['source']);
   const sourceFailures = gauge('digest_source_consecutive_failures', 'Failed fetches in a row per source', ['source']);
   const sourceSuccess = gauge('digest_source_last_success_timestamp_seconds', 'Last successful fetch per source (0 = never)', ['source']);
@@ -66,7 +69,7 @@ export function createMetrics(ports: OpsPorts, options: { defaultMetrics?: boole
 
   async function collect(): Promise<void> {
     const now = new Date();
-    const [counts, durs, totals, daily, byStatus, suppressedCount, sources, market, funnels, instances, tick] = await Promise.all([
+    const [counts, durs, totals, daily, byStatus, suppressedCount, sources, market, funnels, instances, tick, outboxState] = await Promise.all([
       queueCounts(ports.queues),
       durations(),
       messageTotals(ports, now.getTime()),
@@ -78,6 +81,7 @@ export function createMetrics(ports: OpsPorts, options: { defaultMetrics?: boole
       editionFunnels(ports, { sinceMs: now.getTime() - EDITION_WINDOW_MS }),
       aliveInstances(ports, now.getTime()),
       ports.redis.get(ports.keys.schedulerLastTick()),
+      ports.redis.multi().llen(ports.keys.confirmOutbox()).lindex(ports.keys.confirmOutbox(), 0).exec(),
     ]);
 
     for (const g of [jobs, duration, subscribers, sourceUp, sourceFailures, sourceSuccess, sourceItems, marketAt, quotes, editions, lag, unfinished, alive]) g.reset();
@@ -95,6 +99,10 @@ export function createMetrics(ports: OpsPorts, options: { defaultMetrics?: boole
     for (const name of DAILY_COUNTERS) events.inc({ event: name }, daily[0]?.counts[name] ?? 0);
     for (const [status, n] of Object.entries(byStatus)) subscribers.set({ status }, n);
     suppressed.set(suppressedCount);
+    const [[, outboxLength], [, oldest]] = (outboxState ?? [[null, 0], [null, null]]) as [[unknown, number], [unknown, string | null]];
+    outbox.set(Number(outboxLength) || 0);
+    const oldestMs = oldest ? Number(parseEntry(oldest)?.ms) : NaN;
+    outboxAge.set(Number.isFinite(oldestMs) ? Math.max(0, (now.getTime() - oldestMs) / 1000) : 0);
     for (const s of sources) {
       sourceUp.set({ source: s.id }, s.ok === false ? 0 : 1);
       sourceFailures.set({ source: s.id }, s.failuresInARow);

@@ -49,6 +49,8 @@ describe('/metrics', () => {
       digest_subscriber_events_total: 'counter',
       digest_subscribers: 'gauge',
       digest_suppressed_addresses: 'gauge',
+      digest_confirm_outbox_entries: 'gauge',
+      digest_confirm_outbox_oldest_age_seconds: 'gauge',
       digest_source_up: 'gauge',
       digest_source_consecutive_failures: 'gauge',
       digest_source_last_success_timestamp_seconds: 'gauge',
@@ -111,8 +113,14 @@ describe('/metrics', () => {
     expect(valueOf(before, 'digest_subscriber_events_total', { event: 'signups' })).toBe(0);
     const res = await stack.app.inject({ method: 'POST', url: '/api/subscribe', payload: { email: 'reader@example.com', topics: ['markets'] }, headers: { accept: 'application/json' } });
     expect(res.statusCode).toBe(202);
+    const waiting = await scrape(stack); // stored, its confirmation not yet handed to the queue
+    expect(valueOf(waiting, 'digest_confirm_outbox_entries')).toBe(1);
+    expect(valueOf(waiting, 'digest_confirm_outbox_oldest_age_seconds')).toBeGreaterThanOrEqual(0);
+    expect(valueOf(waiting, 'digest_confirm_outbox_oldest_age_seconds')).toBeLessThan(30);
     await stack.ctx.confirmOutbox.drain(); // the worker's hand-off of the confirmation to the queue
     const after = await scrape(stack);
+    expect(valueOf(after, 'digest_confirm_outbox_entries')).toBe(0);
+    expect(valueOf(after, 'digest_confirm_outbox_oldest_age_seconds')).toBe(0);
     expect(valueOf(after, 'digest_subscriber_events_total', { event: 'signups' })).toBe(1);
     expect(valueOf(after, 'digest_subscribers', { status: 'pending' })).toBe(1);
     expect(valueOf(after, 'digest_queue_jobs', { queue: 'system-mail', state: 'waiting' })).toBe(1);
