@@ -2,7 +2,8 @@
 // `digest worker` process → SMTP) against the transport limit and naive baselines,
 // all to one SMTP sink process, in the same run, on a private redis-server.
 //   npm run bench -- delivery [--readers 20000] [--concurrency 20] [--naive 3000]
-//     [--naivest 40] [--workers 1] [--profile] [--tsx]
+//     [--naivest 40] [--workers 1] [--split] [--v8-defaults] [--profile] [--tsx]
+// --v8-defaults: run the workers without the compose file's NODE_OPTIONS (V8 heap settings);
 // --profile: --cpu-prof the (first) worker and print where its time went;
 // --tsx: run the worker through tsx instead of the compiled build.
 import { mkdirSync, rmSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { editionIdForSlot } from '../src/editions/model.js';
 import { QUEUE } from '../src/queues/names.js';
 import { jobId } from '../src/queues/jobs.js';
 import { flag, numArg } from './lib/args.js';
-import { buildOnce, digestArgs } from './lib/build.js';
+import { buildOnce, digestArgs, workerNodeOptions } from './lib/build.js';
 import { baselines } from './lib/baselines.js';
 import { summarise } from './lib/cpuprofile.js';
 import { cpuMeter, currentRss, spawnNode, type Child } from './lib/proc.js';
@@ -47,6 +48,8 @@ const bench: Benchmark = {
     // --split: the measured workers serve only `send` (WORKER_QUEUES=send); one more process
     // builds the edition and fans out. Its RSS and CPU are reported on their own rows.
     const split = flag(args, 'split');
+    // Workers get the compose file's NODE_OPTIONS (V8 heap settings) unless --v8-defaults.
+    const nodeOptions = flag(args, 'v8-defaults') ? '' : workerNodeOptions();
     const useTsx = flag(args, 'tsx');
     if (!useTsx) buildOnce();
 
@@ -58,6 +61,7 @@ const bench: Benchmark = {
       MAIL_FROM: 'Market Digest <digest@news.example.com>', PUBLIC_URL: 'https://news.example.com', LOG_LEVEL: 'info',
       SOURCES_FILE: 'config/sources.json',
     };
+    const workerEnv = { ...env, NODE_OPTIONS: nodeOptions };
     const config = loadConfig(env);
     const ctx = createContext(config, { name: 'bench' });
     const workers: Child[] = [];
@@ -75,9 +79,9 @@ const bench: Benchmark = {
       }
       for (let w = 0; w < workerCount; w += 1) {
         const node = profile && w === 0 ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`] : [];
-        workers.push(spawnNode([...node, ...digestArgs(useTsx), 'worker'], split ? { ...env, WORKER_QUEUES: 'send' } : env));
+        workers.push(spawnNode([...node, ...digestArgs(useTsx), 'worker'], { ...workerEnv, ...(split ? { WORKER_QUEUES: 'send' } : {}) }));
       }
-      if (split) builder = spawnNode([...digestArgs(useTsx), 'worker'], { ...env, WORKER_QUEUES: 'ingest,edition,fanout,system-mail' });
+      if (split) builder = spawnNode([...digestArgs(useTsx), 'worker'], { ...workerEnv, WORKER_QUEUES: 'ingest,edition,fanout,system-mail' });
       await Promise.all([...workers, ...(builder ? [builder] : [])].map((w) => w.waitFor((l) => l.event === 'worker.started', 'worker.started', 60_000)));
       await new Promise((r) => setTimeout(r, 500));
       const readyRss = Math.max(...workers.map((w) => currentRss(w.proc.pid!)));
@@ -130,6 +134,7 @@ const bench: Benchmark = {
       const rows: Row[] = [
         ['readers (confirmed, seeded by pipeline)', `${readers} in ${Math.round(seedMs)} ms`],
         ['worker processes × SEND_CONCURRENCY, SMTP pool', `${workerCount} × ${concurrency}, 5 connections${split ? ' (WORKER_QUEUES=send; + 1 builder process)' : ''}`],
+        ['worker NODE_OPTIONS', nodeOptions || '(V8 defaults)'],
         ['message size at the sink (pipeline / raw)', `${Math.round(final.bytes / readers)} / ${a.avgBytes} bytes`],
         ['pipeline end to end (enqueue edition → last message)', `${pipelineMs} ms, ${rate} msg/s`],
         ['  of which send phase (first → last message)', `${sendPhaseMs} ms, ${sendRate} msg/s`],
@@ -156,7 +161,7 @@ const bench: Benchmark = {
         for (const f of prof.functions) console.log(`  ${String(f.share).padStart(5)}%  ${f.what}`);
       }
       printJson('delivery', {
-        readers, workers: workerCount, concurrency, split, builderPeakRssMB: builderPeak !== undefined ? mb(builderPeak) : undefined, pipelineMs, pipelineRate: rate, sendPhaseRate: sendRate,
+        readers, workers: workerCount, concurrency, split, nodeOptions, builderPeakRssMB: builderPeak !== undefined ? mb(builderPeak) : undefined, pipelineMs, pipelineRate: rate, sendPhaseRate: sendRate,
         rawRate: a.rate, rawOwnPoolRate: own.rate, ratioVsOwnPool: ratio(rate, own.rate), naiveRate: b.rate, naivestRate: c.rate, ratioVsRaw: vsRaw, ratioVsNaive: ratio(rate, b.rate),
         workerPeakRssMB: peakMB, workerReadyRssMB: mb(readyRss), bytesPerMessage: Math.round(final.bytes / readers), rawBytes: a.avgBytes,
         cpuUsPerMessage: { pipeline: usPer(pipeCpuMs, readers), raw: usPer(rawCpuMs, rawN) },

@@ -3,7 +3,7 @@
 // (the send queue is paused, so only enqueueing is measured). Baseline in the same
 // run: BullMQ's own addBulk of the same jobs from a plain process. Also Redis
 // memory per subscriber.
-//   npm run bench -- fanout [--subscribers 100000] [--tsx]
+//   npm run bench -- fanout [--subscribers 100000] [--split] [--v8-defaults] [--tsx]
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import type { Benchmark } from './run.js';
@@ -14,7 +14,7 @@ import { editionIdForSlot } from '../src/editions/model.js';
 import { QUEUE } from '../src/queues/names.js';
 import { jobId } from '../src/queues/jobs.js';
 import { flag, numArg } from './lib/args.js';
-import { buildOnce, digestArgs } from './lib/build.js';
+import { buildOnce, digestArgs, workerNodeOptions } from './lib/build.js';
 import { spawnNode, type Child } from './lib/proc.js';
 import { startRedisServer } from './lib/redis-server.js';
 import { check, mb, printJson, printTable, ratio, round, verdict, type Row } from './lib/report.js';
@@ -31,12 +31,15 @@ const bench: Benchmark = {
     // --split: the measured process serves only the fan-out queue (WORKER_QUEUES=fanout); another
     // process builds the edition (MJML). Without it one worker does both, as by default.
     const split = flag(args, 'split');
+    // Workers get the compose file's NODE_OPTIONS (V8 heap settings) unless --v8-defaults.
+    const nodeOptions = flag(args, 'v8-defaults') ? '' : workerNodeOptions();
     if (!useTsx) buildOnce();
     const redis = await startRedisServer();
     const env = {
       REDIS_URL: redis.url, KEY_PREFIX: 'mdbench', SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789',
       SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'Market Digest <digest@news.example.com>', LOG_LEVEL: 'info', SOURCES_FILE: 'config/sources.json',
     };
+    const workerEnv = { ...env, NODE_OPTIONS: nodeOptions };
     const ctx = createContext(loadConfig(env), { name: 'bench' });
     let worker: Child | undefined;
     let builder: Child | undefined;
@@ -50,10 +53,10 @@ const bench: Benchmark = {
       await seedStories(ctx.redis, ctx.keys, 200);
 
       await ctx.queues[QUEUE.send].pause(); // enqueue only: no send runs
-      worker = spawnNode([...digestArgs(useTsx), 'worker'], split ? { ...env, WORKER_QUEUES: 'fanout' } : env);
+      worker = spawnNode([...digestArgs(useTsx), 'worker'], split ? { ...workerEnv, WORKER_QUEUES: 'fanout' } : workerEnv);
       await worker.waitFor((l) => l.event === 'worker.started', 'worker.started', 60_000);
       if (split) {
-        builder = spawnNode([...digestArgs(useTsx), 'worker'], { ...env, WORKER_QUEUES: 'edition' });
+        builder = spawnNode([...digestArgs(useTsx), 'worker'], { ...workerEnv, WORKER_QUEUES: 'edition' });
         await builder.waitFor((l) => l.event === 'worker.started', 'worker.started', 60_000);
       }
       const slot = new Date().toISOString();
@@ -93,6 +96,7 @@ const bench: Benchmark = {
       const peak = mb(peakRss);
       const rows: Row[] = [
         ['confirmed subscribers', `${n} (seeded in ${Math.round(seedMs)} ms)`],
+        ['worker NODE_OPTIONS', nodeOptions || '(V8 defaults)'],
         ['Redis memory per subscriber (hash + indexes)', `${Math.round(bytesPerSubscriber)} bytes`],
         ['Redis memory per queued send (job + ledger entry)', `${Math.round(bytesPerJob)} bytes`],
         ['fan-out: every send job enqueued', `${fanoutMs} ms, ${rate} jobs/s`],
@@ -104,7 +108,7 @@ const bench: Benchmark = {
       printTable(rows);
       printJson('fanout', {
         subscribers: n, seedMs: Math.round(seedMs), redisBytesPerSubscriber: Math.round(bytesPerSubscriber), redisBytesPerQueuedSend: Math.round(bytesPerJob),
-        split, builderPeakRssMB: builderPeak !== undefined ? mb(builderPeak) : undefined, fanoutMs, fanoutRate: rate, addBulkMs: bulkMs, addBulkRate: bulkRate, ratio: r, peakRssMB: peak, pages: Math.ceil(n / 1000),
+        split, nodeOptions, builderPeakRssMB: builderPeak !== undefined ? mb(builderPeak) : undefined, fanoutMs, fanoutRate: rate, addBulkMs: bulkMs, addBulkRate: bulkRate, ratio: r, peakRssMB: peak, pages: Math.ceil(n / 1000),
         goalRatioMet: r >= 0.5, goalRssMet: peak <= 250, usedMemoryMB: mb(await redis.usedMemory()), msPerPage: round(fanoutMs / Math.ceil(n / 1000)),
       });
     } finally {

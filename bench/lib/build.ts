@@ -2,7 +2,9 @@
 // under plain node (the image runs dist/), not through tsx, whose loader thread and
 // transpile cache add tens of MB and some CPU. Built into bench/results/build (ignored).
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = fileURLToPath(new URL('../results/build/', import.meta.url));
@@ -25,4 +27,15 @@ export function buildOnce(): void {
     console.warn(`tsc reported problems (continuing with the emitted JS):\n${out.split('\n').slice(0, 5).join('\n')}`);
   }
   built = true;
+}
+
+/**
+ * The worker's NODE_OPTIONS in docker-compose.yml (V8 heap settings): benchmark workers run
+ * with what the default deployment gives them. `--v8-defaults` in a bench passes '' instead.
+ */
+export function workerNodeOptions(): string {
+  const compose = parse(readFileSync(`${ROOT}docker-compose.yml`, 'utf8'), { merge: true }) as {
+    services: Record<string, { environment?: Record<string, string> }>;
+  };
+  return compose.services.worker?.environment?.NODE_OPTIONS ?? '';
 }

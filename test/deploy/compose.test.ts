@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { EnvSchema } from '../../src/config.js';
+import { workerNodeOptions } from '../../bench/lib/build.js';
 
 type Service = {
   image?: string;
@@ -61,6 +62,19 @@ describe('docker-compose.yml', () => {
     }
     expect(compose.services.api!.ports!.join(' ')).toMatch(/(3000|\$\{PORT:-3000\}):3000/);
     expect(compose.services.api!.healthcheck!.test.join(' ')).toMatch(/healthz/);
+  });
+});
+
+describe('worker heap settings', () => {
+  it('gives the worker V8 heap limits that node accepts in NODE_OPTIONS, and the benchmarks use the same', () => {
+    const options = compose.services.worker!.environment!.NODE_OPTIONS!;
+    expect(options).toMatch(/--max-semi-space-size=\d+/);
+    // A cap far above the worker's live heap (~30-50 MB): it lowers V8's growth factor, not a limit to meet.
+    expect(Number(/--max-old-space-size=(\d+)/.exec(options)?.[1])).toBeGreaterThanOrEqual(512);
+    for (const flag of options.split(/\s+/)) expect(process.allowedNodeEnvironmentFlags.has(flag.split('=')[0]!)).toBe(true);
+    expect(workerNodeOptions()).toBe(options);
+    // The api keeps V8's defaults (its latency goal was measured with them).
+    expect(compose.services.api!.environment!.NODE_OPTIONS).toBeUndefined();
   });
 });
 
