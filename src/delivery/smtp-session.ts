@@ -156,11 +156,17 @@ export class Session {
     if (!this.closed) this.socket.write(data);
   }
 
-  private async command(line: string, name: string, expect: number[]): Promise<Reply> {
+  /** Sends one command line and waits for its reply, whatever the code. */
+  private ask(line: string, name: string): Promise<Reply> {
     const reply = this.reply(name);
     this.write(`${line}\r\n`);
-    const r = await reply;
-    if (!expect.includes(r.code)) throw this.refused(name, r, name === 'CONN' || name === 'EHLO' ? 'EPROTOCOL' : 'EENVELOPE');
+    return reply;
+  }
+
+  /** `ask`, refusing any reply code not in `expect` (as `errorCode`: EENVELOPE, EAUTH, …). */
+  private async command(line: string, name: string, expect: number[], errorCode = 'EENVELOPE'): Promise<Reply> {
+    const r = await this.ask(line, name);
+    if (!expect.includes(r.code)) throw this.refused(name, r, errorCode);
     return r;
   }
 
@@ -203,9 +209,9 @@ export class Session {
 
   private async hello() {
     const name = this.options.name;
-    let r = await this.reply_(`EHLO ${name}`, 'EHLO');
+    let r = await this.ask(`EHLO ${name}`, 'EHLO');
     if (r.code >= 400) {
-      r = await this.reply_(`HELO ${name}`, 'HELO');
+      r = await this.ask(`HELO ${name}`, 'HELO');
       if (r.code !== 250) throw this.refused('HELO', r, 'EPROTOCOL');
       this.features = new Set();
       return;
@@ -215,14 +221,8 @@ export class Session {
     this.authMethods = lines.find((l) => /^AUTH[ =]/.test(l))?.slice(5).split(/\s+/) ?? [];
   }
 
-  private async reply_(line: string, name: string): Promise<Reply> {
-    const reply = this.reply(name);
-    this.write(`${line}\r\n`);
-    return reply;
-  }
-
   private async startTls() {
-    await this.command('STARTTLS', 'STARTTLS', [220]);
+    await this.command('STARTTLS', 'STARTTLS', [220], 'ETLS');
     const plain = this.socket;
     plain.removeAllListeners('data');
     plain.removeAllListeners('close');
@@ -241,16 +241,12 @@ export class Session {
     const { user, pass } = this.target;
     if (this.authMethods.includes('PLAIN') || !this.authMethods.includes('LOGIN')) {
       const token = Buffer.from(`\0${user}\0${pass}`).toString('base64');
-      await this.command(`AUTH PLAIN ${token}`, 'AUTH PLAIN', [235]).catch((e: SmtpClientError) => {
-        throw new SmtpClientError(e.message, 'EAUTH', 'AUTH PLAIN', e.responseCode, e.response);
-      });
+      await this.command(`AUTH PLAIN ${token}`, 'AUTH PLAIN', [235], 'EAUTH');
       return;
     }
-    await this.command('AUTH LOGIN', 'AUTH LOGIN', [334]);
-    await this.command(Buffer.from(user).toString('base64'), 'AUTH LOGIN', [334]);
-    await this.command(Buffer.from(pass).toString('base64'), 'AUTH LOGIN', [235]).catch((e: SmtpClientError) => {
-      throw new SmtpClientError(e.message, 'EAUTH', 'AUTH LOGIN', e.responseCode, e.response);
-    });
+    await this.command('AUTH LOGIN', 'AUTH LOGIN', [334], 'EAUTH');
+    await this.command(Buffer.from(user).toString('base64'), 'AUTH LOGIN', [334], 'EAUTH');
+    await this.command(Buffer.from(pass).toString('base64'), 'AUTH LOGIN', [235], 'EAUTH');
   }
 
   /** One transaction. The session stays usable after a refusal (RSET is sent when needed). */
@@ -284,7 +280,7 @@ export class Session {
     } else {
       replies = [];
       for (let i = 0; i < commands.length; i++) {
-        replies.push(await this.reply_(commands[i]!, names[i]!));
+        replies.push(await this.ask(commands[i]!, names[i]!));
         if (replies[i]!.code >= 400) break; // later commands are not sent
       }
     }
@@ -329,7 +325,7 @@ export class Session {
       this.write(END_OF_DATA);
       await r.catch(() => undefined);
     }
-    await this.reply_('RSET', 'RSET').catch(() => undefined);
+    await this.ask('RSET', 'RSET').catch(() => undefined);
   }
 
   quit() {
