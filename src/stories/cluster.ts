@@ -1,24 +1,34 @@
 // Group stories about the same event. Pure: the caller loads the pool's recent
-// clusters, passes the new stories, and saves what changed.
+// groups, passes the new stories, and saves what changed. A story joins a group
+// only when it agrees with the group as a whole, never through one member.
 import type { Story } from './model.js';
-import { entities, jaccard, normalisedTitle, tokens } from './similarity.js';
-import { urlKey } from './url.js';
+import { conflicts, likeness, StoryCorpus, type StoryEvidence } from './evidence.js';
 
 export interface ClusterThresholds {
-  /** Stories further apart than this are never the same story (unless the URL is equal). */
+  /** Stories further apart than this are never the same event (unless the URL is equal). */
   windowHours: number;
-  /** Title word-set Jaccard at or above which two stories match. */
-  title: number;
-  /** Title+summary Jaccard at or above which two stories match. */
-  full: number;
-  /** Lower title+summary Jaccard that matches when the stories share a named entity. */
-  fullWithEntity: number;
+  /** Likeness (0..1) with at least one member needed to join a group. */
+  link: number;
+  /** Likeness at which a member agrees; a group of n ≥ 2 needs max(2, ⌈n/2⌉) agreeing members. */
+  support: number;
+  /** Mean likeness over the group's compared members needed to join. */
+  mean: number;
+  /** Likeness needed with every member from the story's own source (outlets rarely report one event twice). */
+  sameSource: number;
+  /** Likeness is divided by 1 + hours apart / this: outlets report one event within hours of each other. */
+  decayHours: number;
 }
 
-/** Tuned on test/fixtures/feeds/labelled (see docs/stories.md for precision/recall). */
-export const DEFAULT_THRESHOLDS: ClusterThresholds = { windowHours: 36, title: 0.5, full: 0.3, fullWithEntity: 0.15 };
+/** Tuned on the tuning part of test/fixtures/feeds/news-3days.txt (see docs/stories.md). */
+export const DEFAULT_THRESHOLDS: ClusterThresholds = { windowHours: 36, link: 0.15, support: 0.05, mean: 0.08, sameSource: 0.8, decayHours: 6 };
 
-const MAX_COMPARED_MEMBERS = 25;
+/** Members compared per group: the first ones define the event. */
+const COMPARED_MEMBERS = 20;
+/** Groups scored per story, by shared rare-term weight. */
+const CANDIDATE_GROUPS = 40;
+/** A story's rarest terms nominate candidate groups; terms in more than this share of the pool do not. */
+const NOMINATING_TERMS = 12;
+const COMMON_SHARE = 0.05;
 
 /** What the pool stores: every member, so later runs can join new stories to it. */
 export interface StoryGroup {
@@ -28,46 +38,6 @@ export interface StoryGroup {
   weights?: Record<string, number>;
 }
 
-interface Features {
-  urlKey: string;
-  titleKey: string;
-  title: Set<string>;
-  full: Set<string>;
-  names: Set<string>;
-  time: number;
-}
-
-export function features(s: Story): Features {
-  return {
-    urlKey: urlKey(s.url),
-    titleKey: normalisedTitle(s.title),
-    title: new Set(tokens(s.title)),
-    full: new Set(tokens(`${s.title} ${s.summary}`)),
-    names: entities(s.title, s.summary),
-    time: Date.parse(s.publishedAt),
-  };
-}
-
-/** How strongly two stories are the same event; 0 = not the same. */
-export function matchScore(a: Features, b: Features, t: ClusterThresholds = DEFAULT_THRESHOLDS): number {
-  if (a.urlKey === b.urlKey) return 3;
-  if (a.titleKey && a.titleKey === b.titleKey && a.title.size >= 3) return 2;
-  if (Math.abs(a.time - b.time) > t.windowHours * 3_600_000) return 0;
-  const tj = jaccard(a.title, b.title);
-  if (tj >= t.title) return 1 + tj;
-  const fj = jaccard(a.full, b.full);
-  if (fj >= t.full) return fj;
-  if (fj >= t.fullWithEntity) {
-    for (const n of a.names) if (b.names.has(n)) return fj;
-  }
-  return 0;
-}
-
-/** Stable order for incoming stories, so a run's result does not depend on fetch timing. */
-function byTimeThenId(a: Story, b: Story): number {
-  return a.publishedAt.localeCompare(b.publishedAt) || a.sourceId.localeCompare(b.sourceId) || a.id.localeCompare(b.id);
-}
-
 export interface ClusterResult {
   groups: StoryGroup[];
   /** Ids of groups that are new or gained members. */
@@ -75,65 +45,92 @@ export interface ClusterResult {
   added: number;
 }
 
+const EXACT = 1;
+
+/** How strongly two stories are the same event, 0..1; 1 = the same URL or the same headline. */
+export function pairScore(a: StoryEvidence, b: StoryEvidence, t: ClusterThresholds = DEFAULT_THRESHOLDS): number {
+  if (a.urlKey === b.urlKey) return EXACT;
+  const hours = Math.abs(a.time - b.time) / 3_600_000;
+  if (hours > t.windowHours) return 0;
+  if (a.titleKey && a.titleKey === b.titleKey) return EXACT;
+  if (conflicts(a, b)) return 0;
+  return Math.min(likeness(a, b) / (1 + hours / t.decayHours), 0.999);
+}
+
+/** Stable order for incoming stories, so a run's result does not depend on fetch timing. */
+function byTimeThenId(a: Story, b: Story): number {
+  return a.publishedAt.localeCompare(b.publishedAt) || a.sourceId.localeCompare(b.sourceId) || a.id.localeCompare(b.id);
+}
+
+/** The group's verdict on a story: how well it fits (mean likeness), or null when it may not join. */
+export function groupFit(story: StoryEvidence, members: readonly StoryEvidence[], t: ClusterThresholds = DEFAULT_THRESHOLDS): number | null {
+  const compared = members.slice(0, COMPARED_MEMBERS);
+  let max = 0;
+  let sum = 0;
+  let agree = 0;
+  for (const m of compared) {
+    const s = pairScore(story, m, t);
+    if (m.story.sourceId === story.story.sourceId && s < Math.max(t.sameSource, t.link)) return null;
+    if (s >= EXACT) return 1 + s;
+    max = Math.max(max, s);
+    sum += s;
+    if (s >= t.support) agree++;
+  }
+  const n = compared.length;
+  const need = n === 1 ? 1 : Math.max(2, Math.ceil(n / 2));
+  const mean = sum / n;
+  return max >= t.link && agree >= need && mean >= t.mean ? mean : null;
+}
+
 /**
- * Single-link clustering of `incoming` into `existing`: each new story joins the
- * group holding its best match, or starts a group. An inverted index on tokens
- * keeps this near-linear for a day's few thousand stories.
+ * Clusters `incoming` into `existing`: each new story joins the group that fits it
+ * best as a whole, or starts a group. Candidate groups come from an inverted
+ * index over rare terms, so a day's few thousand stories cost well under a second.
  */
 export function clusterStories(existing: StoryGroup[], incoming: Story[], t: ClusterThresholds = DEFAULT_THRESHOLDS): ClusterResult {
   const groups = existing.map((g) => ({ id: g.id, members: [...g.members] })).sort((a, b) => a.id.localeCompare(b.id));
-  const feats: Features[][] = groups.map((g) => g.members.map(features));
   const known = new Set(groups.flatMap((g) => g.members.map((m) => m.id)));
-  const byUrl = new Map<string, number>();
-  const byTitle = new Map<string, number>();
-  const byToken = new Map<string, Set<number>>();
-  const index = (gi: number, f: Features) => {
-    if (!byUrl.has(f.urlKey)) byUrl.set(f.urlKey, gi);
-    if (f.titleKey && !byTitle.has(f.titleKey)) byTitle.set(f.titleKey, gi);
-    for (const tok of f.full) {
-      let set = byToken.get(tok);
-      if (!set) byToken.set(tok, (set = new Set()));
-      set.add(gi);
-    }
+  const fresh = [...new Map(incoming.filter((s) => !known.has(s.id)).map((s) => [s.id, s])).values()].sort(byTimeThenId);
+  const corpus = new StoryCorpus([...groups.flatMap((g) => g.members), ...fresh]);
+  const evidence: StoryEvidence[][] = groups.map((g) => g.members.map((m) => corpus.evidence(m)));
+  const common = Math.max(3, COMMON_SHARE * (known.size + fresh.length));
+  const byExact = new Map<string, Set<number>>();
+  const byTerm = new Map<string, Set<number>>();
+  const put = (map: Map<string, Set<number>>, key: string, gi: number) => (map.get(key) ?? map.set(key, new Set()).get(key)!).add(gi);
+  const index = (gi: number, e: StoryEvidence) => {
+    put(byExact, `u ${e.urlKey}`, gi);
+    if (e.titleKey) put(byExact, `t ${e.titleKey}`, gi);
+    for (const term of e.full.keys()) put(byTerm, term, gi);
   };
-  feats.forEach((fs, gi) => fs.forEach((f) => index(gi, f)));
+  evidence.forEach((es, gi) => es.forEach((e) => index(gi, e)));
 
   const changed = new Set<string>();
-  let added = 0;
-  for (const story of [...incoming].sort(byTimeThenId)) {
-    if (known.has(story.id)) continue;
-    known.add(story.id);
-    added++;
-    const f = features(story);
-    let best = -1;
-    let bestScore = 0;
-    // Count shared tokens per group: Jaccard ≥ θ needs at least θ·|A| shared tokens, so
-    // groups below that bound (for both the title and the full rule) are skipped unread.
+  for (const story of fresh) {
+    const e = corpus.evidence(story);
     const shared = new Map<number, number>();
-    for (const tok of f.full) for (const gi of byToken.get(tok) ?? []) shared.set(gi, (shared.get(gi) ?? 0) + 1);
-    const need = Math.max(1, Math.min(t.fullWithEntity * f.full.size, t.title * f.title.size));
-    const candidates = [...shared].filter(([, n]) => n >= need).map(([gi]) => gi);
-    for (const exact of [byUrl.get(f.urlKey), byTitle.get(f.titleKey)]) if (exact !== undefined) candidates.push(exact);
-    for (const gi of [...new Set(candidates)].sort((a, b) => a - b)) {
-      // The first members define a story; comparing against every later one only adds chaining and time.
-      for (const other of feats[gi]!.slice(0, MAX_COMPARED_MEMBERS)) {
-        const s = matchScore(f, other, t);
-        if (s > bestScore) {
-          bestScore = s;
-          best = gi;
-        }
-      }
+    for (const [term, w] of [...e.full].sort((a, b) => b[1] - a[1]).slice(0, NOMINATING_TERMS)) {
+      const gs = byTerm.get(term);
+      if (!gs || gs.size > common) continue;
+      for (const gi of gs) shared.set(gi, (shared.get(gi) ?? 0) + w);
+    }
+    const candidates = new Set([...shared].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, CANDIDATE_GROUPS).map(([gi]) => gi));
+    for (const key of [`u ${e.urlKey}`, `t ${e.titleKey}`]) for (const gi of byExact.get(key) ?? []) candidates.add(gi);
+    let best = -1;
+    let bestFit = 0;
+    for (const gi of [...candidates].sort((a, b) => a - b)) {
+      const fit = groupFit(e, evidence[gi]!, t);
+      if (fit !== null && fit > bestFit) [best, bestFit] = [gi, fit];
     }
     if (best < 0) {
       groups.push({ id: story.id, members: [story] });
-      feats.push([f]);
+      evidence.push([e]);
       best = groups.length - 1;
     } else {
       groups[best]!.members.push(story);
-      feats[best]!.push(f);
+      evidence[best]!.push(e);
     }
-    index(best, f);
+    index(best, e);
     changed.add(groups[best]!.id);
   }
-  return { groups, changed, added };
+  return { groups, changed, added: fresh.length };
 }
