@@ -42,6 +42,8 @@ export interface ClusterResult {
   groups: StoryGroup[];
   /** Ids of groups that are new or gained members. */
   changed: Set<string>;
+  /** Ids of pool groups merged into another group (to delete from the pool). */
+  removed: string[];
   added: number;
 }
 
@@ -82,55 +84,115 @@ export function groupFit(story: StoryEvidence, members: readonly StoryEvidence[]
   return max >= t.link && agree >= need && mean >= t.mean ? mean : null;
 }
 
-/**
- * Clusters `incoming` into `existing`: each new story joins the group that fits it
- * best as a whole, or starts a group. Candidate groups come from an inverted
- * index over rare terms, so a day's few thousand stories cost well under a second.
- */
-export function clusterStories(existing: StoryGroup[], incoming: Story[], t: ClusterThresholds = DEFAULT_THRESHOLDS): ClusterResult {
-  const groups = existing.map((g) => ({ id: g.id, members: [...g.members] })).sort((a, b) => a.id.localeCompare(b.id));
-  const known = new Set(groups.flatMap((g) => g.members.map((m) => m.id)));
-  const fresh = [...new Map(incoming.filter((s) => !known.has(s.id)).map((s) => [s.id, s])).values()].sort(byTimeThenId);
-  const corpus = new StoryCorpus([...groups.flatMap((g) => g.members), ...fresh]);
-  const evidence: StoryEvidence[][] = groups.map((g) => g.members.map((m) => corpus.evidence(m)));
-  const common = Math.max(3, COMMON_SHARE * (known.size + fresh.length));
-  const byExact = new Map<string, Set<number>>();
-  const byTerm = new Map<string, Set<number>>();
-  const put = (map: Map<string, Set<number>>, key: string, gi: number) => (map.get(key) ?? map.set(key, new Set()).get(key)!).add(gi);
-  const index = (gi: number, e: StoryEvidence) => {
-    put(byExact, `u ${e.urlKey}`, gi);
-    if (e.titleKey) put(byExact, `t ${e.titleKey}`, gi);
-    for (const term of e.full.keys()) put(byTerm, term, gi);
-  };
-  evidence.forEach((es, gi) => es.forEach((e) => index(gi, e)));
+/** Groups being built, with an inverted index from rare terms (and URL / headline) to groups. */
+class Grouping {
+  readonly groups: StoryGroup[];
+  readonly evidence: StoryEvidence[][];
+  /** Groups merged into another; their ids leave the pool. */
+  readonly gone = new Set<number>();
+  private readonly byExact = new Map<string, Set<number>>();
+  private readonly byTerm = new Map<string, Set<number>>();
 
-  const changed = new Set<string>();
-  for (const story of fresh) {
-    const e = corpus.evidence(story);
+  constructor(
+    existing: StoryGroup[],
+    private readonly corpus: StoryCorpus,
+    private readonly common: number,
+    private readonly t: ClusterThresholds,
+  ) {
+    this.groups = existing.map((g) => ({ id: g.id, members: [...g.members] })).sort((a, b) => a.id.localeCompare(b.id));
+    this.evidence = this.groups.map((g) => g.members.map((m) => corpus.evidence(m)));
+    this.evidence.forEach((es, gi) => es.forEach((e) => this.index(gi, e)));
+  }
+
+  private index(gi: number, e: StoryEvidence): void {
+    const put = (map: Map<string, Set<number>>, key: string) => (map.get(key) ?? map.set(key, new Set()).get(key)!).add(gi);
+    put(this.byExact, `u ${e.urlKey}`);
+    if (e.titleKey) put(this.byExact, `t ${e.titleKey}`);
+    for (const term of e.full.keys()) put(this.byTerm, term);
+  }
+
+  /** Groups sharing the story's rarest terms (most shared weight first), or its URL or headline. */
+  private candidates(e: StoryEvidence): number[] {
     const shared = new Map<number, number>();
     for (const [term, w] of [...e.full].sort((a, b) => b[1] - a[1]).slice(0, NOMINATING_TERMS)) {
-      const gs = byTerm.get(term);
-      if (!gs || gs.size > common) continue;
+      const gs = this.byTerm.get(term);
+      if (!gs || gs.size > this.common) continue;
       for (const gi of gs) shared.set(gi, (shared.get(gi) ?? 0) + w);
     }
-    const candidates = new Set([...shared].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, CANDIDATE_GROUPS).map(([gi]) => gi));
-    for (const key of [`u ${e.urlKey}`, `t ${e.titleKey}`]) for (const gi of byExact.get(key) ?? []) candidates.add(gi);
+    const out = new Set([...shared].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, CANDIDATE_GROUPS).map(([gi]) => gi));
+    for (const key of [`u ${e.urlKey}`, `t ${e.titleKey}`]) for (const gi of this.byExact.get(key) ?? []) out.add(gi);
+    return [...out].filter((gi) => !this.gone.has(gi)).sort((a, b) => a - b);
+  }
+
+  /** Joins the best-fitting group or starts one; returns the group's index. */
+  add(story: Story): number {
+    const e = this.corpus.evidence(story);
     let best = -1;
     let bestFit = 0;
-    for (const gi of [...candidates].sort((a, b) => a - b)) {
-      const fit = groupFit(e, evidence[gi]!, t);
+    for (const gi of this.candidates(e)) {
+      const fit = groupFit(e, this.evidence[gi]!, this.t);
       if (fit !== null && fit > bestFit) [best, bestFit] = [gi, fit];
     }
     if (best < 0) {
-      groups.push({ id: story.id, members: [story] });
-      evidence.push([e]);
-      best = groups.length - 1;
+      this.groups.push({ id: story.id, members: [story] });
+      this.evidence.push([e]);
+      best = this.groups.length - 1;
     } else {
-      groups[best]!.members.push(story);
-      evidence[best]!.push(e);
+      this.groups[best]!.members.push(story);
+      this.evidence[best]!.push(e);
     }
-    index(best, e);
-    changed.add(groups[best]!.id);
+    this.index(best, e);
+    return best;
   }
-  return { groups, changed, added: fresh.length };
+
+  /**
+   * Two groups that formed side by side for one event (stories arrived in an order
+   * that split them) become one when every member of the smaller fits the larger.
+   * Returns the index that absorbed `gi`, or null.
+   */
+  mergeInto(gi: number): number | null {
+    const mine = this.evidence[gi]!;
+    const others = new Set(mine.flatMap((e) => this.candidates(e)));
+    others.delete(gi);
+    for (const gj of others) {
+      const theirs = this.evidence[gj]!;
+      if (theirs.length < mine.length || (theirs.length === mine.length && gj > gi)) continue;
+      if (!mine.every((e) => groupFit(e, theirs, this.t) !== null)) continue;
+      this.groups[gj]!.members.push(...this.groups[gi]!.members);
+      for (const e of mine) {
+        theirs.push(e);
+        this.index(gj, e);
+      }
+      this.gone.add(gi);
+      return gj;
+    }
+    return null;
+  }
+}
+
+/**
+ * Clusters `incoming` into `existing`: each new story joins the group that fits it
+ * best as a whole, or starts a group; then groups that formed side by side for one
+ * event merge. Candidate groups come from an inverted index over rare terms, so a
+ * day's few thousand stories cost well under a second.
+ */
+export function clusterStories(existing: StoryGroup[], incoming: Story[], t: ClusterThresholds = DEFAULT_THRESHOLDS): ClusterResult {
+  const known = new Set(existing.flatMap((g) => g.members.map((m) => m.id)));
+  const fresh = [...new Map(incoming.filter((s) => !known.has(s.id)).map((s) => [s.id, s])).values()].sort(byTimeThenId);
+  const corpus = new StoryCorpus([...existing.flatMap((g) => g.members), ...fresh]);
+  const grouping = new Grouping(existing, corpus, Math.max(3, COMMON_SHARE * (known.size + fresh.length)), t);
+  const touched = new Set(fresh.map((s) => grouping.add(s)));
+  for (const gi of [...touched].sort((a, b) => a - b)) {
+    if (grouping.gone.has(gi)) continue;
+    const into = grouping.mergeInto(gi);
+    if (into !== null) touched.add(into);
+  }
+  const { groups, gone } = grouping;
+  const existingIds = new Set(existing.map((g) => g.id));
+  return {
+    groups: groups.filter((_, gi) => !gone.has(gi)),
+    changed: new Set([...touched].filter((gi) => !gone.has(gi)).map((gi) => groups[gi]!.id)),
+    removed: [...gone].map((gi) => groups[gi]!.id).filter((id) => existingIds.has(id)),
+    added: fresh.length,
+  };
 }

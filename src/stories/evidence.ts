@@ -19,7 +19,7 @@ export interface StoryEvidence {
   full: Vector;
   /** No summary left once feed boilerplate is discounted. */
   titleOnly: boolean;
-  /** Names the title carries, and every token of the story (to look names up in). */
+  /** Names in the title that are not the pool's topic words, and every token of the story (boilerplate included). */
   titleNames: Set<string>;
   allTokens: Set<string>;
   /** Identity tokens of the title by kind. */
@@ -31,6 +31,8 @@ const SUMMARY_WEIGHT = 0.6;
 /** A feed's term that appears in at least this share of its items (and 3 or more) is its boilerplate. */
 const BOILERPLATE_SHARE = 0.5;
 const BOILERPLATE_MIN_ITEMS = 5;
+const TOPICAL_SHARE = 0.05;
+const TOPICAL_MIN = 10;
 
 interface Parsed {
   titleWords: Word[];
@@ -63,6 +65,7 @@ export class StoryCorpus {
   private readonly sourceItems = new Map<string, number>();
   private readonly suffixes = new Map<string, number>();
   private readonly capitalised = new Map<string, number>();
+  private readonly capitalisedInitial = new Map<string, number>();
   private readonly lower = new Map<string, number>();
   private readonly shaped = new Set<string>();
   private readonly parsed = new Map<string, Parsed>();
@@ -92,13 +95,13 @@ export class StoryCorpus {
       increment(this.df, t);
       increment(perSource, t);
     }
-    // How the pool writes a word where capitals mean something: mid-sentence, not in a Title Case line.
+    // How the pool writes a word: lower case anywhere; capitalised, opening a sentence or not, outside Title Case lines.
     const learn = (words: Word[], caseCarriesMeaning: boolean) => {
       for (const w of words) {
         if (!w.token) continue;
         if (/^\p{L}+$/u.test(w.raw) && /\p{Ll}\p{Lu}|^\p{Lu}{2,}$/u.test(w.raw) && !isShouting(words)) this.shaped.add(w.token);
-        if (!caseCarriesMeaning || w.initial) continue;
-        increment(/^\p{Lu}/u.test(w.raw) ? this.capitalised : this.lower, w.token);
+        if (!/^\p{Lu}/u.test(w.raw)) increment(this.lower, w.token);
+        else if (caseCarriesMeaning) increment(w.initial ? this.capitalisedInitial : this.capitalised, w.token);
       }
     };
     learn(titleWords, !titleCase);
@@ -123,7 +126,15 @@ export class StoryCorpus {
     if (neverName(token)) return false;
     if (this.shaped.has(token)) return true;
     const cap = this.capitalised.get(token) ?? 0;
-    return cap > 0 && cap >= 2 * (this.lower.get(token) ?? 0);
+    const lower = this.lower.get(token) ?? 0;
+    // Never written in lower case, even if only seen opening a sentence ("Meta forecasts…"): a name.
+    if (lower === 0 && token.length >= 3 && (this.capitalisedInitial.get(token) ?? 0) > 0) return true;
+    return cap > 0 && cap >= 2 * lower;
+  }
+
+  /** A word in a twentieth of the pool is what the news is about (Trump, Ukraine, AI), not which event. */
+  private topical(token: string): boolean {
+    return (this.df.get(token) ?? 0) > Math.max(TOPICAL_MIN, TOPICAL_SHARE * this.docs);
   }
 
   private boilerplate(sourceId: string, token: string): boolean {
@@ -147,7 +158,7 @@ export class StoryCorpus {
       if (!w.token) continue;
       allTokens.add(w.token);
       // A capital is a name when the pool writes the word that way, whatever this line's casing.
-      if (/^\p{Lu}/u.test(w.raw) && this.isName(w.token)) titleNames.add(w.token);
+      if (/^\p{Lu}/u.test(w.raw) && this.isName(w.token) && !this.topical(w.token)) titleNames.add(w.token);
       if (this.boilerplate(s.sourceId, w.token)) continue;
       const weight = this.idf(w.token);
       title.set(w.token, weight);
@@ -206,6 +217,11 @@ export function conflicts(a: StoryEvidence, b: StoryEvidence): boolean {
 
 /** How alike two stories read, 0..1: the better of title-to-title and whole-to-whole cosine. */
 export function likeness(a: StoryEvidence, b: StoryEvidence): number {
+  // One shared word is a topic, not an event (feed boilerplate counts here: it is still a word of the story).
+  let shared = 0;
+  const [small, large] = a.allTokens.size <= b.allTokens.size ? [a.allTokens, b.allTokens] : [b.allTokens, a.allTokens];
+  for (const t of small) if (large.has(t) && ++shared >= 2) break;
+  if (shared < 2) return 0;
   let s = Math.max(cosine(a.title, b.title), cosine(a.full, b.full));
   // A headline alone is compared with the other's whole text, not punished for being short.
   if (a.titleOnly) s = Math.max(s, cosine(a.title, b.full));

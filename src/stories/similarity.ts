@@ -136,7 +136,7 @@ export function keyKind(token: string): KeyKind | null {
 
 /** Words that are capitalised without naming anything. */
 export function neverName(token: string): boolean {
-  return /^\d/.test(token) || keyKind(token) === 'month' || /^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|breaking|exclusive|analysis|opinion|watch|live)$/.test(token);
+  return /\d/.test(token) || keyKind(token) === 'month' || /^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|breaking|exclusive|analysis|opinion|watch|live)$/.test(token);
 }
 
 /** A title in Title Case: every word of four letters or more starts with a capital. */
