@@ -55,7 +55,7 @@ export function pairScore(a: StoryEvidence, b: StoryEvidence, t: ClusterThreshol
   const hours = Math.abs(a.time - b.time) / 3_600_000;
   if (hours > t.windowHours) return 0;
   if (a.titleKey && a.titleKey === b.titleKey) return EXACT;
-  if (conflicts(a, b)) return 0;
+  if (a.rolling || b.rolling || conflicts(a, b)) return 0;
   return Math.min(likeness(a, b) / (1 + hours / t.decayHours), 0.999);
 }
 
@@ -147,7 +147,8 @@ class Grouping {
 
   /**
    * Two groups that formed side by side for one event (stories arrived in an order
-   * that split them) become one when every member of the smaller fits the larger.
+   * that split them) become one when every member of the smaller fits the larger
+   * with a mean likeness of at least a link.
    * Returns the index that absorbed `gi`, or null.
    */
   mergeInto(gi: number): number | null {
@@ -157,7 +158,8 @@ class Grouping {
     for (const gj of others) {
       const theirs = this.evidence[gj]!;
       if (theirs.length < mine.length || (theirs.length === mine.length && gj > gi)) continue;
-      if (!mine.every((e) => groupFit(e, theirs, this.t) !== null)) continue;
+      // Stricter than joining: each member must fit the other group on average as well as a link.
+      if (!mine.every((e) => (groupFit(e, theirs, this.t) ?? 0) >= this.t.link)) continue;
       this.groups[gj]!.members.push(...this.groups[gi]!.members);
       for (const e of mine) {
         theirs.push(e);

@@ -19,6 +19,8 @@ export interface StoryEvidence {
   full: Vector;
   /** No summary left once feed boilerplate is discounted. */
   titleOnly: boolean;
+  /** A live blog or rolling page: many events in one entry, so it is its own entry. */
+  rolling: boolean;
   /** Names in the title that are not the pool's topic words, and every token of the story (boilerplate included). */
   titleNames: Set<string>;
   allTokens: Set<string>;
@@ -182,6 +184,7 @@ export class StoryCorpus {
       title: unit(title),
       full: unit(full),
       titleOnly: summaryTerms === 0,
+      rolling: ROLLING.test(s.title),
       titleNames,
       allTokens,
       keys,
@@ -190,6 +193,9 @@ export class StoryCorpus {
     return out;
   }
 }
+
+/** "Russia-Ukraine war live: …", "Ukraine war latest: …", "FTSE 100 live: …", "… – as it happened", "Stock market today: …". */
+const ROLLING = /\b(live|latest|today)\s*:|[:–—-]\s*(live|as it happened)\b|\blive (updates|blog|coverage)\b/i;
 
 const SUFFIX = /\s+[-–—|]\s+([^-–—|]{1,40})$/u;
 

@@ -98,6 +98,7 @@ async function ingestLocked(deps: IngestDeps, opts: IngestOptions, pool: ReturnT
     const weights = Object.fromEntries(deps.sources.feeds.map((f) => [f.id, f.weight]));
     const dirty = clustered.groups.filter((g) => clustered.changed.has(g.id)).map((g) => ({ ...g, weights }));
     await pool.saveClusters(dirty, now);
+    await pool.removeClusters(clustered.removed);
     changed = dirty.length;
     newStories = clustered.added;
     const known = new Set(existing.flatMap((g) => g.members.map((m) => m.id)));
