@@ -1,12 +1,14 @@
-// The three-day evaluation set (test/fixtures/feeds/news-3days.txt): hand-written
-// stories labelled by event, with each outlet's style applied the way its feed
-// presents items (Title Case, no summary, "Comments", a boilerplate tail, a
-// " - Publisher" suffix). Split by event into a tuning part and a held-out part.
+// The clustering evaluation set: hand-written stories labelled by event, with each
+// outlet's style applied the way its feed presents items (Title Case, no summary,
+// "Comments", a boilerplate tail, a " - Publisher" suffix). news-3days.txt is split
+// by event into the tuning part and held-out A; news-3days-b.txt, written after the
+// tuning, is held-out B.
 import { createHash } from 'node:crypto';
 import type { Labelled } from './labelled.js';
 import { fixture } from './server.js';
 
-export type Part = 'tuning' | 'held-out';
+export const PARTS = ['tuning', 'held-out A', 'held-out B'] as const;
+export type Part = (typeof PARTS)[number];
 export interface EvalStory extends Labelled {
   part: Part;
 }
@@ -21,7 +23,6 @@ interface Outlet {
   suffix: boolean;
 }
 
-const DAY0 = Date.parse('2026-01-27T00:00:00Z');
 const SMALL = new Set('a an and as at but by for in nor of on or per the to vs via'.split(' '));
 const PUBLISHERS = ['Reuters', 'Bloomberg', 'Reuters', 'CNBC', 'The Wall Street Journal', 'Reuters', 'AP News'];
 
@@ -51,8 +52,8 @@ function outlet(options: string, name: string): Outlet {
   return o;
 }
 
-function partOf(label: string): Part {
-  return createHash('sha1').update(label).digest()[0]! % 5 < 3 ? 'tuning' : 'held-out';
+function splitByEvent(label: string): Part {
+  return createHash('sha1').update(label).digest()[0]! % 5 < 3 ? 'tuning' : 'held-out A';
 }
 
 function slug(text: string): string {
@@ -60,10 +61,19 @@ function slug(text: string): string {
 }
 
 export function evalSet(): EvalStory[] {
+  return [...readSet('news-3days.txt', 'N', splitByEvent), ...readSet('news-3days-b.txt', 'B', () => 'held-out B')];
+}
+
+function readSet(file: string, idPrefix: string, partOf: (label: string) => Part): EvalStory[] {
   const outlets = new Map<string, Outlet>();
   const out: EvalStory[] = [];
-  for (const line of fixture('feeds/news-3days.txt').toString('utf8').split('\n')) {
+  let day0 = NaN;
+  for (const line of fixture(`feeds/${file}`).toString('utf8').split('\n')) {
     if (!line.trim() || line.startsWith('#')) continue;
+    if (line.startsWith('% day0 ')) {
+      day0 = Date.parse(`${line.slice(7).trim()}T00:00:00Z`);
+      continue;
+    }
     const cells = line.replace(/^@ /, '').split(' | ').map((c) => c.trim());
     if (line.startsWith('@ ')) {
       outlets.set(cells[0]!, outlet(cells[2]!, cells[1]!));
@@ -71,16 +81,16 @@ export function evalSet(): EvalStory[] {
     }
     const [label, sourceId, when, rawTitle, rawSummary] = cells as [string, string, string, string, string];
     const o = outlets.get(sourceId);
-    if (!o) throw new Error(`news-3days.txt: unknown source ${sourceId}`);
+    if (!o) throw new Error(`${file}: unknown source ${sourceId}`);
     const [, day, hh, mm] = /^d(-?\d+) (\d\d):(\d\d)$/.exec(when) ?? [];
-    if (day === undefined) throw new Error(`news-3days.txt: bad time ${when}`);
+    if (day === undefined || Number.isNaN(day0)) throw new Error(`${file}: bad time ${when} (or no "% day0" line)`);
     const n = out.length;
     let title = o.titleCase && !o.asIs ? titleCase(rawTitle) : rawTitle;
     if (o.suffix) title = `${title} - ${PUBLISHERS[n % PUBLISHERS.length]}`;
     let summary = o.noSummary || rawSummary === '-' ? '' : rawSummary;
     if (o.summary !== undefined) summary = o.summary;
     if (o.tail) summary = `${summary} ${o.tail}`.trim();
-    const id = `N${String(n).padStart(3, '0')}`;
+    const id = `${idPrefix}${String(n).padStart(3, '0')}`;
     const eventLabel = label === '-' ? `only-${id}` : label;
     out.push({
       id,
@@ -89,7 +99,7 @@ export function evalSet(): EvalStory[] {
       sourceName: o.name,
       title,
       summary,
-      publishedAt: new Date(DAY0 + Number(day) * 86_400_000 + (Number(hh) * 60 + Number(mm)) * 60_000).toISOString(),
+      publishedAt: new Date(day0 + Number(day) * 86_400_000 + (Number(hh) * 60 + Number(mm)) * 60_000).toISOString(),
       url: `https://${sourceId}.example.com/${slug(rawTitle)}-${n}`,
       part: partOf(eventLabel),
     });
