@@ -20,7 +20,7 @@ export interface ClusterThresholds {
 }
 
 /** Tuned on the tuning part of test/fixtures/feeds/news-3days.txt (see docs/stories.md). */
-export const DEFAULT_THRESHOLDS: ClusterThresholds = { windowHours: 36, link: 0.15, support: 0.05, mean: 0.08, sameSource: 0.8, decayHours: 6 };
+export const DEFAULT_THRESHOLDS: ClusterThresholds = { windowHours: 36, link: 0.15, support: 0.1, mean: 0.12, sameSource: 0.8, decayHours: 6 };
 
 /** Members compared per group: the first ones define the event. */
 const COMPARED_MEMBERS = 20;

@@ -24,6 +24,7 @@ export interface StoryEvidence {
   /** Names in the title that are not the pool's topic words, and every token of the story (boilerplate included). */
   titleNames: Set<string>;
   allTokens: Set<string>;
+  titleTokens: Set<string>;
   /** Identity tokens of the title by kind. */
   keys: Map<KeyKind, Set<string>>;
 }
@@ -35,6 +36,8 @@ const BOILERPLATE_SHARE = 0.5;
 const BOILERPLATE_MIN_ITEMS = 5;
 const TOPICAL_SHARE = 0.05;
 const TOPICAL_MIN = 10;
+/** Titles this alike apart from their names are one template ("X Reports Fourth Quarter Results"). */
+const TEMPLATE_OVERLAP = 0.5;
 
 interface Parsed {
   titleWords: Word[];
@@ -160,7 +163,7 @@ export class StoryCorpus {
       if (!w.token) continue;
       allTokens.add(w.token);
       // A capital is a name when the pool writes the word that way, whatever this line's casing.
-      if (/^\p{Lu}/u.test(w.raw) && this.isName(w.token) && !this.topical(w.token)) titleNames.add(w.token);
+      if (/\p{Lu}/u.test(w.raw) && this.isName(w.token) && !this.topical(w.token)) titleNames.add(w.token);
       if (this.boilerplate(s.sourceId, w.token)) continue;
       const weight = this.idf(w.token);
       title.set(w.token, weight);
@@ -187,6 +190,7 @@ export class StoryCorpus {
       rolling: ROLLING.test(s.title),
       titleNames,
       allTokens,
+      titleTokens: new Set(titleWords.flatMap((w) => (w.token ? [w.token] : []))),
       keys,
     };
     this.cache.set(s.id, out);
@@ -209,16 +213,30 @@ function isShouting(words: readonly Word[]): boolean {
   return letters.length >= 3 && letters.filter((w) => /^\p{Lu}+$/u.test(w.raw)).length > letters.length / 2;
 }
 
-/** Evidence against: the titles name different things, or carry different versions, years or months. */
+/**
+ * Evidence against: the titles carry different versions, years or months; or they
+ * name different things and share no name (eBay vs Google); or they are one template
+ * with a different name in it (tvOS vs iOS: "Apple Seeds Third Beta of … 26.3").
+ */
 export function conflicts(a: StoryEvidence, b: StoryEvidence): boolean {
   for (const [kind, ka] of a.keys) {
     const kb = b.keys.get(kind);
     if (kb && ![...ka].some((k) => kb.has(k))) return true;
   }
   if (a.titleNames.size === 0 || b.titleNames.size === 0) return false;
-  for (const n of a.titleNames) if (b.allTokens.has(n)) return false;
-  for (const n of b.titleNames) if (a.allTokens.has(n)) return false;
-  return true;
+  const unmatched = (x: StoryEvidence, y: StoryEvidence) => [...x.titleNames].filter((name) => !y.allTokens.has(name)).length;
+  const [ua, ub] = [unmatched(a, b), unmatched(b, a)];
+  if (ua === a.titleNames.size && ub === b.titleNames.size) return true;
+  return ua > 0 && ub > 0 && templateOverlap(a, b) >= TEMPLATE_OVERLAP;
+}
+
+/** Jaccard overlap of the two titles' words other than their names. */
+function templateOverlap(a: StoryEvidence, b: StoryEvidence): number {
+  const rest = (e: StoryEvidence) => new Set([...e.titleTokens].filter((t) => !a.titleNames.has(t) && !b.titleNames.has(t)));
+  const [ra, rb] = [rest(a), rest(b)];
+  let inter = 0;
+  for (const t of ra) if (rb.has(t)) inter++;
+  return inter / (ra.size + rb.size - inter || 1);
 }
 
 /** How alike two stories read, 0..1: the better of title-to-title and whole-to-whole cosine. */

@@ -7,7 +7,8 @@ const STOP = new Set(
   ('a an and are as at be been but by for from has have he her his how in into is it its of on or our over said says ' +
     'she so than that the their them there they this to up was we were what when where which who will with would you ' +
     'after amid about against new more most not no can could may might just also out off all any as per via vs news live ' +
-    'update updates latest report reports today week year day first us here your why these those i my me get got now'
+    'update updates latest report reports today week year day first us here your why these those i my me get got now ' +
+    'inc corp co ltd plc llc'
   ).split(' '),
 );
 
