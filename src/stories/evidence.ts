@@ -21,7 +21,7 @@ export interface StoryEvidence {
   titleOnly: boolean;
   /** A live blog or rolling page: many events in one entry, so it is its own entry. */
   rolling: boolean;
-  /** Names in the title that are not the pool's topic words, and every token of the story (boilerplate included). */
+  /** Names in the title, every token of the story (boilerplate included) and of the title. */
   titleNames: Set<string>;
   allTokens: Set<string>;
   titleTokens: Set<string>;
@@ -34,8 +34,6 @@ const SUMMARY_WEIGHT = 0.6;
 /** A feed's term that appears in at least this share of its items (and 3 or more) is its boilerplate. */
 const BOILERPLATE_SHARE = 0.5;
 const BOILERPLATE_MIN_ITEMS = 5;
-const TOPICAL_SHARE = 0.05;
-const TOPICAL_MIN = 10;
 /** Titles this alike apart from their names are one template ("X Reports Fourth Quarter Results"). */
 const TEMPLATE_OVERLAP = 0.5;
 
@@ -137,11 +135,6 @@ export class StoryCorpus {
     return cap > 0 && cap >= 2 * lower;
   }
 
-  /** A word in a twentieth of the pool is what the news is about (Trump, Ukraine, AI), not which event. */
-  private topical(token: string): boolean {
-    return (this.df.get(token) ?? 0) > Math.max(TOPICAL_MIN, TOPICAL_SHARE * this.docs);
-  }
-
   private boilerplate(sourceId: string, token: string): boolean {
     const items = this.sourceItems.get(sourceId) ?? 0;
     if (items < BOILERPLATE_MIN_ITEMS) return false;
@@ -163,7 +156,7 @@ export class StoryCorpus {
       if (!w.token) continue;
       allTokens.add(w.token);
       // A capital is a name when the pool writes the word that way, whatever this line's casing.
-      if (/\p{Lu}/u.test(w.raw) && this.isName(w.token) && !this.topical(w.token)) titleNames.add(w.token);
+      if (/\p{Lu}/u.test(w.raw) && this.isName(w.token)) titleNames.add(w.token);
       if (this.boilerplate(s.sourceId, w.token)) continue;
       const weight = this.idf(w.token);
       title.set(w.token, weight);
