@@ -49,9 +49,10 @@ export interface ClusterResult {
 
 const EXACT = 1;
 
-/** How strongly two stories are the same event, 0..1; 1 = the same URL or the same headline. */
+/** How strongly two stories are the same event, 0..1; 1 = the same URL (across feeds) or the same headline. */
 export function pairScore(a: StoryEvidence, b: StoryEvidence, t: ClusterThresholds = DEFAULT_THRESHOLDS): number {
-  if (a.urlKey === b.urlKey) return EXACT;
+  // Within one feed, identity is the story id (guid): podcast episodes sharing a link stay apart.
+  if (a.urlKey === b.urlKey && a.story.sourceId !== b.story.sourceId) return EXACT;
   const hours = Math.abs(a.time - b.time) / 3_600_000;
   if (hours > t.windowHours) return 0;
   if (a.titleKey && a.titleKey === b.titleKey) return EXACT;
