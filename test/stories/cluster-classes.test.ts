@@ -153,6 +153,20 @@ describe('membership resists chaining', () => {
   });
 });
 
+describe('groups that formed side by side for one event', () => {
+  it('merge once new coverage shows they are one, and the pool group that went is named', () => {
+    const a = story('gnews', '00:55', 'Samsung Q4 profit triples to record on AI memory demand - Reuters');
+    const b = story('ft', '01:30', 'Samsung Electronics posts record quarterly profit on memory boom', 'Operating profit rose to 20tn won as prices of memory chips used in AI data centres soared.');
+    const c = story('cnbc', '02:00', 'Samsung Posts Record Quarterly Profit As Memory Prices Surge', "Samsung's chip division reported operating profit of 16.4 trillion won, beating analysts' estimates.");
+    const d = story('bbc', '02:10', 'Samsung profits hit record on AI chip demand', 'The South Korean tech giant said operating profit more than tripled to 20 trillion won in the last three months of 2025.');
+    const pool = [{ id: 'pool-a', members: [a] }, { id: 'pool-b', members: [b] }, ...filler.slice(0, 3).map((f) => ({ id: `pool-${f.id}`, members: [f] }))];
+    const r = clusterStories(pool, [c, d]);
+    expect(r.groups.find((g) => g.id === 'pool-a')!.members.map((m) => m.sourceId).sort()).toEqual(['bbc', 'cnbc', 'ft', 'gnews']);
+    expect(r.removed).toEqual(['pool-b']);
+    expect([...r.changed]).toEqual(['pool-a']);
+  });
+});
+
 describe('same source', () => {
   it('an outlet\'s report and its explainer of one event stay two entries; another outlet joins the report', () => {
     const stories = [
