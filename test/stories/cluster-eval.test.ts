@@ -14,12 +14,12 @@ describe('clustering on the evaluation set', () => {
     expect(Math.min(...report.parts.map((p) => p.sources))).toBeGreaterThanOrEqual(20);
   });
 
-  // Measured (docs/stories.md): tuning 0.989 / 0.875, held-out A 0.917 / 0.854, held-out B 0.885 / 0.780;
+  // Measured (docs/stories.md): tuning 0.989 / 0.875, held-out A 0.917 / 0.854, held-out B 0.902 / 0.780;
   // cross-source figures equal the pairwise ones (no same-source pair is joined wrongly).
   it.each([
     ['tuning', 0.97, 0.85],
     ['held-out A', 0.9, 0.83],
-    ['held-out B', 0.86, 0.76],
+    ['held-out B', 0.88, 0.76],
   ])('%s: precision ≥ %s, recall ≥ %s, across sources too', (name, precision, recall) => {
     const { project } = part(name);
     expect(project.precision).toBeGreaterThanOrEqual(precision);
