@@ -120,11 +120,11 @@ export async function startChaosFeeds(options: FeedOptions = {}): Promise<ChaosF
   const dir = mkdtempSync(join(tmpdir(), 'md-chaos-feeds-'));
   const sourcesFile = join(dir, 'sources.json');
   const feeds = [
-    { id: 'markets-wire', name: 'Markets Wire', url: server.url('/markets.xml'), section: 'markets' },
-    { id: 'world-desk', name: 'World Desk', url: server.url('/world.xml'), section: 'world' },
-    ...Object.entries(hostile).map(([id, h]) => ({ id, name: `Hostile ${id}`, url: server.url(h.path), section: 'world' })),
+    { id: 'markets-wire', name: 'Markets Wire', url: server.url('/markets.xml'), section: 'markets', allowPrivate: true },
+    { id: 'world-desk', name: 'World Desk', url: server.url('/world.xml'), section: 'world', allowPrivate: true },
+    ...Object.entries(hostile).map(([id, h]) => ({ id, name: `Hostile ${id}`, url: server.url(h.path), section: 'world', allowPrivate: true })),
   ];
-  writeFileSync(sourcesFile, JSON.stringify({ feeds, market: { provider: 'yahoo', baseUrl: server.url(''), symbols: [] } }));
+  writeFileSync(sourcesFile, JSON.stringify({ feeds, market: { provider: 'yahoo', baseUrl: server.url(''), symbols: [], allowPrivate: true } }));
   return {
     sourcesFile,
     // A mislabelled encoding and a truncated feed may be salvaged (items parsed): neither must fail nor succeed.
