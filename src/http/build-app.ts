@@ -9,6 +9,7 @@ import type { Subscriptions } from '../subscribers/service.js';
 import { installErrorHandlers } from './errors.js';
 import { signupRoutes } from './routes/signup.js';
 import { subscriptionLinkRoutes } from './routes/subscription-links.js';
+import { trustProxyFn, type TrustProxy } from './trust-proxy.js';
 
 /** Strict by default; a route that serves rendered mail (archive) may set its own. */
 const CSP =
@@ -21,7 +22,8 @@ export interface HttpDeps {
   rateLimits: RateLimits;
   defaults: { timezone: string; sendHour: number };
   allowedOrigins: string[];
-  trustProxy?: boolean;
+  /** TRUST_PROXY: which peers may set X-Forwarded-For (trust-proxy.ts). */
+  trustProxy?: TrustProxy;
   /** Further route groups (archive, webhooks, operators), registered in order. */
   plugins?: ((app: FastifyInstance) => void | Promise<void>)[];
 }
@@ -32,7 +34,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     // Request logs would carry token URLs; we log route patterns ourselves instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
-    trustProxy: deps.trustProxy ?? false,
+    trustProxy: trustProxyFn(deps.trustProxy ?? false),
     routerOptions: { maxParamLength: 600 },
   });
 
