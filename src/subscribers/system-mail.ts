@@ -48,7 +48,7 @@ export async function sendSystemMail(deps: SystemMailDeps, job: SystemMailJob, a
   let mail: RenderedMail;
   if (job.kind === 'confirm') {
     if (sub.status !== 'pending') return 'skipped';
-    mail = await renderConfirmMail({ name: sub.name, confirmUrl: links.confirm, postalAddress: deps.postalAddress });
+    mail = await renderConfirmMail({ confirmUrl: links.confirm, postalAddress: deps.postalAddress });
   } else {
     if (sub.status !== 'confirmed' || !deps.renderWelcome) return 'skipped';
     mail = await deps.renderWelcome({ name: sub.name, preferencesUrl: links.preferences, unsubscribeUrl: links.unsubscribe });
@@ -56,7 +56,8 @@ export async function sendSystemMail(deps: SystemMailDeps, job: SystemMailJob, a
   try {
     await deps.send({
       from: deps.from,
-      to: sub.name ? { name: sub.name, address: sub.email } : sub.email,
+      // The name is the requester's text: only once the address's owner has confirmed.
+      to: sub.name && job.kind === 'welcome' ? { name: sub.name, address: sub.email } : sub.email,
       subject: mail.subject,
       text: mail.text,
       html: mail.html,
