@@ -62,7 +62,8 @@ export const SignupSchema = z.object({
   weekdaysOnly: z.preprocess(emptyToUndefined, FlagSchema.optional()),
   /** Honeypot: a field people never see. Anything in it means a bot. */
   website: z.string().max(1000).optional(),
-  source: z.string().max(64).regex(/^[a-z0-9-]*$/).optional(),
+  // No consent fields (source, IP, time): the server records those itself; anything else
+  // in a body, `source` included, is dropped by the parse.
 });
 export type SignupInput = z.infer<typeof SignupSchema>;
 

@@ -97,7 +97,7 @@ export function createSubscriptions(deps: SubscriptionDeps) {
       const { email, hash } = known.address ?? toAddress(input.email);
       if (!known.guard && (await store.isSuppressed(email))) return 'suppressed';
       const at = now();
-      const consent: Consent = { ...meta, at: at.toISOString(), source: input.source || meta.source };
+      const consent: Consent = { ...meta, at: at.toISOString(), source: meta.source };
       const prefs = {
         name: input.name ?? '',
         topics: (input.topics ?? ['markets', 'world']) as Topic[],

@@ -124,6 +124,19 @@ describe('signup → confirm → preferences → unsubscribe', () => {
     expect(await stack.ctx.queues['system-mail'].getJobCounts('failed')).toEqual({ failed: 0 });
   });
 
+  it('records consent as the server saw it, whatever the body claims', async () => {
+    const res = await subscribe({ email: 'claim@example.com', source: 'import-confirmed', status: 'confirmed', consent: { source: 'import-confirmed', ip: '1.2.3.4' }, ip: '1.2.3.4' });
+    expect(res.statusCode).toBe(202);
+    const sub = await stack.ctx.subscribers.findByEmail('claim@example.com');
+    expect(sub).toMatchObject({ status: 'pending', consent: { source: 'api', ip: '127.0.0.1' } });
+    const form = await stack.app.inject({
+      method: 'POST', url: '/api/subscribe', payload: 'email=claim2%40example.com&source=import-confirmed',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(form.statusCode).toBe(202);
+    expect((await stack.ctx.subscribers.findByEmail('claim2@example.com'))!.consent.source).toBe('signup-page');
+  });
+
   it('answers the same whatever the address state, and never downgrades a confirmed reader', async () => {
     const bodies: string[] = [];
     const ask = async (email: string) => {
