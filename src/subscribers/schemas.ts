@@ -1,6 +1,7 @@
 // Input schemas for the public endpoints. The same schema reads JSON and
 // form-encoded bodies (where every value is a string and checkboxes repeat).
 import { z } from 'zod';
+import { stripControls } from '../text/controls.js';
 import { TOPICS, TopicSchema } from './model.js';
 
 // Building an Intl.DateTimeFormat per signup was the largest CPU cost of POST
@@ -29,8 +30,8 @@ const NameSchema = z
   .max(100, 'name must be at most 100 characters')
   .refine((v) => !/[\r\n\t\0\u2028\u2029]/.test(v), 'name must be one line')
   .refine((v) => !/[<>]/.test(v), 'name must not contain < or >')
-  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'name must not contain control characters')
-  .transform((v) => v.trim());
+  // Controls, bidi overrides and zero-width characters are removed, not refused.
+  .transform((v) => stripControls(v).trim());
 
 const TopicsSchema = z.preprocess(
   (v) => (typeof v === 'string' ? v.split(/[;,]/).map((s) => s.trim()).filter(Boolean) : v),

@@ -2,6 +2,7 @@
 // SMTP outage delays it (retries with backoff) instead of losing it or failing the signup.
 import type { Queue } from 'bullmq';
 import type { SendMailOptions } from 'nodemailer';
+import { literalHeaderText } from '../delivery/header-text.js';
 import { classifySmtpError, PermanentSmtpError } from '../delivery/smtp-errors.js';
 import { jobId, type SystemMailJob } from '../queues/jobs.js';
 import type { Logger } from '../log.js';
@@ -56,9 +57,10 @@ export async function sendSystemMail(deps: SystemMailDeps, job: SystemMailJob, a
   try {
     await deps.send({
       from: deps.from,
-      // The name is the requester's text: only once the address's owner has confirmed.
-      to: sub.name && job.kind === 'welcome' ? { name: sub.name, address: sub.email } : sub.email,
-      subject: mail.subject,
+      // The address alone, as in the digest: a name is the requester's text, and an
+      // address header would quote an encoded word in it rather than show it literally.
+      to: sub.email,
+      subject: literalHeaderText(mail.subject),
       text: mail.text,
       html: mail.html,
       messageId: `<${job.kind}-${attemptId}@${deps.mailDomain}>`,

@@ -124,6 +124,12 @@ describe('signup → confirm → preferences → unsubscribe', () => {
     expect(await stack.ctx.queues['system-mail'].getJobCounts('failed')).toEqual({ failed: 0 });
   });
 
+  it('removes controls, bidi overrides and zero-width characters from names at signup', async () => {
+    const res = await subscribe({ email: 'rlo@example.com', name: 'Ann\u202Egpj.exe\u202C \u200BLee\u0085\u0007\u009b' });
+    expect(res.statusCode).toBe(202);
+    expect((await stack.ctx.subscribers.findByEmail('rlo@example.com'))!.name).toBe('Anngpj.exe Lee');
+  });
+
   it('records consent as the server saw it, whatever the body claims', async () => {
     const res = await subscribe({ email: 'claim@example.com', source: 'import-confirmed', status: 'confirmed', consent: { source: 'import-confirmed', ip: '1.2.3.4' }, ip: '1.2.3.4' });
     expect(res.statusCode).toBe(202);
