@@ -13,6 +13,7 @@ import type { Story } from './model.js';
 import { createStoryPool } from './pool.js';
 import { nextHealth, type IngestReport, type SourceHealth, type SourceResult } from './report.js';
 import type { SourcesFile } from './sources-schema.js';
+import { stripControls } from '../text/controls.js';
 
 /** Another run holds the lock; the job retries later. */
 export class IngestBusyError extends Error {
@@ -81,7 +82,8 @@ async function ingestLocked(deps: IngestDeps, opts: IngestOptions, pool: ReturnT
       healthOut.push(nextHealth(health[source.id], source.id, now, { ok: true, items: out.stories.length }));
       return { sourceId: source.id, name: source.name, status: 'ok', items: out.stories.length, newStories: 0, ms: ms() };
     } catch (err) {
-      const error = (err as Error).message || String(err);
+      // The message may carry the server's text (a header, a parser's quote): stored and shown without controls.
+      const error = stripControls((err as Error).message || String(err));
       const record = nextHealth(health[source.id], source.id, now, { ok: false, error });
       healthOut.push(record);
       deps.log?.warn({ event: 'source.unhealthy', sourceId: source.id, error, consecutiveFailures: record.consecutiveFailures }, 'source unhealthy');
