@@ -1,5 +1,6 @@
-// The subscriber store's Lua: SAVE (write a record and move its indexes) and CREATE
-// (the signup's one round trip), optionally behind a guard. Used by store.ts only.
+// The subscriber store's Lua: SAVE (write a record and move its indexes), CREATE (a new
+// record) and SIGNUP (the public signup's one round trip, whatever the address's state),
+// the last two optionally behind a guard. Used by store.ts only.
 import { appendEntryLua } from './confirm-outbox.js';
 
 // Index entries for the record now in hash h (status count, confirmed, slot, pending, all).
@@ -17,11 +18,9 @@ end
 redis.call('ZADD', KEYS[6], score, id)
 `;
 
-export const SAVE = `
-local h = KEYS[1]
-local id = ARGV[2]
-local score = tonumber(ARGV[3])
-local pendingScore = tonumber(ARGV[4])
+// The index entries of the record in hash h before it changes; the counterpart of INDEX_ADD
+// (same names in scope; ARGV[1] is the slot prefix).
+const INDEX_REMOVE = `
 local old = redis.call('HMGET', h, 'status', 'timezone', 'sendHour')
 if old[1] then
   redis.call('HINCRBY', KEYS[5], old[1], -1)
@@ -34,6 +33,14 @@ if old[1] then
     redis.call('ZREM', KEYS[3], id)
   end
 end
+`;
+
+export const SAVE = `
+local h = KEYS[1]
+local id = ARGV[2]
+local score = tonumber(ARGV[3])
+local pendingScore = tonumber(ARGV[4])
+${INDEX_REMOVE}
 if ARGV[5] == '__delete__' then
   redis.call('DEL', h)
   redis.call('ZREM', KEYS[6], id)
@@ -83,6 +90,59 @@ end
 return {1, id, claimed}
 `;
 
+// The public signup, one round trip for every state of the address, so the answer's
+// timing does not tell the states apart (and no record is sent back to be parsed).
+// A new address: CREATE's record, the counter, the 24 h claim and the outbox entry.
+// Unsubscribed: a fresh double opt-in with the new choices (old links revoked by
+// tokenVersion + 1), the counter, the claim and the entry. Pending: the claim and the
+// entry (a re-send, once per 24 h). Confirmed, bounced, complained: nothing changes.
+// KEYS: as CREATE with counter, claim and outbox. ARGV: slot prefix, subscriber key prefix,
+// email, pending score, counter ttl, claim ttl, fields... (a new record's, as CREATE).
+// Returns {state before ('new' or the status), id, claimed}.
+const SIGNUP = `
+local id = redis.call('HGET', KEYS[1], ARGV[3])
+local before = false
+if id then
+  before = redis.call('HGET', ARGV[2] .. id, 'status')
+else
+  id = string.format('%012d', redis.call('INCR', KEYS[7]))
+  redis.call('HSET', KEYS[1], ARGV[3], id)
+end
+local h = ARGV[2] .. id
+local score = tonumber(id)
+local pendingScore = tonumber(ARGV[4])
+local opted = false
+if not before then
+  redis.call('HSET', h, 'id', id, unpack(ARGV, 7))
+  ${INDEX_ADD}
+  opted = true
+elseif before == 'unsubscribed' then
+  ${INDEX_REMOVE}
+  local fields = {}
+  for i = 7, #ARGV, 2 do
+    local f = ARGV[i]
+    if f ~= 'email' and f ~= 'createdAt' and f ~= 'confirmedAt' and f ~= 'tokenVersion' then
+      fields[#fields + 1] = f
+      fields[#fields + 1] = ARGV[i + 1]
+    end
+  end
+  redis.call('HSET', h, unpack(fields))
+  redis.call('HINCRBY', h, 'tokenVersion', 1)
+  ${INDEX_ADD}
+  opted = true
+end
+if opted then
+  redis.call('INCR', KEYS[8])
+  redis.call('EXPIRE', KEYS[8], tonumber(ARGV[5]))
+end
+local claimed = 0
+if (opted or before == 'pending') and redis.call('SET', KEYS[9], '1', 'EX', tonumber(ARGV[6]), 'NX') then
+  claimed = 1
+  ${appendEntryLua('KEYS[10]', 'id', 'ARGV[4]')}
+end
+return {before or 'new', id, claimed}
+`;
+
 /**
  * Checks that must pass before a create, run in the create's own round trip (the
  * signup's rate limits and suppression: rate-limits.ts). `lua` defines
@@ -95,21 +155,26 @@ export interface CreateGuard {
   args: readonly (string | number)[];
 }
 
-// KEYS: guard keys, then CREATE's. ARGV: guard key count, guard arg count, guard args, then CREATE's.
-// Stopped: {2, guard's array...}. The locals KEYS and ARGV hide the globals for CREATE's body.
-const guarded = (guardLua: string) => `
+// KEYS: guard keys, then the body's. ARGV: guard key count, guard arg count, guard args, then the
+// body's. Stopped: {2, guard's array...}. The locals KEYS and ARGV hide the globals for the body.
+const guarded = (guardLua: string, body: string) => `
 ${guardLua}
 local nk, na = tonumber(ARGV[1]), tonumber(ARGV[2])
 local stop = guard({unpack(KEYS, 1, nk)}, {unpack(ARGV, 3, na + 2)})
 if stop then return {2, unpack(stop)} end
 local KEYS, ARGV = {unpack(KEYS, nk + 1)}, {unpack(ARGV, na + 3)}
-${CREATE}`;
+${body}`;
 const guardedScripts = new Map<string, string>();
 
-/** The create script, with the guard's checks at its top when there is one. */
-export function createScript(guardLua?: string): string {
-  if (!guardLua) return CREATE;
-  let script = guardedScripts.get(guardLua);
-  if (!script) guardedScripts.set(guardLua, (script = guarded(guardLua)));
+function withGuard(body: string, guardLua?: string): string {
+  if (!guardLua) return body;
+  const cacheKey = `${guardLua}\0${body === CREATE ? 'create' : 'signup'}`;
+  let script = guardedScripts.get(cacheKey);
+  if (!script) guardedScripts.set(cacheKey, (script = guarded(guardLua, body)));
   return script;
 }
+
+/** The create script, with the guard's checks at its top when there is one. */
+export const createScript = (guardLua?: string) => withGuard(CREATE, guardLua);
+/** The signup script, likewise. */
+export const signupScript = (guardLua?: string) => withGuard(SIGNUP, guardLua);

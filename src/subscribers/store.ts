@@ -13,7 +13,7 @@ import {
   type Subscriber,
   type SubscriberStatus,
 } from './model.js';
-import { createScript, SAVE, type CreateGuard } from './store-scripts.js';
+import { createScript, SAVE, signupScript, type CreateGuard } from './store-scripts.js';
 
 export type { CreateGuard };
 
@@ -81,6 +81,22 @@ export interface CreateResult {
   subscriber: Subscriber;
   created: boolean;
   claimed: boolean;
+}
+
+/** What a signup found: `new`, or the status the address had before. */
+export type SignupState = 'new' | SubscriberStatus;
+
+export interface SignupResult {
+  state: SignupState;
+  id: string;
+  /** The 24 h confirmation claim was taken and the confirmation handed to the outbox. */
+  claimed: boolean;
+}
+
+/** The signup's side effects: the daily counter, the 24 h claim and the outbox it appends to. */
+export interface SignupExtras {
+  counter: { key: string; ttlSec: number };
+  claim: { key: string; ttlSec: number; outbox: string };
 }
 
 export type NewSubscriber = Omit<Subscriber, 'id' | 'createdAt' | 'updatedAt' | 'tokenVersion'> &
@@ -182,8 +198,30 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
     return { subscriber: { ...partial, id }, created: true, claimed: rest[0] === 1 };
   }
 
+  /**
+   * The public signup in one round trip whatever the address's state (signupScript): a new
+   * record, a fresh opt-in for an unsubscribed one, a re-sent confirmation for a pending one,
+   * nothing for the others. With a guard, its checks run first; `stopped` is its answer.
+   */
+  async function signup(input: NewSubscriber, at: Date, extras: SignupExtras, guard?: CreateGuard): Promise<SignupResult | { stopped: unknown[] }> {
+    const fields = toHash({ ...input, tokenVersion: 0, createdAt: at.toISOString(), updatedAt: at.toISOString() });
+    const reply = (await runScript(
+      redis,
+      signupScript(guard?.lua),
+      [...(guard ? guard.keys : []), ...createKeys, extras.counter.key, extras.claim.key, extras.claim.outbox],
+      [
+        ...(guard ? [guard.keys.length, guard.args.length, ...guard.args] : []),
+        slotPrefix, subscriberPrefix, input.email, String(at.getTime()), String(extras.counter.ttlSec), String(extras.claim.ttlSec),
+        ...fields,
+      ],
+    )) as (string | number)[];
+    if (reply[0] === 2) return { stopped: reply.slice(1) };
+    return { state: String(reply[0]) as SignupState, id: String(reply[1]), claimed: reply[2] === 1 };
+  }
+
   return {
     get,
+    signup,
     /** A record from a hash read elsewhere (the send ledger's claim reads it in its own script). */
     parse: fromHash,
 
