@@ -90,56 +90,56 @@ end
 return {1, id, claimed}
 `;
 
-// The public signup, one round trip for every state of the address, so the answer's
-// timing does not tell the states apart (and no record is sent back to be parsed).
+// The public signup: one round trip, and the same commands, for every state of the address,
+// so neither the answer nor its timing tells the states apart (no record is sent back).
 // A new address: CREATE's record, the counter, the 24 h claim and the outbox entry.
 // Unsubscribed: a fresh double opt-in with the new choices (old links revoked by
 // tokenVersion + 1), the counter, the claim and the entry. Pending: the claim and the
-// entry (a re-send, once per 24 h). Confirmed, bounced, complained: nothing changes.
-// KEYS: as CREATE with counter, claim and outbox. ARGV: slot prefix, subscriber key prefix,
-// email, pending score, counter ttl, claim ttl, fields... (a new record's, as CREATE).
-// Returns {state before ('new' or the status), id, claimed}.
+// entry (a re-send, once per 24 h). Confirmed, bounced, complained, or stopped by the
+// guard (`padOnly`): nothing changes. Whatever a state does not write for real, it writes
+// to the pad: keys of the same kinds, one small copy each, which nothing reads.
+// KEYS: by-email, confirmed, pending, slot index, status count, all, seq, counter, claim,
+// outbox, then the pad's 11 in the same order plus a record hash.
+// ARGV: slot prefix, subscriber key prefix, email, pending score, counter ttl, claim ttl,
+// fields... (a new record's, as CREATE). Returns {state before ('new' or the status), id, claimed}.
 const SIGNUP = `
-local id = redis.call('HGET', KEYS[1], ARGV[3])
-local before = false
-if id then
-  before = redis.call('HGET', ARGV[2] .. id, 'status')
-else
-  id = string.format('%012d', redis.call('INCR', KEYS[7]))
-  redis.call('HSET', KEYS[1], ARGV[3], id)
-end
-local h = ARGV[2] .. id
-local score = tonumber(id)
-local pendingScore = tonumber(ARGV[4])
-local opted = false
-if not before then
-  redis.call('HSET', h, 'id', id, unpack(ARGV, 7))
-  ${INDEX_ADD}
-  opted = true
-elseif before == 'unsubscribed' then
+local REAL = KEYS
+local PAD = {unpack(KEYS, 11, 21)}
+local keep = {email = true, createdAt = true, confirmedAt = true, tokenVersion = true}
+redis.call('DEL', PAD[9])
+local id = redis.call('HGET', REAL[1], ARGV[3])
+local before = redis.call('HGET', ARGV[2] .. (id or 'none'), 'status')
+if padOnly then before = 'stopped' end
+local S = (id or padOnly) and PAD or REAL
+local newId = string.format('%012d', redis.call('INCR', S[7]))
+redis.call('HSET', S[1], S == REAL and ARGV[3] or 'x', newId)
+id = id or newId
+local opted = (not before) or before == 'unsubscribed'
+do
+  local KEYS = opted and REAL or PAD
+  local h = opted and (ARGV[2] .. id) or PAD[11]
+  local id = opted and id or '000000000000'
+  local score = tonumber(id)
+  local pendingScore = tonumber(ARGV[4])
   ${INDEX_REMOVE}
-  local fields = {}
+  local fields = {'id', id}
   for i = 7, #ARGV, 2 do
-    local f = ARGV[i]
-    if f ~= 'email' and f ~= 'createdAt' and f ~= 'confirmedAt' and f ~= 'tokenVersion' then
-      fields[#fields + 1] = f
+    if not (before and keep[ARGV[i]]) then
+      fields[#fields + 1] = ARGV[i]
       fields[#fields + 1] = ARGV[i + 1]
     end
   end
   redis.call('HSET', h, unpack(fields))
-  redis.call('HINCRBY', h, 'tokenVersion', 1)
+  redis.call('HINCRBY', h, 'tokenVersion', before and 1 or 0)
   ${INDEX_ADD}
-  opted = true
-end
-if opted then
   redis.call('INCR', KEYS[8])
   redis.call('EXPIRE', KEYS[8], tonumber(ARGV[5]))
 end
+local C = (opted or before == 'pending') and REAL or PAD
 local claimed = 0
-if (opted or before == 'pending') and redis.call('SET', KEYS[9], '1', 'EX', tonumber(ARGV[6]), 'NX') then
-  claimed = 1
-  ${appendEntryLua('KEYS[10]', 'id', 'ARGV[4]')}
-end
+if redis.call('SET', C[9], '1', 'EX', tonumber(ARGV[6]), 'NX') and C == REAL then claimed = 1 end
+${appendEntryLua("(claimed == 1 and REAL[10] or PAD[10])", 'id', 'ARGV[4]')}
+redis.call('LTRIM', PAD[10], -1, -1)
 return {before or 'new', id, claimed}
 `;
 
@@ -157,24 +157,30 @@ export interface CreateGuard {
 
 // KEYS: guard keys, then the body's. ARGV: guard key count, guard arg count, guard args, then the
 // body's. Stopped: {2, guard's array...}. The locals KEYS and ARGV hide the globals for the body.
-const guarded = (guardLua: string, body: string) => `
+// CREATE stops at once; SIGNUP still runs, on its pad only (`padOnly`), so a stop costs the same.
+const guarded = (guardLua: string, body: string, padWhenStopped: boolean) => `
 ${guardLua}
 local nk, na = tonumber(ARGV[1]), tonumber(ARGV[2])
 local stop = guard({unpack(KEYS, 1, nk)}, {unpack(ARGV, 3, na + 2)})
-if stop then return {2, unpack(stop)} end
+${padWhenStopped ? '' : 'if stop then return {2, unpack(stop)} end'}
+local padOnly = stop ~= nil
 local KEYS, ARGV = {unpack(KEYS, nk + 1)}, {unpack(ARGV, na + 3)}
-${body}`;
+local result = (function()
+${body}
+end)()
+if stop then return {2, unpack(stop)} end
+return result`;
 const guardedScripts = new Map<string, string>();
 
-function withGuard(body: string, guardLua?: string): string {
-  if (!guardLua) return body;
-  const cacheKey = `${guardLua}\0${body === CREATE ? 'create' : 'signup'}`;
+function withGuard(body: string, guardLua: string | undefined, padWhenStopped: boolean): string {
+  if (!guardLua) return padWhenStopped ? `local padOnly = false\n${body}` : body;
+  const cacheKey = `${guardLua}\0${padWhenStopped}`;
   let script = guardedScripts.get(cacheKey);
-  if (!script) guardedScripts.set(cacheKey, (script = guarded(guardLua, body)));
+  if (!script) guardedScripts.set(cacheKey, (script = guarded(guardLua, body, padWhenStopped)));
   return script;
 }
 
 /** The create script, with the guard's checks at its top when there is one. */
-export const createScript = (guardLua?: string) => withGuard(CREATE, guardLua);
-/** The signup script, likewise. */
-export const signupScript = (guardLua?: string) => withGuard(SIGNUP, guardLua);
+export const createScript = (guardLua?: string) => withGuard(CREATE, guardLua, false);
+/** The signup script, likewise (it also runs, on its pad, when the guard stops it). */
+export const signupScript = (guardLua?: string) => withGuard(SIGNUP, guardLua, true);

@@ -116,6 +116,7 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
     keys.subscribersAll(),
     keys.subscriberSeq(),
   ];
+  const padKeys = ['by-email', 'confirmed', 'pending', 'slots', 'status-count', 'all', 'seq', 'counter', 'claim', 'outbox', 'record'].map(keys.signupPad);
 
   async function save(id: string, fields: Fields | '__delete__', at = new Date()): Promise<void> {
     const args = fields === '__delete__' ? ['__delete__'] : toHash({ ...fields, updatedAt: at.toISOString() });
@@ -208,7 +209,7 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
     const reply = (await runScript(
       redis,
       signupScript(guard?.lua),
-      [...(guard ? guard.keys : []), ...createKeys, extras.counter.key, extras.claim.key, extras.claim.outbox],
+      [...(guard ? guard.keys : []), ...createKeys, extras.counter.key, extras.claim.key, extras.claim.outbox, ...padKeys],
       [
         ...(guard ? [guard.keys.length, guard.args.length, ...guard.args] : []),
         slotPrefix, subscriberPrefix, input.email, String(at.getTime()), String(extras.counter.ttlSec), String(extras.claim.ttlSec),
