@@ -2,7 +2,7 @@
 // terminal has its control characters removed: feed titles and error texts are
 // someone else's text, and an escape sequence in them would drive the operator's
 // terminal (clear it, retitle it, hide lines). Tab and line feed stay.
-import { stripControls } from '../text/controls.js';
+import { stripControls } from '../controls.js';
 
 export interface Output {
   line(text: string): void;

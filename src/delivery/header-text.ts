@@ -4,7 +4,7 @@
 // design) passes a valid-looking encoded word through, which a mail client would then
 // decode into whatever bytes it carries (CR/LF, controls, a right-to-left override).
 import { encodeWord } from 'nodemailer/lib/mime-funcs/index.js';
-import { stripControls } from '../text/controls.js';
+import { stripControls } from '../controls.js';
 
 export function literalHeaderText(text: string): string {
   const clean = stripControls(text.replace(/[\r\n\t]+/g, ' '));

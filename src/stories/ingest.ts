@@ -13,7 +13,7 @@ import type { Story } from './model.js';
 import { createStoryPool } from './pool.js';
 import { nextHealth, type IngestReport, type SourceHealth, type SourceResult } from './report.js';
 import type { SourcesFile } from './sources-schema.js';
-import { stripControls } from '../text/controls.js';
+import { stripControls } from '../controls.js';
 
 /** Another run holds the lock; the job retries later. */
 export class IngestBusyError extends Error {

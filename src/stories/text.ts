@@ -1,6 +1,6 @@
 // HTML fragments from feeds → plain text paragraphs, boilerplate removed.
 import { decodeHTML } from 'entities';
-import { stripControls } from '../text/controls.js';
+import { stripControls } from '../controls.js';
 
 const DROP_ELEMENTS = /<(script|style|noscript|iframe|object|svg|form|button|figure|figcaption|aside|nav|footer|select|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
 const BLOCK = /<\/?(p|div|br|li|ul|ol|h[1-6]|blockquote|section|article|header|tr|table|hr|dd|dt|pre)\b[^>]*\/?>/gi;

@@ -1,7 +1,7 @@
 // Input schemas for the public endpoints. The same schema reads JSON and
 // form-encoded bodies (where every value is a string and checkboxes repeat).
 import { z } from 'zod';
-import { stripControls } from '../text/controls.js';
+import { stripControls } from '../controls.js';
 import { TOPICS, TopicSchema } from './model.js';
 
 // Building an Intl.DateTimeFormat per signup was the largest CPU cost of POST

@@ -11,7 +11,7 @@ import { QUEUE } from '../../../src/queues/names.js';
 import { enqueueManualIngest } from '../../../src/stories/schedule.js';
 import { normaliseEmail } from '../../../src/subscribers/address.js';
 import { isTimeZone } from '../../../src/subscribers/schemas.js';
-import { hasControls } from '../../../src/text/controls.js';
+import { hasControls } from '../../../src/controls.js';
 import { createTokens } from '../../../src/subscribers/tokens.js';
 import { TEST_SECRET } from '../../helpers/env.js';
 import { waitUntil } from '../lib/children.js';

@@ -3,7 +3,7 @@
 // type any address, so fixed wording and the link are all it may say.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { escapeHtml } from '../http/pages/html.js';
+import { escapeHtml } from '../html.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { compileMjml } from '../editions/compile.js';
 import { TemplateError } from '../editions/templates.js';

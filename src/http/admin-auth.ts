@@ -6,7 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { parseBasicAuth, secretsEqual } from '../http/secrets.js';
+import { parseBasicAuth, secretsEqual } from './secrets.js';
 import { limitSubject } from '../subscribers/rate-limits.js';
 
 export const ADMIN_USER = 'admin';
