@@ -14,8 +14,9 @@ import { emailHash } from '../src/subscribers/address.js';
 import type { SubscriberStatus } from '../src/subscribers/model.js';
 import { flag, numArg } from './lib/args.js';
 import { buildOnce, digestArgs } from './lib/build.js';
-import { freePort, spawnNode } from './lib/proc.js';
+import type { Child } from './lib/proc.js';
 import { startRedisServer } from './lib/redis-server.js';
+import { serve, signupApiEnv } from './lib/signup-api.js';
 import { check, printJson, printTable, round, type Row } from './lib/report.js';
 import { mannWhitney, median } from './lib/stats.js';
 
@@ -60,17 +61,14 @@ const bench: Benchmark = {
     const useTsx = flag(args, 'tsx');
     if (!useTsx) buildOnce();
     const redis = await startRedisServer();
-    const env = {
-      REDIS_URL: redis.url, KEY_PREFIX: 'mdtiming', SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789', HOST: '127.0.0.1',
-      PORT: String(await freePort()), LOG_LEVEL: 'info', SOURCES_FILE: 'config/sources.json',
-      SIGNUP_LIMIT_PER_IP: '1000000', SIGNUP_LIMIT_PER_ADDRESS: '1000',
-    };
+    const env = await signupApiEnv(redis.url, 'mdtiming');
     const ctx = createContext(loadConfig(env), { name: 'bench' });
-    const api = spawnNode([...digestArgs(useTsx), 'api'], env);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    let api: Child | undefined;
     try {
-      const line = await api.waitFor((l) => l.event === 'api.listening', 'api.listening', 60_000);
-      const url = new URL(String(line.url).replace('0.0.0.0', '127.0.0.1'));
+      const served = await serve([...digestArgs(useTsx), 'api'], env);
+      api = served.child;
+      const url = new URL(served.url);
 
       // Seed: one address per request in every state but `new` (a signup changes an unsubscribed one).
       const subs = ctx.subscribers;
@@ -135,7 +133,7 @@ const bench: Benchmark = {
       });
     } finally {
       agent.destroy();
-      await api.stop('SIGKILL');
+      await api?.stop('SIGKILL');
       await ctx.close();
       await redis.close();
     }
