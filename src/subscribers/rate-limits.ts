@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import ipaddr from 'ipaddr.js';
 import type { Keyspace } from '../keys.js';
 import { runScript } from '../redis.js';
-import type { CreateGuard } from './store-scripts.js';
+import type { StoreGuard } from './store-scripts.js';
 
 export class RateLimitedError extends Error {
   override name = 'RateLimitedError';
@@ -42,7 +42,7 @@ return math.max(redis.call('PTTL', KEYS[1]), 1)
 `;
 
 // The whole signup check: the IP window (refused: nothing else counts), then the address
-// window, then whether the address is suppressed. A store guard (store.ts CreateGuard), so
+// window, then whether the address is suppressed. A store guard (store.ts StoreGuard), so
 // it runs inside the signup's create script; alone for a submission that creates nothing.
 // K: ip counter, address counter, suppression set. A: ip limit, ip window, address limit,
 // address window, address hash. Nothing when the signup may go on, else
@@ -72,7 +72,7 @@ export interface SignupGate {
 }
 
 /** The signup gate as a guard of the subscriber's create, plus how to read its stop. */
-export interface SignupGuard extends CreateGuard {
+export interface SignupGuard extends StoreGuard {
   /** The create's `stopped` answer: throws RateLimitedError for the IP, else which check stopped it. */
   read(stopped: unknown[]): SignupGate;
   /** The gate on its own (a submission that creates nothing still counts). */

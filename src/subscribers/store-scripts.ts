@@ -1,6 +1,6 @@
 // The subscriber store's Lua: SAVE (write a record and move its indexes), CREATE (a new
-// record) and SIGNUP (the public signup's one round trip, whatever the address's state),
-// the last two optionally behind a guard. Used by store.ts only.
+// record) and SIGNUP (the public signup's one round trip, whatever the address's state,
+// optionally behind a guard). Used by store.ts only.
 import { appendEntryLua } from './confirm-outbox.js';
 
 // Index entries for the record now in hash h (status count, confirmed, slot, pending, all).
@@ -51,15 +51,12 @@ ${INDEX_ADD}
 return 1
 `;
 
-// One round trip per signup: claim the id for the address (or find the existing
-// record), write the new record with its indexes, and, only when it is new, bump
-// the caller's counter, take the caller's once-per-window claim and, when it is taken,
-// append the confirmation to the outbox (confirm-outbox.ts).
-// KEYS: by-email, confirmed, pending, slot index, status count, all, seq, [counter], [claim, [outbox]]
-// ARGV: slot prefix, subscriber key prefix, email, pending score, counter ttl, claim ttl (0 = that
-// key is absent), fields...
-// Returns {0, id, hgetall...} for an existing record, {1, id, claimed} for a new one.
-const CREATE = `
+// Create a record unless the address has one: claim the id for the address (or find the
+// existing record) and write the new record with its indexes.
+// KEYS: by-email, confirmed, pending, slot index, status count, all, seq.
+// ARGV: slot prefix, subscriber key prefix, email, pending score, fields...
+// Returns {0, id, hgetall...} for an existing record, {1, id} for a new one.
+export const CREATE = `
 local id = redis.call('HGET', KEYS[1], ARGV[3])
 if id then
   local existing = redis.call('HGETALL', ARGV[2] .. id)
@@ -72,22 +69,9 @@ end
 local h = ARGV[2] .. id
 local score = tonumber(id)
 local pendingScore = tonumber(ARGV[4])
-redis.call('HSET', h, 'id', id, unpack(ARGV, 7))
+redis.call('HSET', h, 'id', id, unpack(ARGV, 5))
 ${INDEX_ADD}
-local k = 8
-if tonumber(ARGV[5]) > 0 then
-  redis.call('INCR', KEYS[k])
-  redis.call('EXPIRE', KEYS[k], tonumber(ARGV[5]))
-  k = k + 1
-end
-local claimed = 0
-if tonumber(ARGV[6]) > 0 then
-  if redis.call('SET', KEYS[k], '1', 'EX', tonumber(ARGV[6]), 'NX') then
-    claimed = 1
-    if KEYS[k + 1] then ${appendEntryLua('KEYS[k + 1]', 'id', 'ARGV[4]')} end
-  end
-end
-return {1, id, claimed}
+return {1, id}
 `;
 
 // The public signup: one round trip, and the same commands, for every state of the address,
@@ -144,43 +128,37 @@ return {before or 'new', id, claimed}
 `;
 
 /**
- * Checks that must pass before a create, run in the create's own round trip (the
- * signup's rate limits and suppression: rate-limits.ts). `lua` defines
- * `local function guard(K, A)`, which returns nothing to go on or an array that stops
- * the create; K and A are `keys` and `args`.
+ * Checks that must pass before a signup, run in the signup's own round trip (its rate
+ * limits and suppression: rate-limits.ts). `lua` defines `local function guard(K, A)`,
+ * which returns nothing to go on or an array that stops the signup; K and A are `keys`
+ * and `args`.
  */
-export interface CreateGuard {
+export interface StoreGuard {
   lua: string;
   keys: readonly string[];
   args: readonly (string | number)[];
 }
 
-// KEYS: guard keys, then the body's. ARGV: guard key count, guard arg count, guard args, then the
-// body's. Stopped: {2, guard's array...}. The locals KEYS and ARGV hide the globals for the body.
-// CREATE stops at once; SIGNUP still runs, on its pad only (`padOnly`), so a stop costs the same.
-const guarded = (guardLua: string, body: string, padWhenStopped: boolean) => `
+// KEYS: guard keys, then SIGNUP's. ARGV: guard key count, guard arg count, guard args, then
+// SIGNUP's. Stopped: {2, guard's array...}, after SIGNUP has run on its pad only (`padOnly`),
+// so a stop costs what a signup costs. The locals KEYS and ARGV hide the globals for the body.
+const guarded = (guardLua: string) => `
 ${guardLua}
 local nk, na = tonumber(ARGV[1]), tonumber(ARGV[2])
 local stop = guard({unpack(KEYS, 1, nk)}, {unpack(ARGV, 3, na + 2)})
-${padWhenStopped ? '' : 'if stop then return {2, unpack(stop)} end'}
 local padOnly = stop ~= nil
 local KEYS, ARGV = {unpack(KEYS, nk + 1)}, {unpack(ARGV, na + 3)}
 local result = (function()
-${body}
+${SIGNUP}
 end)()
 if stop then return {2, unpack(stop)} end
 return result`;
 const guardedScripts = new Map<string, string>();
 
-function withGuard(body: string, guardLua: string | undefined, padWhenStopped: boolean): string {
-  if (!guardLua) return padWhenStopped ? `local padOnly = false\n${body}` : body;
-  const cacheKey = `${guardLua}\0${padWhenStopped}`;
-  let script = guardedScripts.get(cacheKey);
-  if (!script) guardedScripts.set(cacheKey, (script = guarded(guardLua, body, padWhenStopped)));
+/** The signup script, with the guard's checks at its top when there is one. */
+export function signupScript(guardLua?: string): string {
+  if (!guardLua) return `local padOnly = false\n${SIGNUP}`;
+  let script = guardedScripts.get(guardLua);
+  if (!script) guardedScripts.set(guardLua, (script = guarded(guardLua)));
   return script;
 }
-
-/** The create script, with the guard's checks at its top when there is one. */
-export const createScript = (guardLua?: string) => withGuard(CREATE, guardLua, false);
-/** The signup script, likewise (it also runs, on its pad, when the guard stops it). */
-export const signupScript = (guardLua?: string) => withGuard(SIGNUP, guardLua, true);
