@@ -94,8 +94,8 @@ export function createSubscriptions(deps: SubscriptionDeps) {
       meta: Omit<Consent, 'at'>,
       /**
        * From the HTTP caller: the normalised form of `input.email` with its hash, and the
-       * signup gate (rate limits, suppression), which then runs inside the create script:
-       * one round trip for a new address. It throws RateLimitedError for the IP.
+       * signup gate (rate limits, suppression), which then runs inside the signup script:
+       * one round trip for every address. It throws RateLimitedError for the IP.
        */
       known: { address?: Address; guard?: SignupGuard } = {},
     ): Promise<SignupOutcome> {
