@@ -33,6 +33,8 @@ export interface FetchOptions {
   maxRedirects?: number;
   etag?: string;
   lastModified?: string;
+  /** Allow loopback and private addresses (the source's `allowPrivate`). Default false. */
+  allowPrivate?: boolean;
 }
 
 export type FetchResult =

@@ -54,3 +54,13 @@ export function urlKey(canonical: string): string {
   const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : '';
   return `${url.hostname}${path}${url.search}`;
 }
+
+/** `candidate` resolved against `base`, or `base` when there is none or it does not parse. */
+export function absoluteOr(candidate: string | null | undefined, base: string): string {
+  if (!candidate?.trim()) return base;
+  try {
+    return new URL(candidate.trim(), base).href;
+  } catch {
+    return base;
+  }
+}
