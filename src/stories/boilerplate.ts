@@ -33,8 +33,11 @@ const SYMBOLS = /^[\s\p{S}\p{P}]+|[\s\p{S}\p{P}]+$/gu;
 const LINE_START = new RegExp(`^(${LINE_STARTS.join('|')})(\\b|\\s|$)`, 'i');
 const WHOLE_LINE = new RegExp(`^(${WHOLE_LINES.join('|')})$`, 'i');
 
+/** A paragraph of nothing but hashtags and mentions (micro-blogs). */
+const TAGS_ONLY = /^([#@][\p{L}\p{N}_.@-]+[\s,]*)+$/u;
+
 export function isBoilerplateLine(p: string): boolean {
-  return LINE_START.test(p) || (p.length <= WHOLE_LINE_MAX && WHOLE_LINE.test(p.replace(SYMBOLS, '')));
+  return LINE_START.test(p) || TAGS_ONLY.test(p) || (p.length <= WHOLE_LINE_MAX && WHOLE_LINE.test(p.replace(SYMBOLS, '')));
 }
 
 export function stripInlineNoise(p: string): string {

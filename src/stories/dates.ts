@@ -65,7 +65,7 @@ function fromWords(s: string, reference: Date): Date | null {
   const tokens = s
     .toLowerCase()
     .replace(/(\d)(st|nd|rd|th)\b/g, '$1')
-    .split(/[\s,]+|(?<=\p{L})\.(?=\s|$)|(?<=\d)\.(?=\s)/u)
+    .split(/[\s,]+|(?<=\p{L})\.(?=[\s,]|$)|(?<=\d)\.(?=\s)/u)
     .filter(Boolean);
   const p: Parts = { hour: 0, minute: 0, second: 0, offset: 0 };
   let meridiem: 'am' | 'pm' | undefined;
