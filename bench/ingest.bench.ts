@@ -9,6 +9,7 @@ import { keyspace } from '../src/keys.js';
 import { runIngest } from '../src/stories/ingest.js';
 import { SourcesFileSchema } from '../src/stories/sources-schema.js';
 import { numArg } from './lib/args.js';
+import { parseRows } from './lib/parse-rows.js';
 
 // A few thousand pseudo-words: random headlines must not look alike, as real unrelated ones do not.
 const SYLLABLES = 'ka lo mi su te ra no vi de po ba ne lu fa si go re tu'.split(' ');
@@ -55,7 +56,7 @@ const bench: Benchmark = {
     const prefix = `mdbench-${randomUUID().slice(0, 8)}`;
     const keys = keyspace(prefix);
     const file = SourcesFileSchema.parse({
-      feeds: Array.from({ length: sources }, (_, i) => ({ id: `src-${i}`, name: `Source ${i}`, url: `http://127.0.0.1:${port}/feed/${i}`, section: i % 2 ? 'world' : 'markets' })),
+      feeds: Array.from({ length: sources }, (_, i) => ({ id: `src-${i}`, name: `Source ${i}`, url: `http://127.0.0.1:${port}/feed/${i}`, section: i % 2 ? 'world' : 'markets', allowPrivate: true })),
     });
 
     global.gc?.();
@@ -100,10 +101,17 @@ const bench: Benchmark = {
     } while (cursor !== '0');
     await redis.quit();
     await new Promise<void>((r) => server.close(() => r()));
+
+    // Parsing alone, against a reference parser on the same bytes (bench/lib/parse-rows.ts).
+    const parse = await parseRows(bodies);
+    console.log('\n| decode+parse+clean, median of 5 | bytes | ours (ms) | reference: fast-xml-parser + htmlparser2 (ms) | ratio | htmlparser2 xmlMode, raw (ms) |');
+    console.log('|---|---|---|---|---|---|');
+    for (const r of parse) console.log(`| ${r.name} | ${r.bytes} | ${r.oursMs.toFixed(1)} | ${r.referenceMs.toFixed(1)} | ${r.ratio.toFixed(2)}× | ${r.tokenizerMs.toFixed(1)} |`);
     console.log(
       JSON.stringify({
         bench: 'ingest', sources, itemsPerSource: items, items: total, newStories: report.clusters.newStories,
         ms: Math.round(ms), msPerSource: Math.round((ms / sources) * 10) / 10, peakRssMB: Number(mb(peakRss)), peakHeapMB: Number(mb(peakHeap)),
+        parse: parse.map((r) => ({ name: r.name, bytes: r.bytes, oursMs: Math.round(r.oursMs), referenceMs: Math.round(r.referenceMs), ratio: Math.round(r.ratio * 100) / 100 })),
       }),
     );
   },

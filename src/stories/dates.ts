@@ -9,6 +9,8 @@ import { CONNECTORS, MONTHS, WEEKDAYS, ZONES } from './date-words.js';
 export const FUTURE_SKEW_MS = 5 * 60_000;
 
 const ISO = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T\s]+(\d{1,2})(?::(\d{1,2}))?(?::(\d{1,2})(?:[.,]\d+)?)?)?\s*([A-Z]{1,5}|[+-]\d{1,2}(?::?\d{2})?)?$/i;
+/** The form most feeds write exactly (RFC 822/1123): read without the general machinery. */
+const RFC822 = /^(?:[A-Za-z]{3}, )?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-]\d{4}|GMT|UTC|UT|Z)$/;
 const TIME = /^(\d{1,2})(?::|h)(\d{2})(?::(\d{2})(?:[.,]\d+)?)?$/i;
 const OFFSET = /^(?:UTC|GMT|UT)?([+-])(\d{1,2})(?::?(\d{2}))?$/i;
 
@@ -121,6 +123,12 @@ export function parseFeedDate(text: string | null | undefined, reference: Date =
   if (!text) return null;
   const s = text.trim().replace(/\s+/g, ' ').replace(/\s*\([A-Za-z ]{1,30}\)$/, '');
   if (!s || s.length > 100) return null;
+  const rfc = RFC822.exec(s);
+  const month = rfc ? MONTHS.get(rfc[2]!.toLowerCase()) : undefined;
+  if (rfc && month) {
+    const [day, year, hour, minute, second] = [1, 3, 4, 5, 6].map((i) => Number(rfc[i])) as [number, number, number, number, number];
+    return instant({ year, month, day, hour, minute, second, offset: offsetOf(rfc[7])! }, reference);
+  }
   const iso = fromIso(s, reference);
   if (iso !== undefined) return iso;
   return fromWords(s, reference);

@@ -33,13 +33,31 @@ export async function readFeed(source: FeedInput, validators: FeedValidators, fe
     ...validators,
   });
   if (res.notModified) return { status: 'not-modified' };
-  const { text } = decodeBody(res.body, res.contentType);
-  if (looksLikeHtml(text)) throw new SourceFetchError('html', `HTML page instead of a feed (HTTP ${res.status})`);
+  const { stories, format } = await readBody(res.body, res.contentType, res.url, source, fetchedAt, cpuBudgetMs);
+  return {
+    status: 'ok',
+    stories,
+    format,
+    validators: { ...(res.etag ? { etag: res.etag } : {}), ...(res.lastModified ? { lastModified: res.lastModified } : {}) },
+  };
+}
+
+/** Everything after the fetch: decode → HTML detection → parse → clean → per-feed de-duplication. */
+export async function readBody(
+  body: Uint8Array,
+  contentType: string | undefined,
+  url: string,
+  source: Pick<FeedSource, 'id' | 'name' | 'section'>,
+  fetchedAt: Date,
+  cpuBudgetMs?: number,
+): Promise<{ stories: Story[]; format: string }> {
+  const { text } = decodeBody(body, contentType);
+  if (looksLikeHtml(text)) throw new SourceFetchError('html', 'HTML page instead of a feed');
   if (!text.trim()) throw new SourceFetchError('parse', 'empty body');
   const budget = new CpuBudget(cpuBudgetMs);
   // The parser (and its tokenizer) loads on the first ingest, not in every worker process.
   const { parseFeedText } = await import('./parse.js');
-  const feed = await parseFeedText(text, res.url, res.contentType, budget);
+  const feed = await parseFeedText(text, url, contentType, budget);
   const cleaned: CleanedItem[] = [];
   for (const raw of feed.items) {
     const item = toStory(raw, source, feed.baseUrl, fetchedAt, budget);
@@ -48,10 +66,5 @@ export async function readFeed(source: FeedInput, validators: FeedValidators, fe
   }
   const stories = dedupeFeed(cleaned);
   if (feed.items.length > 0 && stories.length === 0) throw new SourceFetchError('parse', 'no usable items (no links)');
-  return {
-    status: 'ok',
-    stories,
-    format: feed.format,
-    validators: { ...(res.etag ? { etag: res.etag } : {}), ...(res.lastModified ? { lastModified: res.lastModified } : {}) },
-  };
+  return { stories, format: feed.format };
 }

@@ -5,7 +5,7 @@
 // end of the input never reach the text.
 import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
 import { CHUNK_CHARS, type CpuBudget } from './budget.js';
-import { DROPPED, ELEMENTS, VOID, BLOCKS } from './html-elements.js';
+import { BLOCKS, DROPPED, ELEMENTS, VOID } from './html-elements.js';
 
 export interface Block {
   text: string;
@@ -28,6 +28,8 @@ const BOILERPLATE_CLASS =
   /(?:^|[\s_-])(wp-caption|sharedaddy|share|sharing|social|jp-relatedposts|related|wpdiscuz|comments?|subscribe|newsletter|advert|ad|ads|credit|caption)(?:$|[\s_-])/i;
 
 const WORDS = /[\p{L}\p{N}]/u;
+const HEADING = /^h[1-6]$/;
+const KEPT_ATTRIBUTES = new Set(['class', 'href', 'src']);
 
 /** Collapse every kind of whitespace to one space. */
 export function fold(s: string): string {
@@ -39,136 +41,143 @@ function isMarkup(name: string): boolean {
   return ELEMENTS.has(name) || /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/.test(name) || /^[a-z][\w.-]*:[a-z][\w.-]*$/.test(name);
 }
 
-export function htmlText(html: string, opts: { budget?: CpuBudget; maxChars?: number } = {}): HtmlText {
-  const maxChars = opts.maxChars ?? Number.POSITIVE_INFINITY;
-  const blocks: Block[] = [];
-  let image: string | undefined;
-  let total = 0;
+/** The tokenizer's callbacks: one instance per fragment, its state is the reading position. */
+class Reader implements TokenizerCallbacks {
+  readonly blocks: Block[] = [];
+  image: string | undefined;
+  /** Characters of text read so far (blocks, and the block being filled). */
+  total = 0;
 
   // The block being filled.
-  let parts: string[] = [];
-  let heading = false;
-  let plainWords = false;
-  const hrefs = new Set<string>();
+  private parts: string[] = [];
+  private heading = false;
+  private plainWords = false;
+  private readonly hrefs = new Set<string>();
 
-  // Open known elements: names, and how many of each, so a close tag is O(1) amortised.
-  const stack: string[] = [];
-  const open = new Map<string, number>();
-  let dropFrom = -1;
-  let href: string | undefined;
-  let headingDepth = 0;
+  // Open known elements, and how many of each, so a close tag costs O(1) amortised.
+  private readonly stack: string[] = [];
+  private readonly open = new Map<string, number>();
+  private dropFrom = -1;
+  private href: string | undefined;
+  private headingDepth = 0;
 
   // The tag being read.
-  let tagName = '';
-  let tagStart = 0;
-  let attrName = '';
-  let attrValue = '';
-  let attrs: Record<string, string> = {};
+  private tagName = '';
+  private tagStart = 0;
+  private attrName = '';
+  private attrValue = '';
+  private attrs: Record<string, string> = {};
 
-  const endBlock = () => {
-    const text = fold(parts.join(''));
+  constructor(private readonly html: string) {}
+
+  endBlock(): void {
+    const text = this.parts.length ? fold(this.parts.join('')) : '';
     if (text) {
-      const only = !plainWords && hrefs.size === 1 ? [...hrefs][0] : undefined;
-      blocks.push({ text, heading, ...(only ? { onlyLink: only } : {}) });
-      total += text.length;
+      const only = !this.plainWords && this.hrefs.size === 1 ? [...this.hrefs][0] : undefined;
+      this.blocks.push({ text, heading: this.heading, ...(only !== undefined ? { onlyLink: only } : {}) });
     }
-    parts = [];
-    heading = headingDepth > 0;
-    plainWords = false;
-    hrefs.clear();
-  };
+    this.parts = [];
+    this.heading = this.headingDepth > 0;
+    this.plainWords = false;
+    this.hrefs.clear();
+  }
 
-  const addText = (s: string) => {
-    if (dropFrom >= 0 || !s) return;
-    parts.push(s);
+  private addText(s: string): void {
+    if (this.dropFrom >= 0 || !s) return;
+    this.parts.push(s);
+    this.total += s.length;
     if (!WORDS.test(s)) return;
-    if (href !== undefined) hrefs.add(href);
-    else plainWords = true;
-  };
+    if (this.href !== undefined) this.hrefs.add(this.href);
+    else this.plainWords = true;
+  }
 
-  const pop = (): void => {
-    const name = stack.pop()!;
-    open.set(name, open.get(name)! - 1);
-    if (dropFrom >= stack.length) dropFrom = -1;
-    if (name === 'a') href = undefined;
-    if (/^h[1-6]$/.test(name)) headingDepth--;
-    if (BLOCKS.has(name)) endBlock();
-  };
+  private pop(): void {
+    const name = this.stack.pop()!;
+    this.open.set(name, this.open.get(name)! - 1);
+    if (this.dropFrom >= this.stack.length) this.dropFrom = -1;
+    if (name === 'a') this.href = undefined;
+    if (HEADING.test(name)) this.headingDepth--;
+    if (BLOCKS.has(name)) this.endBlock();
+  }
 
-  const openElement = (selfClosing: boolean) => {
-    if (!isMarkup(tagName)) {
-      addText(html.slice(tagStart, tagEnd + 1));
-      return;
+  private openElement(end: number, selfClosing: boolean): void {
+    const name = this.tagName;
+    if (!isMarkup(name)) return this.addText(this.html.slice(this.tagStart, end + 1));
+    if (name === 'img' && !this.image && this.attrs.src) this.image = this.attrs.src;
+    if (BLOCKS.has(name)) this.endBlock();
+    if (VOID.has(name) || selfClosing) return;
+    this.stack.push(name);
+    this.open.set(name, (this.open.get(name) ?? 0) + 1);
+    if (this.dropFrom < 0 && (DROPPED.has(name) || BOILERPLATE_CLASS.test(this.attrs.class ?? ''))) this.dropFrom = this.stack.length - 1;
+    if (name === 'a') this.href = this.attrs.href?.trim() ?? '';
+    if (HEADING.test(name)) {
+      this.headingDepth++;
+      this.heading = true;
     }
-    if (tagName === 'img' && !image && attrs.src) image = attrs.src;
-    if (BLOCKS.has(tagName)) endBlock();
-    if (VOID.has(tagName) || selfClosing) return;
-    stack.push(tagName);
-    open.set(tagName, (open.get(tagName) ?? 0) + 1);
-    if (dropFrom < 0 && (DROPPED.has(tagName) || BOILERPLATE_CLASS.test(attrs.class ?? ''))) dropFrom = stack.length - 1;
-    if (tagName === 'a') href = attrs.href?.trim() ?? '';
-    if (/^h[1-6]$/.test(tagName)) {
-      headingDepth++;
-      heading = true;
-    }
-  };
-  let tagEnd = 0;
+  }
 
-  const cbs: TokenizerCallbacks = {
-    ontext: (start, end) => addText(html.slice(start, end)),
-    ontextentity: (cp) => addText(String.fromCodePoint(cp)),
-    oncdata: (start, end) => addText(html.slice(start, end)),
-    onopentagname: (start, end) => {
-      tagName = html.slice(start, end).toLowerCase();
-      tagStart = start - 1;
-      attrs = {};
-    },
-    onattribname: (start, end) => {
-      attrName = html.slice(start, end).toLowerCase();
-      attrValue = '';
-    },
-    onattribdata: (start, end) => {
-      if (attrName === 'class' || attrName === 'href' || attrName === 'src') attrValue += html.slice(start, end);
-    },
-    onattribentity: (cp) => {
-      if (attrName === 'class' || attrName === 'href' || attrName === 'src') attrValue += String.fromCodePoint(cp);
-    },
-    onattribend: () => {
-      if (!(attrName in attrs)) attrs[attrName] = attrValue;
-    },
-    onopentagend: (end) => {
-      tagEnd = end;
-      openElement(false);
-    },
-    onselfclosingtag: (end) => {
-      tagEnd = end;
-      openElement(true);
-    },
-    onclosetag: (start, end) => {
-      const name = html.slice(start, end).toLowerCase();
-      if (!isMarkup(name)) return addText(`</${html.slice(start, end)}>`);
-      if (name === 'br' || name === 'p') endBlock();
-      if (!open.get(name)) return;
-      while (stack.length && stack[stack.length - 1] !== name) pop();
-      pop();
-    },
-    oncomment: () => {},
-    ondeclaration: () => {},
-    onprocessinginstruction: () => {},
-    onend: () => {},
-  };
+  ontext(start: number, end: number): void {
+    this.addText(this.html.slice(start, end));
+  }
+  ontextentity(cp: number): void {
+    this.addText(String.fromCodePoint(cp));
+  }
+  oncdata(start: number, end: number): void {
+    this.addText(this.html.slice(start, end));
+  }
+  onopentagname(start: number, end: number): void {
+    this.tagName = this.html.slice(start, end).toLowerCase();
+    this.tagStart = start - 1;
+    this.attrs = {};
+  }
+  onattribname(start: number, end: number): void {
+    this.attrName = this.html.slice(start, end).toLowerCase();
+    this.attrValue = '';
+  }
+  onattribdata(start: number, end: number): void {
+    if (KEPT_ATTRIBUTES.has(this.attrName)) this.attrValue += this.html.slice(start, end);
+  }
+  onattribentity(cp: number): void {
+    if (KEPT_ATTRIBUTES.has(this.attrName)) this.attrValue += String.fromCodePoint(cp);
+  }
+  onattribend(): void {
+    if (KEPT_ATTRIBUTES.has(this.attrName) && !(this.attrName in this.attrs)) this.attrs[this.attrName] = this.attrValue;
+  }
+  onopentagend(end: number): void {
+    this.openElement(end, false);
+  }
+  onselfclosingtag(end: number): void {
+    this.openElement(end, true);
+  }
+  onclosetag(start: number, end: number): void {
+    const raw = this.html.slice(start, end);
+    const name = raw.toLowerCase();
+    if (!isMarkup(name)) return this.addText(`</${raw}>`);
+    if (name === 'br' || name === 'p') this.endBlock();
+    if (!this.open.get(name)) return;
+    while (this.stack.length && this.stack[this.stack.length - 1] !== name) this.pop();
+    this.pop();
+  }
+  oncomment(): void {}
+  ondeclaration(): void {}
+  onprocessinginstruction(): void {}
+  onend(): void {}
+}
 
-  const tokenizer = new Tokenizer({ xmlMode: false, decodeEntities: true }, cbs);
+export function htmlText(html: string, opts: { budget?: CpuBudget; maxChars?: number } = {}): HtmlText {
+  const maxChars = opts.maxChars ?? Number.POSITIVE_INFINITY;
+  const reader = new Reader(html);
+  const tokenizer = new Tokenizer({ xmlMode: false, decodeEntities: true }, reader);
   let complete = true;
   for (let at = 0; at < html.length; at += CHUNK_CHARS) {
-    tokenizer.write(html.slice(at, at + CHUNK_CHARS));
+    tokenizer.write(at === 0 && html.length <= CHUNK_CHARS ? html : html.slice(at, at + CHUNK_CHARS));
     opts.budget?.check();
-    if (total > maxChars) {
+    if (reader.total > maxChars) {
       complete = false;
       break;
     }
   }
   if (complete) tokenizer.end();
-  endBlock();
-  return { blocks, ...(image ? { image } : {}), complete };
+  reader.endBlock();
+  return { blocks: reader.blocks, ...(reader.image ? { image: reader.image } : {}), complete };
 }

@@ -31,12 +31,8 @@ function firstLink(raw: RawItem, base: string): { url: string; fragment: string 
   for (const link of raw.links) {
     const url = canonicalUrl(link, base);
     if (!url) continue;
-    let fragment = '';
-    try {
-      fragment = new URL(link.trim(), base).hash;
-    } catch {
-      // canonicalUrl parsed it; a hash cannot fail where the URL did not.
-    }
+    // canonicalUrl parsed the link, so this parse succeeds; only links with a "#" pay for it.
+    const fragment = link.includes('#') ? new URL(link.trim(), base).hash : '';
     return { url, fragment: fragment.length > 1 ? fragment : '' };
   }
   return null;

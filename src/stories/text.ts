@@ -39,6 +39,9 @@ function isCreditLine(p: string): boolean {
   return AGENCY.test(p) && (p.includes('/') || /^(photo|image|credit)/i.test(p) || p.split(/\s+/).length <= 8);
 }
 
+/** HTML with neither a tag nor an entity reads as the plain text it is (no tokenizer needed). */
+const hasMarkup = (html: string) => html.includes('<') || html.includes('&');
+
 /** Plain text: paragraphs are separated by blank lines; nothing in it is markup. */
 function textBlocks(value: string, maxChars: number): { blocks: Block[]; complete: boolean } {
   const head = value.length > maxChars ? value.slice(0, maxChars) : value;
@@ -54,7 +57,7 @@ export function cleanField(field: Field | null | undefined, opts: CleanOptions =
   if (!field?.value) return { paragraphs: [], truncated: false };
   const maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
   const read =
-    field.type === 'html'
+    field.type === 'html' && hasMarkup(field.value)
       ? htmlText(field.value, { maxChars, ...(opts.budget ? { budget: opts.budget } : {}) })
       : { ...textBlocks(field.value, maxChars), image: undefined };
   const out: Block[] = [];
@@ -80,7 +83,7 @@ export function cleanField(field: Field | null | undefined, opts: CleanOptions =
 /** A field as one line (titles). */
 export function fieldLine(field: Field | null | undefined, budget?: CpuBudget): string {
   if (!field?.value) return '';
-  if (field.type === 'text') return fold(field.value.length > LINE_MAX_CHARS ? field.value.slice(0, LINE_MAX_CHARS) : field.value);
+  if (field.type === 'text' || !hasMarkup(field.value)) return fold(field.value.length > LINE_MAX_CHARS ? field.value.slice(0, LINE_MAX_CHARS) : field.value);
   const { blocks } = htmlText(field.value, { maxChars: LINE_MAX_CHARS, ...(budget ? { budget } : {}) });
   return blocks.map((b) => b.text).join(' ');
 }
