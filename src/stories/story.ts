@@ -104,8 +104,9 @@ export function toStory(
  * ("…/live#post-1", "#post-2") keep the fragment that tells them apart.
  */
 export function dedupeFeed(items: CleanedItem[]): Story[] {
-  const seen = new Set<string>();
-  const unique = items.filter((c) => !seen.has(c.story.id) && seen.add(c.story.id));
+  const byId = new Map<string, CleanedItem>();
+  for (const c of items) if (!byId.has(c.story.id)) byId.set(c.story.id, c);
+  const unique = [...byId.values()];
   const perUrl = new Map<string, number>();
   for (const c of unique) perUrl.set(c.story.url, (perUrl.get(c.story.url) ?? 0) + 1);
   return unique.map((c) => (c.fragment && perUrl.get(c.story.url)! > 1 ? { ...c.story, url: `${c.story.url}${c.fragment}` } : c.story));

@@ -92,7 +92,7 @@ export async function scanXml(text: string, documentUrl: string, handler: XmlHan
   let attrValue = '';
   let attrs: Record<string, string> = {};
 
-  const push = (innerStart: number): Frame => {
+  const push = (innerStart: number): void => {
     const parent = stack[stack.length - 1];
     let prefixes = parent?.prefixes ?? NO_PREFIXES;
     for (const [k, v] of Object.entries(attrs)) {
@@ -111,12 +111,10 @@ export async function scanXml(text: string, documentUrl: string, handler: XmlHan
       innerStart,
       base: resolveBase(attrs['xml:base'], parent?.el.base ?? documentUrl),
     };
-    const frame = { el, prefixes };
-    stack.push(frame);
+    stack.push({ el, prefixes });
     open.set(tagName, (open.get(tagName) ?? 0) + 1);
     root ??= el;
     handler.open(el);
-    return frame;
   };
 
   const pop = (innerEnd: number): void => {

@@ -2,9 +2,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Output } from '../../src/cli/output.js';
 import { sourcesTryCommand } from '../../src/cli/sources-try.js';
 import { file, startServer, type FixtureServer } from '../stories/server.js';
+import { captureOutput } from '../helpers/output.js';
 
 const NOW = new Date('2026-03-10T16:00:00Z');
 let server: FixtureServer;
@@ -19,16 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function capture() {
-  const o = { out: [] as string[], err: [] as string[] };
-  const output: Output = {
-    line: (t) => o.out.push(t),
-    raw: (t) => o.out.push(t),
-    err: (t) => o.err.push(t),
-    usage: (t) => (o.err.push(`usage: ${t}`), 2),
-  };
-  return { o, output };
-}
+const capture = captureOutput;
 
 async function run(...args: string[]) {
   const { o, output } = capture();
