@@ -63,7 +63,7 @@ function onChild(d: Draft, format: Format, el: XmlElement, raw: string, direct: 
   if (!direct) return;
   if (own && format === 'rss') {
     if (el.local === 'title') d.title = html(raw);
-    else if (el.local === 'link') d.link = text() || null;
+    else if (el.local === 'link') d.link = text() || el.attrs.href?.trim() || null;
     else if (el.local === 'description') d.description = html(raw);
     else if (el.local === 'guid') {
       d.id = text() || null;
@@ -115,13 +115,15 @@ function formatOf(root: XmlElement): Format {
 
 export async function parseXmlFeed(text: string, fetchedUrl: string, budget: CpuBudget): Promise<ParsedFeed> {
   let format: Format | undefined;
+  let rootNs = '';
   let feedLink: string | undefined;
   let item: Draft | null = null;
   const items: RawItem[] = [];
   const result = await scanXml(text, fetchedUrl, {
     open(el) {
-      format ??= formatOf(el);
-      if (!item && (el.local === (format === 'rss' ? 'item' : 'entry')) && ITEM_NS[format].has(el.ns)) {
+      if (!format) [format, rootNs] = [formatOf(el), el.ns];
+      // Items in the format's namespace, or in the root's ("http://backend.userland.com/rss2").
+      if (!item && el.local === (format === 'rss' ? 'item' : 'entry') && (ITEM_NS[format].has(el.ns) || el.ns === rootNs)) {
         item = { el, id: null, title: null, link: null, linkIsPage: false, permalinkGuid: null, alternate: null, description: null, content: null, dates: [], image: null };
       }
     },

@@ -141,7 +141,11 @@ async function refreshMarket(
   const m = deps.sources.market;
   const empty = { provider: m.provider, quotes: 0, fresh: 0, stale: 0, missing: 0, errors: [] as string[] };
   if (m.symbols.length === 0) return empty;
-  const fetchOpts = { ...(deps.fetch?.connectTimeoutMs ? { connectTimeoutMs: deps.fetch.connectTimeoutMs } : {}), ...(deps.fetch?.totalTimeoutMs ? { totalTimeoutMs: deps.fetch.totalTimeoutMs } : {}) };
+  const fetchOpts = {
+    ...(deps.fetch?.connectTimeoutMs ? { connectTimeoutMs: deps.fetch.connectTimeoutMs } : {}),
+    ...(deps.fetch?.totalTimeoutMs ? { totalTimeoutMs: deps.fetch.totalTimeoutMs } : {}),
+    allowPrivate: m.allowPrivate,
+  };
   const { snapshot, errors } = await buildSnapshot(
     m.symbols,
     {

@@ -22,6 +22,7 @@ const FIXTURES: Record<string, [string, string]> = {
   '/dates': ['dates.xml', RSS],
   '/atom03': ['atom03.xml', 'application/atom+xml'],
   '/atom-blog': ['atom-blog.xml', 'application/atom+xml'],
+  '/userland': ['userland.xml', RSS],
   '/utf16le-nobom': ['utf16le-nobom.xml', 'text/xml'],
   '/utf16be-nobom': ['utf16be-nobom.xml', 'text/xml'],
   '/utf32le-bom': ['utf32le-bom.xml', 'text/xml'],
@@ -98,6 +99,9 @@ describe('items', () => {
   it('7. an item whose only URL is a permalink guid is kept; one with no URL at all is not', async () => {
     const list = await stories('/guid-only');
     expect(list.map((s) => s.url)).toEqual(['https://guids.example.org/2026/03/10/rates-on-hold', 'https://guids.example.org/2026/03/10/retail-sales']);
+    // RSS 2.0 in a default namespace, its link written as an attribute.
+    const [outliners] = await stories('/userland');
+    expect(outliners).toMatchObject({ title: 'Outliners are back', url: 'http://scripting.example.com/2009/01/12/outliners' });
   });
 
   it('8. entries are their guid/id: podcast episodes sharing a link and live-blog posts stay apart', async () => {
