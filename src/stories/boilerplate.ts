@@ -18,15 +18,15 @@ const WHOLE_LINES = [
   'discuss', 'discuss on hacker news', 'share', 'tweet', 'reply', 'top',
 ];
 
-/** Tails appended to a paragraph: removed wherever the paragraph ends with them. */
-const TAILS: [RegExp, string][] = [
-  [/\s*The post .{1,300}? appeared first on .{1,200}?(\.|$)/gi, ''],
-  [/\s*(Continue reading|Read more( here)?|Read the full (story|article|post)|View (the )?entire post|Download podcast)\s*(…|\.\.\.|→|»|›|\.)?\s*$/gi, ''],
-  [/\s*\((photo|image|picture|credit)s?:?[^)]{0,120}\)/gi, ''],
+/** Tails appended to a paragraph, each with a cheap test that must pass before its regex runs. */
+const TAILS: [needle: (p: string) => boolean, RegExp][] = [
+  [(p) => p.includes(' appeared first on '), /\s*The post .{1,300}? appeared first on .{1,200}?(\.|$)/gi],
+  [(p) => /read|view|download|continue/i.test(p.slice(-40)), /\s*(Continue reading|Read more( here)?|Read the full (story|article|post)|View (the )?entire post|Download podcast)\s*(…|\.\.\.|→|»|›|\.)?\s*$/gi],
+  [(p) => p.includes('('), /\s*\((photo|image|picture|credit)s?:?[^)]{0,120}\)/gi],
 ];
 
-/** Teaser markers: the text before them is cut mid-sentence by the publisher. */
-const TEASER_MARKER = /\s*(\[(…|\.\.\.|&hellip;)\]|…|\.\.\.)\s*$/;
+/** Teaser markers, longest first: the text before them is cut mid-sentence by the publisher. */
+const TEASER_MARKERS = ['[&hellip;]', '[...]', '[…]', '...', '…'];
 
 const WHOLE_LINE_MAX = 60;
 const SYMBOLS = /^[\s\p{S}\p{P}]+|[\s\p{S}\p{P}]+$/gu;
@@ -42,12 +42,13 @@ export function isBoilerplateLine(p: string): boolean {
 
 export function stripInlineNoise(p: string): string {
   let out = p;
-  for (const [re, by] of TAILS) out = out.replace(re, by).trim();
+  for (const [needle, re] of TAILS) if (needle(out)) out = out.replace(re, '').trim();
   return out;
 }
 
 /** The text without a trailing teaser marker, and whether there was one. */
 export function stripTeaserMarker(p: string): { text: string; marked: boolean } {
-  const m = TEASER_MARKER.exec(p);
-  return m ? { text: p.slice(0, m.index), marked: true } : { text: p, marked: false };
+  const trimmed = p.trimEnd();
+  const marker = TEASER_MARKERS.find((m) => trimmed.endsWith(m));
+  return marker ? { text: trimmed.slice(0, -marker.length).trimEnd(), marked: true } : { text: p, marked: false };
 }

@@ -4,6 +4,7 @@
 import { CpuBudget } from './budget.js';
 import { decodeBody } from './decode.js';
 import { fetchUrl, looksLikeHtml, SourceFetchError, type FetchOptions } from './fetch.js';
+import { parseFeedText } from './parse.js';
 import type { Story } from './model.js';
 import type { FeedValidators } from './pool.js';
 import type { FeedSource } from './sources-schema.js';
@@ -55,8 +56,6 @@ export async function readBody(
   if (looksLikeHtml(text)) throw new SourceFetchError('html', 'HTML page instead of a feed');
   if (!text.trim()) throw new SourceFetchError('parse', 'empty body');
   const budget = new CpuBudget(cpuBudgetMs);
-  // The parser (and its tokenizer) loads on the first ingest, not in every worker process.
-  const { parseFeedText } = await import('./parse.js');
   const feed = await parseFeedText(text, url, contentType, budget);
   const cleaned: CleanedItem[] = [];
   for (const raw of feed.items) {

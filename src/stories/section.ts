@@ -17,13 +17,34 @@ const WORLD = [
   'hostages', 'minister', 'summit', 'security council', 'fighting', 'displaced', 'humanitarian', 'genocide', 'invasion', 'border', 'police', 'court', 'vote', 'opposition', 'strike', 'strikes', 'wildfire',
 ];
 
-const compile = (words: string[]) =>
-  words.map((w) => new RegExp(`(^|[^\\p{L}])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'iu'));
+/** Keywords by their first run of letters, so a text is read once, word by word. */
+type Keywords = ReadonlyMap<string, readonly string[]>;
+
+const compile = (words: string[]): Keywords => {
+  const byFirst = new Map<string, string[]>();
+  for (const w of words) {
+    const first = /^\p{L}+/u.exec(w)![0];
+    byFirst.set(first, [...(byFirst.get(first) ?? []), w]);
+  }
+  return byFirst;
+};
 const MARKETS_RE = compile(MARKETS);
 const WORLD_RE = compile(WORLD);
+const LETTER = /\p{L}/u;
+const LETTERS = /\p{L}+/gu;
 
-function hits(text: string, words: RegExp[]): number {
-  return words.reduce((n, re) => n + (re.test(text) ? 1 : 0), 0);
+/** Distinct keywords standing as whole words (not inside a longer word) anywhere in the text. */
+function hits(text: string, keywords: Keywords): number {
+  const lower = text.toLowerCase();
+  const found = new Set<string>();
+  for (const m of lower.matchAll(LETTERS)) {
+    for (const k of keywords.get(m[0]) ?? []) {
+      if (found.has(k) || !lower.startsWith(k, m.index)) continue;
+      const after = lower[m.index + k.length];
+      if (after === undefined || !LETTER.test(after)) found.add(k);
+    }
+  }
+  return found.size;
 }
 
 export interface SectionSignal {

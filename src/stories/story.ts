@@ -61,8 +61,9 @@ export function toStory(
   const link = firstLink(raw, base);
   if (!link) return null;
   const { url } = link;
-  const key = urlKey(url);
-  const opts = { ...(budget ? { budget } : {}), isSelfLink: (href: string) => urlKey(canonicalUrl(href, base) ?? 'x:') === key };
+  let key: string | undefined;
+  const keyOf = () => (key ??= urlKey(url));
+  const opts = { ...(budget ? { budget } : {}), isSelfLink: (href: string) => urlKey(canonicalUrl(href, base) ?? 'x:') === keyOf() };
   const description = cleanField(raw.description, opts);
   const content = cleanField(raw.content, opts);
   const fromDescription = summarise(description.paragraphs, { truncated: description.truncated });
@@ -83,7 +84,7 @@ export function toStory(
   const image = [raw.imageUrl, content.image, description.image].map((c) => canonicalUrl(c, base)).find((c) => c);
   const date = publishedAt(raw.dates, fetchedAt);
   const story: Story = {
-    id: storyId(source.id, raw.id ? `id\n${raw.id.trim()}` : `${key}${link.fragment}`),
+    id: storyId(source.id, raw.id ? `id\n${raw.id.trim()}` : `${keyOf()}${link.fragment}`),
     sourceId: source.id,
     sourceName: source.name,
     title,

@@ -17,7 +17,14 @@ interface Sentence {
 const SENTENCE_END = /(?<=[.!?…]["”’»)\]]?)\s+(?=["“‘«(\[¿¡]?[\p{Lu}\p{N}])/u;
 /** "U.S. Fed", "Mr. Powell", "Apple Inc. said": a period that does not end a sentence. */
 const ABBREVIATION = /(?:^|\s)(?:\p{Lu}|\p{Lu}\.\p{Lu}|Mr|Mrs|Ms|Dr|Prof|St|Inc|Corp|Co|Ltd|Jr|Sr|Gov|Sen|Rep|Gen|Lt|Col|No|vs|approx|est)\.$/u;
-const TERMINAL = /[.!?…:;]["”’»)\]]?$/;
+const TERMINAL_MARKS = new Set('.!?…:;');
+const CLOSERS = new Set('"”’»)]');
+
+/** Ends in sentence punctuation, perhaps inside a closing quote or bracket. */
+function endsSentence(s: string): boolean {
+  const last = s[s.length - 1] ?? '';
+  return TERMINAL_MARKS.has(last) || (CLOSERS.has(last) && TERMINAL_MARKS.has(s[s.length - 2] ?? ''));
+}
 
 function splitSentences(text: string): string[] {
   const pieces = text.split(SENTENCE_END);
@@ -41,7 +48,7 @@ function sentences(paragraphs: Block[], truncated: boolean, max: number): Senten
     const parts = splitSentences(cut ? p.text.slice(0, 2 * max) : p.text);
     parts.forEach((text, j) => {
       const blockEnd = j === parts.length - 1;
-      const unpunctuated = !TERMINAL.test(text);
+      const unpunctuated = !endsSentence(text);
       const fragment = blockEnd && unpunctuated && (cut || (lastBlock && (truncated || parts.length > 1 || text.length >= 150)));
       out.push({ text, blockEnd, fragment });
     });
@@ -63,7 +70,7 @@ function compose(list: Sentence[], max: number): string {
   let out = '';
   for (const s of list) {
     if (s.fragment) break;
-    const text = s.blockEnd && !TERMINAL.test(s.text) && s !== list[list.length - 1] ? `${s.text}.` : s.text;
+    const text = s.blockEnd && !endsSentence(s.text) && s !== list[list.length - 1] ? `${s.text}.` : s.text;
     const next = out ? `${out} ${text}` : text;
     if (next.length > max) break;
     out = next;

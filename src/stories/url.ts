@@ -30,17 +30,25 @@ export function canonicalUrl(link: string | null | undefined, base: string): str
   if (url.hostname.endsWith('.cdn.ampproject.org') && cache) {
     url = new URL(`${cache[1] ? 'https' : 'http'}://${cache[2]}${cache[3] ?? '/'}${url.search}`);
   }
-  url.hash = '';
-  url.username = '';
-  url.password = '';
-  url.hostname = url.hostname.toLowerCase().replace(/^amp\./, '');
-  for (const [name, value] of [...url.searchParams]) {
-    if (isTracking(name, value)) url.searchParams.delete(name);
+  // Each URL setter re-serialises the URL: touch only what needs changing.
+  if (url.hash) url.hash = '';
+  if (url.username || url.password) {
+    url.username = '';
+    url.password = '';
   }
-  url.pathname = url.pathname
-    .replace(/\/amp\/?$/i, '/')
-    .replace(/\/amp\//i, '/')
-    .replace(/\.amp(\.html?)?$/i, (_m, ext: string | undefined) => ext ?? '');
+  const host = url.hostname.toLowerCase().replace(/^amp\./, '');
+  if (host !== url.hostname) url.hostname = host;
+  if (url.search) {
+    for (const [name, value] of [...url.searchParams]) {
+      if (isTracking(name, value)) url.searchParams.delete(name);
+    }
+  }
+  if (/amp/i.test(url.pathname)) {
+    url.pathname = url.pathname
+      .replace(/\/amp\/?$/i, '/')
+      .replace(/\/amp\//i, '/')
+      .replace(/\.amp(\.html?)?$/i, (_m, ext: string | undefined) => ext ?? '');
+  }
   return url.href;
 }
 
