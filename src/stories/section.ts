@@ -28,23 +28,27 @@ const compile = (words: string[]): Keywords => {
   }
   return byFirst;
 };
-const MARKETS_RE = compile(MARKETS);
-const WORLD_RE = compile(WORLD);
-const LETTER = /\p{L}/u;
-const LETTERS = /\p{L}+/gu;
+const MARKETS_WORDS = compile(MARKETS);
+const WORLD_WORDS = compile(WORLD);
+/** Runs of letters and the runs between them, alternately. */
+const SPLIT = /(\P{L}+)/u;
 
-/** Distinct keywords standing as whole words (not inside a longer word) anywhere in the text. */
-function hits(text: string, keywords: Keywords): number {
+/** Distinct keywords of each list standing as whole words (not inside a longer word) in the text. */
+function hits(text: string): SectionSignal {
   const lower = text.toLowerCase();
-  const found = new Set<string>();
-  for (const m of lower.matchAll(LETTERS)) {
-    for (const k of keywords.get(m[0]) ?? []) {
-      if (found.has(k) || !lower.startsWith(k, m.index)) continue;
-      const after = lower[m.index + k.length];
-      if (after === undefined || !LETTER.test(after)) found.add(k);
+  const found = { markets: new Set<string>(), world: new Set<string>() };
+  const parts = lower.split(SPLIT);
+  let at = 0;
+  for (let i = 0; i < parts.length; at += parts[i]!.length, i++) {
+    if (i % 2 !== 0 || !parts[i]) continue; // even parts are runs of letters
+    for (const [list, keywords] of [[found.markets, MARKETS_WORDS], [found.world, WORLD_WORDS]] as const) {
+      for (const k of keywords.get(parts[i]!) ?? []) {
+        // A phrase ("s&p", "wall street") must be there letter for letter and end at a word's end.
+        if (k.length === parts[i]!.length || (lower.startsWith(k, at) && !/\p{L}/u.test(lower[at + k.length] ?? ' '))) list.add(k);
+      }
     }
   }
-  return found.size;
+  return { markets: found.markets.size, world: found.world.size };
 }
 
 export interface SectionSignal {
@@ -54,10 +58,9 @@ export interface SectionSignal {
 
 /** Keyword hits; the title counts twice because summaries wander. */
 export function sectionSignal(title: string, summary: string): SectionSignal {
-  return {
-    markets: 2 * hits(title, MARKETS_RE) + hits(summary, MARKETS_RE),
-    world: 2 * hits(title, WORLD_RE) + hits(summary, WORLD_RE),
-  };
+  const t = hits(title);
+  const s = hits(summary);
+  return { markets: 2 * t.markets + s.markets, world: 2 * t.world + s.world };
 }
 
 /** Move a story out of its source's section only on a clear, one-sided signal. */

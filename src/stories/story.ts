@@ -1,5 +1,5 @@
 // Raw feed item → Story: the per-item half of cleaning.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CpuBudget } from './budget.js';
 import { publishedAt } from './dates.js';
 import type { RawItem } from './feed-model.js';
@@ -17,7 +17,7 @@ const MIN_DESCRIPTION = 40;
 
 /** A story's id: its source and its identity within the feed (guid/id, else its link). */
 export function storyId(sourceId: string, identity: string): string {
-  return createHash('sha1').update(`${sourceId}\n${identity}`).digest('hex').slice(0, 16);
+  return hash('sha1', `${sourceId}\n${identity}`).slice(0, 16);
 }
 
 /** One cleaned item, with what the per-feed pass needs. */
