@@ -45,13 +45,22 @@ export class CpuBudget {
     }
   }
 
-  /** Check, and every few tens of ms of work give the event loop a turn (other sources, timers, sockets). */
-  async breathe(): Promise<void> {
+  /** Check; true when this slice has run long enough that the event loop should get a turn. */
+  due(): boolean {
     this.check();
-    if (performance.now() - this.sliceWall < YIELD_EVERY_MS) return;
+    return performance.now() - this.sliceWall >= YIELD_EVERY_MS;
+  }
+
+  /** Give the event loop a turn (other sources, timers, sockets); the time away is not charged. */
+  async yield(): Promise<void> {
     this.usedMs += this.sliceCpuMs();
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.sliceWall = performance.now();
     this.sliceCpu = process.cpuUsage();
+  }
+
+  /** Check, and every few tens of ms of work give the event loop a turn. */
+  async breathe(): Promise<void> {
+    if (this.due()) await this.yield();
   }
 }

@@ -61,7 +61,7 @@ export async function readBody(
   for (const raw of feed.items) {
     const item = toStory(raw, source, feed.baseUrl, fetchedAt, budget);
     if (item) cleaned.push(item);
-    await budget.breathe();
+    if (budget.due()) await budget.yield();
   }
   const stories = dedupeFeed(cleaned);
   if (feed.items.length > 0 && stories.length === 0) throw new SourceFetchError('parse', 'no usable items (no links)');

@@ -30,23 +30,38 @@ const compile = (words: string[]): Keywords => {
 };
 const MARKETS_WORDS = compile(MARKETS);
 const WORLD_WORDS = compile(WORLD);
-/** Runs of letters and the runs between them, alternately. */
-const SPLIT = /(\P{L}+)/u;
+const LETTER = /\p{L}/u;
+
+function isLetter(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c > 127 && LETTER.test(s[i]!));
+}
+
+/** Keywords starting with `word` (at `at`) that stand there whole. */
+function collect(lower: string, at: number, word: string, keywords: Keywords, into: Set<string>): void {
+  const candidates = keywords.get(word);
+  if (!candidates) return;
+  for (const k of candidates) {
+    // A phrase ("s&p", "wall street") must be there letter for letter and end at a word's end.
+    if (k.length === word.length || (lower.startsWith(k, at) && !(at + k.length < lower.length && isLetter(lower, at + k.length)))) into.add(k);
+  }
+}
 
 /** Distinct keywords of each list standing as whole words (not inside a longer word) in the text. */
 function hits(text: string): SectionSignal {
   const lower = text.toLowerCase();
   const found = { markets: new Set<string>(), world: new Set<string>() };
-  const parts = lower.split(SPLIT);
-  let at = 0;
-  for (let i = 0; i < parts.length; at += parts[i]!.length, i++) {
-    if (i % 2 !== 0 || !parts[i]) continue; // even parts are runs of letters
-    for (const [list, keywords] of [[found.markets, MARKETS_WORDS], [found.world, WORLD_WORDS]] as const) {
-      for (const k of keywords.get(parts[i]!) ?? []) {
-        // A phrase ("s&p", "wall street") must be there letter for letter and end at a word's end.
-        if (k.length === parts[i]!.length || (lower.startsWith(k, at) && !/\p{L}/u.test(lower[at + k.length] ?? ' '))) list.add(k);
-      }
+  for (let i = 0; i < lower.length; ) {
+    if (!isLetter(lower, i)) {
+      i++;
+      continue;
     }
+    let end = i + 1;
+    while (end < lower.length && isLetter(lower, end)) end++;
+    const word = lower.slice(i, end);
+    collect(lower, i, word, MARKETS_WORDS, found.markets);
+    collect(lower, i, word, WORLD_WORDS, found.world);
+    i = end;
   }
   return { markets: found.markets.size, world: found.world.size };
 }
