@@ -11,6 +11,8 @@ export const FUTURE_SKEW_MS = 5 * 60_000;
 const ISO = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T\s]+(\d{1,2})(?::(\d{1,2}))?(?::(\d{1,2})(?:[.,]\d+)?)?)?\s*([A-Z]{1,5}|[+-]\d{1,2}(?::?\d{2})?)?$/i;
 /** The form most feeds write exactly (RFC 822/1123): read without the general machinery. */
 const RFC822 = /^(?:[A-Za-z]{3}, )?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-]\d{4}|GMT|UTC|UT|Z)$/;
+/** Day first with dots, as German and other European feeds write it: "10.03.2026 08:30". */
+const DOTTED = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*([A-Z]{1,5}|[+-]\d{1,2}(?::?\d{2})?)?$/i;
 const TIME = /^(\d{1,2})(?::|h)(\d{2})(?::(\d{2})(?:[.,]\d+)?)?$/i;
 const OFFSET = /^(?:UTC|GMT|UT)?([+-])(\d{1,2})(?::?(\d{2}))?$/i;
 
@@ -53,13 +55,17 @@ function instant(p: Parts, reference: Date): Date | null {
   return new Date(local - p.offset * 60_000);
 }
 
-function fromIso(s: string, reference: Date): Date | null | undefined {
-  const m = ISO.exec(s);
+/** Numeric dates: ISO order (year first), or day first with dots. */
+function fromNumbers(s: string, reference: Date): Date | null | undefined {
+  const iso = ISO.exec(s);
+  const dotted = iso ? null : DOTTED.exec(s);
+  const m = iso ?? dotted;
   if (!m) return undefined;
   const offset = offsetOf(m[7]);
   if (offset === undefined) return null;
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
-  return instant({ year, month, day, hour, minute, second, offset }, reference);
+  const n = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
+  const [year, month, day] = iso ? [n[0], n[1], n[2]] : [n[2], n[1], n[0]];
+  return instant({ year, month, day, hour: n[3], minute: n[4], second: n[5], offset }, reference);
 }
 
 /** Words and numbers in any order: "Seg, 24 Set 2018 19:42:40 -0300", "December 16, 2023 2:02 pm EST". */
@@ -129,8 +135,8 @@ export function parseFeedDate(text: string | null | undefined, reference: Date =
     const [day, year, hour, minute, second] = [1, 3, 4, 5, 6].map((i) => Number(rfc[i])) as [number, number, number, number, number];
     return instant({ year, month, day, hour, minute, second, offset: offsetOf(rfc[7])! }, reference);
   }
-  const iso = fromIso(s, reference);
-  if (iso !== undefined) return iso;
+  const numeric = fromNumbers(s, reference);
+  if (numeric !== undefined) return numeric;
   return fromWords(s, reference);
 }
 

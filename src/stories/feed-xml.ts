@@ -43,6 +43,8 @@ interface Draft {
   alternate: string | null;
   description: Field | null;
   content: Field | null;
+  /** media:description / itunes:summary: used only when the item has no description of its own. */
+  fallbackDescription: Field | null;
   dates: { rank: number; text: string }[];
   image: string | null;
 }
@@ -60,6 +62,9 @@ function onChild(d: Draft, format: Format, el: XmlElement, raw: string, direct: 
   const text = () => xmlText(raw).trim();
   // Images may sit deeper (media:group), everything else is a direct child.
   if (!d.image && el.ns === NS.media && (el.local === 'thumbnail' || el.local === 'content') && isImage(el)) d.image = el.attrs.url ?? null;
+  if (!d.fallbackDescription && ((el.ns === NS.media && el.local === 'description') || (el.ns === NS.itunes && el.local === 'summary'))) {
+    d.fallbackDescription = { value: xmlText(raw), type: el.attrs.type === 'html' ? 'html' : 'text' };
+  }
   if (!direct) return;
   if (own && format === 'rss') {
     if (el.local === 'title') d.title = html(raw);
@@ -99,7 +104,7 @@ function toRawItem(d: Draft, documentUrl: string): RawItem {
     id: d.id ?? d.el.attrs['rdf:about'] ?? null,
     title: d.title,
     links,
-    description: d.description,
+    description: d.description ?? (d.content ? null : d.fallbackDescription),
     content: d.content,
     dates: d.dates.sort((a, b) => a.rank - b.rank).map((x) => x.text),
     imageUrl: d.image,
@@ -124,7 +129,7 @@ export async function parseXmlFeed(text: string, fetchedUrl: string, budget: Cpu
       if (!format) [format, rootNs] = [formatOf(el), el.ns];
       // Items in the format's namespace, or in the root's ("http://backend.userland.com/rss2").
       if (!item && el.local === (format === 'rss' ? 'item' : 'entry') && (ITEM_NS[format].has(el.ns) || el.ns === rootNs)) {
-        item = { el, id: null, title: null, link: null, linkIsPage: false, permalinkGuid: null, alternate: null, description: null, content: null, dates: [], image: null };
+        item = { el, id: null, title: null, link: null, linkIsPage: false, permalinkGuid: null, alternate: null, description: null, content: null, fallbackDescription: null, dates: [], image: null };
       }
     },
     close(el, innerEnd) {

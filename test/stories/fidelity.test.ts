@@ -124,9 +124,11 @@ describe('items', () => {
   });
 
   it('10. titles and descriptions come from the item\'s own elements, not media:title or an Atom source', async () => {
-    const [episode] = await stories('/podcast');
+    const [episode, , without] = await stories('/podcast');
     expect(episode!.title).toBe('Episode 131: Oil, the Fed and a quiet dollar');
     expect(episode!.imageUrl).toBe('https://podcast.example.com/art/131.jpg');
+    // Extensions stand in only where the item has nothing of its own.
+    expect(without!.summary).toBe('Payrolls beat forecasts; we look at wages and rates.');
     const [, quiet] = await stories('/atom-blog');
     expect(quiet!.title).toBe('Markets love a quiet Fed');
   });
