@@ -79,7 +79,7 @@ async function row(name: string, bodies: Buffer[], reps: number, oldLibraryReps 
   };
 }
 
-export async function parseRows(ordinary: Buffer[], reps = 5): Promise<ParseRow[]> {
+export async function parseRows(ordinary: Buffer[], reps = 9): Promise<ParseRow[]> {
   return [
     await row(`ordinary feeds (${ordinary.length})`, ordinary, reps),
     await row('2 MB of unclosed tags in one item', [Buffer.from(unclosedTagsFeed(2 * 1024 * 1024))], reps),
