@@ -66,11 +66,15 @@ function cutAtWord(text: string, max: number, dropLastWord: boolean): string {
   return `${head.replace(/[\s,;:–—-]+$/, '')}…`;
 }
 
+/** A block that follows starts a new sentence, unless it carries on in lower case (a line wrapped with <br>). */
+const STARTS_SENTENCE = /^["“‘«(\[¿¡]?[\p{Lu}\p{N}]/u;
+
 function compose(list: Sentence[], max: number): string {
   let out = '';
-  for (const s of list) {
+  for (const [i, s] of list.entries()) {
     if (s.fragment) break;
-    const text = s.blockEnd && !endsSentence(s.text) && s !== list[list.length - 1] ? `${s.text}.` : s.text;
+    const following = list[i + 1];
+    const text = s.blockEnd && following && !endsSentence(s.text) && STARTS_SENTENCE.test(following.text) ? `${s.text}.` : s.text;
     const next = out ? `${out} ${text}` : text;
     if (next.length > max) break;
     out = next;

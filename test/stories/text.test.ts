@@ -59,6 +59,8 @@ describe('cleanField', () => {
 describe('summaries and headlines', () => {
   it('whole sentences; block ends end sentences; abbreviations do not', () => {
     expect(summarise(blocks('Fed holds rates', 'The U.S. Fed kept rates unchanged. Mr. Powell spoke.'))).toBe('Fed holds rates. The U.S. Fed kept rates unchanged. Mr. Powell spoke.');
+    // A line wrapped with <br> carries on in lower case: no sentence end there.
+    expect(summarise(blocks('The company said', 'it would cut 200 jobs.'))).toBe('The company said it would cut 200 jobs.');
   });
 
   it('a teaser fragment is cut at a word with "…", never mid-word', () => {
