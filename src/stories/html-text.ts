@@ -4,6 +4,7 @@
 // Script/style bodies, comments, declarations, widgets and markup cut off at the
 // end of the input never reach the text.
 import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
+import { stripControls } from '../controls.js';
 import { CHUNK_CHARS, type CpuBudget } from './budget.js';
 import { BLOCKS, DROPPED, ELEMENTS, VOID } from './html-elements.js';
 
@@ -31,9 +32,9 @@ const WORDS = /[\p{L}\p{N}]/u;
 const HEADING = /^h[1-6]$/;
 const KEPT_ATTRIBUTES = new Set(['class', 'href', 'src']);
 
-/** Collapse every kind of whitespace to one space. */
+/** Controls, bidi overrides and zero-width characters out (src/controls.ts); every kind of whitespace to one space. */
 export function fold(s: string): string {
-  return s.replace(/[\s\u00a0\u200b\u2028\u2029]+/g, ' ').trim();
+  return stripControls(s).replace(/[\s\u00a0\u2028\u2029]+/g, ' ').trim();
 }
 
 /** Is this tag name markup? HTML elements, custom elements (a-b) and namespaced ones (o:p). */

@@ -54,6 +54,10 @@ describe('digest sources try', () => {
       expect([code, out.length, err.length]).toEqual([1, 0, 1]);
       expect(err[0]).toMatch(why);
     }
+    // Without --allow-private, a loopback address is refused like a source without allowPrivate.
+    const refused = await run(server.url('/podcast'), '--json');
+    expect([refused.code, refused.out.length, refused.err.length]).toEqual([1, 0, 1]);
+    expect(refused.err[0]).toMatch(/refused/);
     const bad = await run('ftp://example.com/feed');
     expect([bad.code, bad.err.length]).toEqual([1, 1]);
   });
