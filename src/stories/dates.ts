@@ -127,7 +127,8 @@ function fromWords(s: string, reference: Date): Date | null {
 /** One feed date; null when it cannot be read. `reference` dates a bare time (the fetch time). */
 export function parseFeedDate(text: string | null | undefined, reference: Date = new Date()): Date | null {
   if (!text) return null;
-  const s = text.trim().replace(/\s+/g, ' ').replace(/\s*\([A-Za-z ]{1,30}\)$/, '');
+  const trimmed = text.trim();
+  const s = trimmed.endsWith(')') ? trimmed.replace(/\s+/g, ' ').replace(/\s*\([A-Za-z ]{1,30}\)$/, '') : trimmed.replace(/\s+/g, ' ');
   if (!s || s.length > 100) return null;
   const rfc = RFC822.exec(s);
   const month = rfc ? MONTHS.get(rfc[2]!.toLowerCase()) : undefined;

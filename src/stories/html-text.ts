@@ -4,7 +4,7 @@
 // Script/style bodies, comments, declarations, widgets and markup cut off at the
 // end of the input never reach the text.
 import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
-import { stripControls } from '../controls.js';
+import { hasControls, stripControls } from '../controls.js';
 import { CHUNK_CHARS, type CpuBudget } from './budget.js';
 import { BLOCKS, DROPPED, ELEMENTS, VOID } from './html-elements.js';
 
@@ -34,7 +34,7 @@ const KEPT_ATTRIBUTES = new Set(['class', 'href', 'src']);
 
 /** Controls, bidi overrides and zero-width characters out (src/controls.ts); every kind of whitespace to one space. */
 export function fold(s: string): string {
-  return stripControls(s).replace(/[\s\u00a0\u2028\u2029]+/g, ' ').trim();
+  return (hasControls(s) ? stripControls(s) : s).replace(/[\s\u00a0\u2028\u2029]+/g, ' ').trim();
 }
 
 /** Is this tag name markup? HTML elements, custom elements (a-b) and namespaced ones (o:p). */
