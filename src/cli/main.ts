@@ -54,7 +54,8 @@ const COMMANDS: Record<string, Command> = {
   subscribers: subscribersCommand,
   queues: queuesCommand,
   ingest: ingestCommand,
-  sources: group('sources', { check: sourcesCheckCommand }),
+  // `sources try` runs before any context is built (STANDALONE); listed here for the usage line.
+  sources: group('sources', { check: sourcesCheckCommand, try: (_ctx, args, out) => sourcesTryCommand(args, out) }),
   edition: group('edition', {
     preview: editionPreviewCommand,
     send: (ctx, args, out) => editionSendCommand(ctx, args, { out }),
