@@ -133,8 +133,8 @@ export function parseFeedDate(text: string | null | undefined, reference: Date =
   const rfc = RFC822.exec(s);
   const month = rfc ? MONTHS.get(rfc[2]!.toLowerCase()) : undefined;
   if (rfc && month) {
-    const [day, year, hour, minute, second] = [1, 3, 4, 5, 6].map((i) => Number(rfc[i])) as [number, number, number, number, number];
-    return instant({ year, month, day, hour, minute, second, offset: offsetOf(rfc[7])! }, reference);
+    const n = (i: number) => Number(rfc[i]);
+    return instant({ year: n(3), month, day: n(1), hour: n(4), minute: n(5), second: n(6), offset: offsetOf(rfc[7])! }, reference);
   }
   const numeric = fromNumbers(s, reference);
   if (numeric !== undefined) return numeric;

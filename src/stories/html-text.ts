@@ -29,11 +29,15 @@ const BOILERPLATE_CLASS =
   /(?:^|[\s_-])(wp-caption|sharedaddy|share|sharing|social|jp-relatedposts|related|wpdiscuz|comments?|subscribe|newsletter|advert|ad|ads|credit|caption)(?:$|[\s_-])/i;
 
 const WORDS = /[\p{L}\p{N}]/u;
-const HEADING = /^h[1-6]$/;
+const HEADINGS: ReadonlySet<string> = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const KEPT_ATTRIBUTES = new Set(['class', 'href', 'src']);
+
+/** Anything fold() would change besides the ends: controls, odd whitespace, two spaces in a row. */
+const NEEDS_FOLDING = /[\u0000-\u001f\u007f-\u00a0\u061c\u1680\u2000-\u202f\u205f-\u206f\u3000\ufeff]| {2}/;
 
 /** Controls, bidi overrides and zero-width characters out (src/controls.ts); every kind of whitespace to one space. */
 export function fold(s: string): string {
+  if (!NEEDS_FOLDING.test(s)) return s.trim();
   return (hasControls(s) ? stripControls(s) : s).replace(/[\s\u00a0\u2028\u2029]+/g, ' ').trim();
 }
 
@@ -87,7 +91,8 @@ class Reader implements TokenizerCallbacks {
     if (this.dropFrom >= 0 || !s) return;
     this.parts.push(s);
     this.total += s.length;
-    if (!WORDS.test(s)) return;
+    // Only link-only tracking needs to know whether the text has words; skip the test once it cannot matter.
+    if ((this.href === undefined && this.plainWords) || !WORDS.test(s)) return;
     if (this.href !== undefined) this.hrefs.add(this.href);
     else this.plainWords = true;
   }
@@ -97,7 +102,7 @@ class Reader implements TokenizerCallbacks {
     this.open.set(name, this.open.get(name)! - 1);
     if (this.dropFrom >= this.stack.length) this.dropFrom = -1;
     if (name === 'a') this.href = undefined;
-    if (HEADING.test(name)) this.headingDepth--;
+    if (HEADINGS.has(name)) this.headingDepth--;
     if (BLOCKS.has(name)) this.endBlock();
   }
 
@@ -111,7 +116,7 @@ class Reader implements TokenizerCallbacks {
     this.open.set(name, (this.open.get(name) ?? 0) + 1);
     if (this.dropFrom < 0 && (DROPPED.has(name) || BOILERPLATE_CLASS.test(this.attrs.class ?? ''))) this.dropFrom = this.stack.length - 1;
     if (name === 'a') this.href = this.attrs.href?.trim() ?? '';
-    if (HEADING.test(name)) {
+    if (HEADINGS.has(name)) {
       this.headingDepth++;
       this.heading = true;
     }

@@ -17,34 +17,24 @@ const WORLD = [
   'hostages', 'minister', 'summit', 'security council', 'fighting', 'displaced', 'humanitarian', 'genocide', 'invasion', 'border', 'police', 'court', 'vote', 'opposition', 'strike', 'strikes', 'wildfire',
 ];
 
-/** Keywords by their first run of letters, so a text is read once, word by word. */
-type Keywords = ReadonlyMap<string, readonly string[]>;
+type List = 'markets' | 'world';
 
-const compile = (words: string[]): Keywords => {
-  const byFirst = new Map<string, string[]>();
-  for (const w of words) {
-    const first = /^\p{L}+/u.exec(w)![0];
-    byFirst.set(first, [...(byFirst.get(first) ?? []), w]);
+/** Every keyword by its first run of letters (one map for both lists: one lookup per word read). */
+const KEYWORDS: ReadonlyMap<string, readonly { keyword: string; list: List }[]> = (() => {
+  const byFirst = new Map<string, { keyword: string; list: List }[]>();
+  for (const [list, words] of [['markets', MARKETS], ['world', WORLD]] as const) {
+    for (const keyword of words) {
+      const first = /^\p{L}+/u.exec(keyword)![0];
+      byFirst.set(first, [...(byFirst.get(first) ?? []), { keyword, list }]);
+    }
   }
   return byFirst;
-};
-const MARKETS_WORDS = compile(MARKETS);
-const WORLD_WORDS = compile(WORLD);
+})();
 const LETTER = /\p{L}/u;
 
 function isLetter(s: string, i: number): boolean {
   const c = s.charCodeAt(i);
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c > 127 && LETTER.test(s[i]!));
-}
-
-/** Keywords starting with `word` (at `at`) that stand there whole. */
-function collect(lower: string, at: number, word: string, keywords: Keywords, into: Set<string>): void {
-  const candidates = keywords.get(word);
-  if (!candidates) return;
-  for (const k of candidates) {
-    // A phrase ("s&p", "wall street") must be there letter for letter and end at a word's end.
-    if (k.length === word.length || (lower.startsWith(k, at) && !(at + k.length < lower.length && isLetter(lower, at + k.length)))) into.add(k);
-  }
 }
 
 /** Distinct keywords of each list standing as whole words (not inside a longer word) in the text. */
@@ -58,9 +48,12 @@ function hits(text: string): SectionSignal {
     }
     let end = i + 1;
     while (end < lower.length && isLetter(lower, end)) end++;
-    const word = lower.slice(i, end);
-    collect(lower, i, word, MARKETS_WORDS, found.markets);
-    collect(lower, i, word, WORLD_WORDS, found.world);
+    const candidates = KEYWORDS.get(lower.slice(i, end));
+    for (const { keyword, list } of candidates ?? []) {
+      // A phrase ("s&p", "wall street") must be there letter for letter and end at a word's end.
+      const stop = i + keyword.length;
+      if (stop === end || (lower.startsWith(keyword, i) && !(stop < lower.length && isLetter(lower, stop)))) found[list].add(keyword);
+    }
     i = end;
   }
   return { markets: found.markets.size, world: found.world.size };

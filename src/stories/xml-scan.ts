@@ -95,10 +95,10 @@ export async function scanXml(text: string, documentUrl: string, handler: XmlHan
   const push = (innerStart: number): void => {
     const parent = stack[stack.length - 1];
     let prefixes = parent?.prefixes ?? NO_PREFIXES;
-    for (const [k, v] of Object.entries(attrs)) {
+    for (const k in attrs) {
       if (k !== 'xmlns' && !k.startsWith('xmlns:')) continue;
       if (prefixes === parent?.prefixes || prefixes === NO_PREFIXES) prefixes = new Map(prefixes);
-      (prefixes as Map<string, string>).set(k === 'xmlns' ? '' : k.slice(6), v.trim());
+      (prefixes as Map<string, string>).set(k === 'xmlns' ? '' : k.slice(6), attrs[k]!.trim());
     }
     const colon = tagName.indexOf(':');
     const prefix = colon > 0 ? tagName.slice(0, colon) : '';
@@ -109,7 +109,7 @@ export async function scanXml(text: string, documentUrl: string, handler: XmlHan
       attrs,
       depth: stack.length,
       innerStart,
-      base: resolveBase(attrs['xml:base'], parent?.el.base ?? documentUrl),
+      base: attrs['xml:base'] === undefined ? (parent?.el.base ?? documentUrl) : resolveBase(attrs['xml:base'], parent?.el.base ?? documentUrl),
     };
     stack.push({ el, prefixes });
     open.set(tagName, (open.get(tagName) ?? 0) + 1);
