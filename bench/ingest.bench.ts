@@ -1,6 +1,7 @@
 // Ingest of N sources × M items from a local HTTP server into a real Redis:
-// wall time, time per source and peak memory; then clustering quality on the
-// labelled three-day set against a TF-IDF baseline, and clustering time per 1,000 stories.
+// wall time, time per source and peak memory; then parsing alone against a reference
+// parser, clustering quality on the labelled three-day set against a TF-IDF baseline,
+// and clustering time per 1,000 stories.
 // `npm run bench -- ingest [--sources 50] [--items 100] [--cluster-copies 10]`
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,7 @@ import { runIngest } from '../src/stories/ingest.js';
 import { SourcesFileSchema } from '../src/stories/sources-schema.js';
 import { numArg } from './lib/args.js';
 import { clusteringBench } from './lib/clustering.js';
+import { parseRows, printParseRows } from './lib/parse-rows.js';
 
 // A few thousand pseudo-words: random headlines must not look alike, as real unrelated ones do not.
 const SYLLABLES = 'ka lo mi su te ra no vi de po ba ne lu fa si go re tu'.split(' ');
@@ -103,6 +105,10 @@ const bench: Benchmark = {
     } while (cursor !== '0');
     await redis.quit();
     await new Promise<void>((r) => server.close(() => r()));
+
+    // Parsing alone, against a reference parser on the same bytes (bench/lib/parse-rows.ts).
+    const parse = await parseRows(bodies);
+    printParseRows(parse);
     const clustering = clusteringBench(numArg(args, 'cluster-copies', 10));
     console.log(`\n${clustering.lines.join('\n')}\n`);
     console.log(
@@ -110,6 +116,7 @@ const bench: Benchmark = {
         bench: 'ingest', sources, itemsPerSource: items, items: total, newStories: report.clusters.newStories,
         ms: Math.round(ms), msPerSource: Math.round((ms / sources) * 10) / 10, peakRssMB: Number(mb(peakRss)), peakHeapMB: Number(mb(peakHeap)),
         ...clustering.figures,
+        parse: parse.map((r) => ({ name: r.name, bytes: r.bytes, oursMs: Math.round(r.oursMs), referenceMs: Math.round(r.referenceMs), oldLibraryMs: Math.round(r.oldLibraryMs) })),
       }),
     );
   },
