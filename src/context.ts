@@ -76,7 +76,12 @@ export function createContext(config: Config, options: ContextOptions): AppConte
     log,
     mail: systemMailQueue(queues[QUEUE.systemMail]),
     outbox: confirmOutbox,
-    defaults: { timezone: config.DEFAULT_TIMEZONE, sendHour: config.DEFAULT_SEND_HOUR, publicUrl: config.PUBLIC_URL },
+    defaults: {
+      timezone: config.DEFAULT_TIMEZONE,
+      sendHour: config.DEFAULT_SEND_HOUR,
+      publicUrl: config.PUBLIC_URL,
+      topics: config.sources.topics.map((t) => t.id),
+    },
   });
   const rateLimits = createRateLimits(
     { redis, keys },

@@ -3,14 +3,17 @@
 import { appendEntryLua } from './confirm-outbox.js';
 
 // Index entries for the record now in hash h (status count, confirmed, slot, pending, all).
+// The slot index counts confirmed readers per `timezone|hour` and per `timezone|hour|topics`
+// (the sorted topic list as stored): the topic combinations an edition has to render.
 // Shared by SAVE and CREATE; expects h, id, score and pendingScore in scope, KEYS[2..6] as in SAVE.
 const INDEX_ADD = `
-local new = redis.call('HMGET', h, 'status', 'timezone', 'sendHour')
+local new = redis.call('HMGET', h, 'status', 'timezone', 'sendHour', 'topics')
 redis.call('HINCRBY', KEYS[5], new[1], 1)
 if new[1] == 'confirmed' then
   redis.call('ZADD', KEYS[2], score, id)
   redis.call('ZADD', ARGV[1] .. new[2] .. ':' .. new[3], score, id)
   redis.call('HINCRBY', KEYS[4], new[2] .. '|' .. new[3], 1)
+  redis.call('HINCRBY', KEYS[4], new[2] .. '|' .. new[3] .. '|' .. (new[4] or ''), 1)
 elseif new[1] == 'pending' then
   redis.call('ZADD', KEYS[3], pendingScore, id)
 end
@@ -22,13 +25,15 @@ local h = KEYS[1]
 local id = ARGV[2]
 local score = tonumber(ARGV[3])
 local pendingScore = tonumber(ARGV[4])
-local old = redis.call('HMGET', h, 'status', 'timezone', 'sendHour')
+local old = redis.call('HMGET', h, 'status', 'timezone', 'sendHour', 'topics')
 if old[1] then
   redis.call('HINCRBY', KEYS[5], old[1], -1)
   if old[1] == 'confirmed' then
     redis.call('ZREM', KEYS[2], id)
     redis.call('ZREM', ARGV[1] .. old[2] .. ':' .. old[3], id)
     local f = old[2] .. '|' .. old[3]
+    if redis.call('HINCRBY', KEYS[4], f, -1) <= 0 then redis.call('HDEL', KEYS[4], f) end
+    f = f .. '|' .. (old[4] or '')
     if redis.call('HINCRBY', KEYS[4], f, -1) <= 0 then redis.call('HDEL', KEYS[4], f) end
   elseif old[1] == 'pending' then
     redis.call('ZREM', KEYS[3], id)

@@ -9,14 +9,14 @@ import { personalise } from '../../src/editions/personalise.js';
 import { hasNewStoriesSince } from '../../src/editions/pick.js';
 import { uniquePrefix } from '../helpers/env.js';
 import { dropPrefix, testRedis } from '../helpers/redis.js';
-import { READER, SETTINGS, SLOT, cluster, clusters, fixtureSource } from './fixtures.js';
+import { EVERY_COMBINATION, READER, SETTINGS, SLOT, cluster, clusters, fixtureSource } from './fixtures.js';
 
 const redis = testRedis();
 let prefix: string;
 let store: EditionStore;
 
 function deps(source = fixtureSource().source, compile = countingCompiler()): BuildDeps & { compile: ReturnType<typeof countingCompiler> } {
-  return { stories: source, editions: store, settings: SETTINGS, now: () => new Date(SLOT.getTime() + 60_000), compile };
+  return { stories: source, editions: store, audience: EVERY_COMBINATION, settings: SETTINGS, now: () => new Date(SLOT.getTime() + 60_000), compile };
 }
 
 beforeEach(() => {
