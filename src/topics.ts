@@ -97,3 +97,14 @@ export function readerVariant(topics: readonly string[], known: readonly Topic[]
 export function topicLabel(id: string, known: readonly Topic[]): string {
   return known.find((t) => t.id === id)?.label ?? id;
 }
+
+/** Of an edition's variants, the one closest to a reader's topics: most shared, then fewest extra. */
+export function closestVariant(wanted: string, available: readonly string[]): string | undefined {
+  const want = new Set(wanted.split('+'));
+  const score = (key: string) => {
+    const topics = key.split('+');
+    const shared = topics.filter((t) => want.has(t)).length;
+    return shared * 100 - (topics.length - shared);
+  };
+  return [...available].sort((a, b) => score(b) - score(a) || a.localeCompare(b))[0];
+}

@@ -10,18 +10,7 @@ import { editionSettings } from './settings.js';
 import { createEditionStore, editionIdForSlot } from '../editions/store.js';
 import { createStoryPool } from '../stories/pool.js';
 import { slotMembers } from '../editions/slots.js';
-import { readerVariant } from '../topics.js';
-
-/** Of an edition's variants, the one closest to a reader's topics: most shared, then fewest extra. */
-export function closestVariant(wanted: string, available: readonly string[]): string | undefined {
-  const want = new Set(wanted.split('+'));
-  const score = (key: string) => {
-    const topics = key.split('+');
-    const shared = topics.filter((t) => want.has(t)).length;
-    return shared * 100 - (topics.length - shared);
-  };
-  return [...available].sort((a, b) => score(b) - score(a) || a.localeCompare(b))[0];
-}
+import { closestVariant, readerVariant } from '../topics.js';
 
 export function createEditionPort(ctx: AppContext, now: () => Date = () => new Date()): EditionPort<EditionVariant> {
   const editions = createEditionStore({ redis: ctx.redis, keys: ctx.keys });
