@@ -5,7 +5,6 @@
 import { z } from 'zod';
 
 export const TopicIdSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a topic id is lower-case letters, digits and dashes');
-export type TopicId = z.infer<typeof TopicIdSchema>;
 
 /** The two default topics' words for the keyword rule. */
 const DEFAULT_KEYWORDS: Record<string, readonly string[]> = {
@@ -83,19 +82,10 @@ export function topicsOfKey(key: string, known: readonly Topic[]): string[] {
   return ids;
 }
 
-/** The topics of a reader that the sources file still declares, sorted; every topic when none is left. */
-export function knownTopics(topics: readonly string[], known: readonly Topic[]): string[] {
-  const kept = known.filter((t) => topics.includes(t.id)).map((t) => t.id);
-  return (kept.length > 0 ? kept : known.map((t) => t.id)).sort();
-}
-
-/** The variant key a reader gets (see knownTopics). */
+/** The variant key a reader gets: their topics the sources file still declares; every topic when none is left. */
 export function readerVariant(topics: readonly string[], known: readonly Topic[]): string {
-  return knownTopics(topics, known).join('+');
-}
-
-export function topicLabel(id: string, known: readonly Topic[]): string {
-  return known.find((t) => t.id === id)?.label ?? id;
+  const kept = known.filter((t) => topics.includes(t.id)).map((t) => t.id);
+  return topicsKey(kept.length > 0 ? kept : known.map((t) => t.id));
 }
 
 /** Of an edition's variants, the one closest to a reader's topics: most shared, then fewest extra. */
