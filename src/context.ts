@@ -10,7 +10,8 @@ import { createRedis, closeRedis, type RedisRole } from './redis.js';
 import { QUEUE } from './queues/names.js';
 import { createQueues, type Queues } from './queues/queues.js';
 import { jobOptionsByQueue } from './jobs/worker.js';
-import { createMailer, type Mailer } from './delivery/transport/mail-transport.js';
+import { createMailTransport } from './delivery/transport/create.js';
+import type { MailTransport } from './delivery/transport/mail-transport.js';
 import { createConfirmOutbox, type ConfirmOutbox } from './subscribers/confirm-outbox.js';
 import { createRateLimits, type RateLimits } from './subscribers/rate-limits.js';
 import { createSubscriptions, type Subscriptions } from './subscribers/service.js';
@@ -34,7 +35,7 @@ export interface AppContext {
   /** Confirmations waiting for the system-mail queue; the process serving that queue drains it. */
   readonly confirmOutbox: ConfirmOutbox;
   /** Created on first use: only processes that send mail open SMTP connections. */
-  mailer(): Mailer;
+  mailer(): MailTransport;
   /** Close everything; safe to call twice, finishes every step even if one fails. */
   close(): Promise<void>;
 }
@@ -63,7 +64,7 @@ export function createContext(config: Config, options: ContextOptions): AppConte
   const queues = createQueues(connection, config.KEY_PREFIX, jobOptionsByQueue(), (err) =>
     log.warn({ event: 'queue.connection-error', err: err.message }, 'queue connection error'),
   );
-  let mailer: Mailer | undefined;
+  let mailer: MailTransport | undefined;
   let closed: Promise<void> | undefined;
   const tokens = createTokens(config.SECRET_KEY);
   const subscribers = createSubscriberStore({ redis, keys });
@@ -101,7 +102,7 @@ export function createContext(config: Config, options: ContextOptions): AppConte
     rateLimits,
     confirmOutbox,
     mailer() {
-      mailer ??= createMailer({
+      mailer ??= createMailTransport({
         smtpUrl: config.SMTP_URL,
         outboxDir: config.OUTBOX_DIR,
         poolSize: config.SMTP_POOL_SIZE,

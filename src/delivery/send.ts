@@ -2,17 +2,16 @@
 // variant, hand it to the pooled transport, record the outcome. Knows nothing of
 // BullMQ; send-job.ts turns the named errors below into queue behaviour.
 import type { Redis } from 'ioredis';
-import type { SendMailOptions } from 'nodemailer';
 import { redactAddresses, type Logger } from '../log.js';
 import type { Subscriber } from '../subscribers/model.js';
 import { hadDigestOnLocalDate, isDeliveryDay } from '../editions/slots.js';
 import { hasNewStoriesSince } from '../editions/pick.js';
 import type { Ledger } from './ledger.js';
-import type { SentInfo } from './transport/mail-transport.js';
+import type { MailTransport, OutgoingMail } from './transport/mail-transport.js';
 import { listHeaders, type EditionHeaders } from './mime.js';
-import { buildRawFromParts, buildRawMessage } from './raw-message.js';
+import { buildRawFromParts } from './raw-message.js';
 import type { DeliveryPorts } from './ports.js';
-import { AmbiguousDeliveryError, classifySmtpError, PermanentSmtpError } from './transport/failures.js';
+import { AmbiguousDeliveryError, asDeliveryFailure, PermanentDeliveryError } from './transport/failures.js';
 
 export class EditionPausedError extends Error {
   override name = 'EditionPausedError';
@@ -39,7 +38,7 @@ export interface SenderDeps<V> {
   keys: { lastEditionFor(): string; subscriber(id: string): string };
   ledger: Ledger;
   ports: DeliveryPorts<V>;
-  mailer: { send(message: SendMailOptions): Promise<SentInfo> };
+  mailer: Pick<MailTransport, 'send'>;
   log: Logger;
   mail: { from: string; mailDomain: string; listId: string; listName: string; feedbackSender: string };
   /** SKIP_EMPTY_EDITIONS: skip a reader when nothing is new since their previous edition. */
@@ -161,7 +160,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
     }
 
     let sub: Subscriber | null;
-    let message: SendMailOptions;
+    let message: OutgoingMail;
     let info: EditionInfo;
     try {
       info = await edition(editionId);
@@ -177,10 +176,8 @@ export function createSender<V>(deps: SenderDeps<V>) {
       const prepared = await variant(info, editionId, key);
       const fields = { name: sub.name, unsubscribeUrl, preferencesUrl: ports.links.preferencesUrl(sub), browserUrl: ports.links.browserUrl(editionId, key), timezone: sub.timezone };
       const envelope = { from: deps.mail.from, to: sub.email, subscriberId, editionId, unsubscribeUrl };
-      // In pieces when the editions stage offers it: the body is then encoded once per variant.
-      message = ports.editions.personaliseParts
-        ? buildRawFromParts(info.headers, envelope, ports.editions.personaliseParts(prepared, fields))
-        : buildRawMessage(info.headers, { ...envelope, content: ports.editions.personalise(prepared, fields) });
+      // In pieces: the body is encoded once per variant.
+      message = buildRawFromParts(info.headers, envelope, ports.editions.personaliseParts(prepared, fields));
       if (attempt.signal?.aborted) throw new SendAbortedError('lock lost before SMTP');
     } catch (err) {
       if (err instanceof MissingVariantError) {
@@ -192,16 +189,16 @@ export function createSender<V>(deps: SenderDeps<V>) {
     }
 
     try {
-      const result = await deps.mailer.send(message);
-      if (result.rejected.length > 0) throw new PermanentSmtpError(result.response || 'recipient rejected', 550, true);
+      await deps.mailer.send(message);
     } catch (error) {
-      const failure = error instanceof PermanentSmtpError ? error : classifySmtpError(error);
+      // The transport classified it; passed on unchanged (anything unclassified is transient).
+      const failure = asDeliveryFailure(error);
       if (failure instanceof AmbiguousDeliveryError) {
         log.warn({ event: 'digest.send.unknown', editionId, subscriberId }, 'connection lost with the message in flight; not resending');
         await finished(editionId, await ledger.finish(editionId, subscriberId, 'unknown'));
         return 'unknown';
       }
-      if (failure instanceof PermanentSmtpError) {
+      if (failure instanceof PermanentDeliveryError) {
         const to = failure.recipientRejected ? 'bounced' : 'failed';
         const result = await ledger.finish(editionId, subscriberId, to);
         if (failure.recipientRejected) {

@@ -5,7 +5,7 @@ import { createLinks } from '../delivery/links.js';
 import type { DeliveryPorts, EditionPort } from '../delivery/ports.js';
 import { buildEdition } from '../editions/build.js';
 import type { EditionStatus, EditionVariant } from '../editions/model.js';
-import { personalise, personaliseParts } from '../editions/personalise.js';
+import { personaliseParts } from '../editions/personalise.js';
 import { editionSettings } from './settings.js';
 import { createEditionStore, editionIdForSlot } from '../editions/store.js';
 import { createStoryPool } from '../stories/pool.js';
@@ -39,7 +39,6 @@ export function createEditionPort(ctx: AppContext, now: () => Date = () => new D
       const closest = edition ? closestVariant(key, edition.variants) : undefined;
       return closest ? editions.getVariant(id, closest) : null;
     },
-    personalise: (variant, fields) => personalise(variant, fields),
     personaliseParts: (variant, fields) => personaliseParts(variant, fields),
     async storyIds(id, key) {
       // Variants never change once built: remember their story lists for the skip rule.
