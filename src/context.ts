@@ -10,7 +10,10 @@ import { createRedis, closeRedis, type RedisRole } from './redis.js';
 import { QUEUE } from './queues/names.js';
 import { createQueues, type Queues } from './queues/queues.js';
 import { jobOptionsByQueue } from './jobs/worker.js';
+import { createLedger, type Ledger } from './delivery/ledger.js';
 import { createMailTransport } from './delivery/transport/create.js';
+import { createEditionStore, type EditionStore } from './editions/store.js';
+import { createStoryPool, type StoryPool } from './stories/pool.js';
 import type { MailTransport } from './delivery/transport/mail-transport.js';
 import { createConfirmOutbox, type ConfirmOutbox } from './subscribers/confirm-outbox.js';
 import { createRateLimits, type RateLimits } from './subscribers/rate-limits.js';
@@ -34,6 +37,10 @@ export interface AppContext {
   readonly rateLimits: RateLimits;
   /** Confirmations waiting for the system-mail queue; the process serving that queue drains it. */
   readonly confirmOutbox: ConfirmOutbox;
+  /** Delivery outcomes per edition and reader (exactly once). */
+  readonly ledger: Ledger;
+  readonly editions: EditionStore;
+  readonly stories: StoryPool;
   /** Created on first use: only processes that send mail open SMTP connections. */
   mailer(): MailTransport;
   /** Close everything; safe to call twice, finishes every step even if one fails. */
@@ -101,6 +108,9 @@ export function createContext(config: Config, options: ContextOptions): AppConte
     subscriptions,
     rateLimits,
     confirmOutbox,
+    ledger: createLedger({ redis, keys }),
+    editions: createEditionStore({ redis, keys }),
+    stories: createStoryPool({ redis, keys }),
     mailer() {
       mailer ??= createMailTransport({
         smtpUrl: config.SMTP_URL,

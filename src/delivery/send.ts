@@ -4,6 +4,7 @@
 import type { Redis } from 'ioredis';
 import { redactAddresses, type Logger } from '../log.js';
 import type { Subscriber } from '../subscribers/model.js';
+import { markUndeliverable } from '../subscribers/rules.js';
 import { hadDigestOnLocalDate, isDeliveryDay } from '../editions/slots.js';
 import { hasNewStoriesSince } from '../editions/pick.js';
 import type { Ledger } from './ledger.js';
@@ -203,8 +204,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
         const result = await ledger.finish(editionId, subscriberId, to);
         if (failure.recipientRejected) {
           const reason = `smtp ${failure.responseCode}: ${failure.message}`.slice(0, 200);
-          await ports.subscribers.suppress(sub.email, reason);
-          await ports.subscribers.setStatus(sub.id, 'bounced');
+          await markUndeliverable(ports.subscribers, sub.email, { status: 'bounced', reason }, sub);
         }
         log.warn({ event: `digest.send.${to}`, editionId, subscriberId, code: failure.responseCode }, redactAddresses(failure.message));
         await finished(editionId, result);

@@ -7,13 +7,12 @@ import { buildEdition } from '../editions/build.js';
 import type { EditionStatus, EditionVariant } from '../editions/model.js';
 import { personaliseParts } from '../editions/personalise.js';
 import { editionSettings } from './settings.js';
-import { createEditionStore, editionIdForSlot } from '../editions/store.js';
-import { createStoryPool } from '../stories/pool.js';
+import { editionIdForSlot } from '../editions/store.js';
 import { slotMembers } from '../editions/slots.js';
 import { closestVariant, readerVariant } from '../topics.js';
 
 export function createEditionPort(ctx: AppContext, now: () => Date = () => new Date()): EditionPort<EditionVariant> {
-  const editions = createEditionStore({ redis: ctx.redis, keys: ctx.keys });
+  const { editions } = ctx;
   const storyIdCache = new Map<string, Promise<readonly string[] | null>>();
   const settings = editionSettings(ctx.config);
   const audience = {
@@ -22,7 +21,7 @@ export function createEditionPort(ctx: AppContext, now: () => Date = () => new D
       return ctx.subscribers.topicSetsIn(slotMembers(slot, await ctx.subscribers.slotsInUse()));
     },
   };
-  const deps = { stories: createStoryPool({ redis: ctx.redis, keys: ctx.keys }), editions, audience, settings, now };
+  const deps = { stories: ctx.stories, editions, audience, settings, now };
   return {
     editionIdForSlot: (slot, mode) => editionIdForSlot(new Date(slot), mode),
     async build({ slot, mode }) {
