@@ -49,7 +49,7 @@ export interface AppContext {
 
 export interface ContextOptions {
   name: string;
-  /** `request` for HTTP processes (fail fast), `worker` for long-running job processes. */
+  /** `request` for HTTP processes (fail fast); `command` (default) otherwise. */
   redisRole?: RedisRole;
 }
 

@@ -1,10 +1,8 @@
-// The per-reader message as finished RFC 5322 text, sent with nodemailer's `raw` and
-// an explicit envelope. Everything edition- or sender-wide (From, Subject encoding,
-// list headers) is formatted once and cached; per reader only To, Message-ID,
-// Date, List-Unsubscribe and the two bodies are written. Profiling showed
-// nodemailer composing each message (MIME tree, encoding choice, QP streams) as the
-// largest cost of a send; this path produces the same headers in a fraction of it.
-// Addresses or links it cannot write safely fall back to nodemailer (buildMessage).
+// The per-reader message as finished RFC 5322 bytes with an explicit envelope, for the
+// transport to send as they are. Everything edition- or sender-wide (From, Subject
+// encoding, list headers) is formatted once and cached; per reader only To, Message-ID,
+// Date, List-Unsubscribe and the two bodies are written (why: BENCHMARKS.md). Addresses
+// or links it cannot write safely become a message for the transport to compose (buildMessage).
 import { randomBytes } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs/index.js';

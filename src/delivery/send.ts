@@ -49,15 +49,14 @@ export interface SenderDeps<V> {
 /** What `lastEditionFor` remembers per reader: the slot, and which edition and variant it was. */
 interface LastDelivery {
   slot: Date;
-  editionId?: string;
-  variantKey?: string;
+  editionId: string;
+  variantKey: string;
 }
 
 function parseLast(value: string | null): LastDelivery | null {
   if (!value) return null;
-  if (!value.startsWith('{')) return { slot: new Date(value) }; // older entries: the slot only
-  const v = JSON.parse(value) as { slot: string; edition?: string; variant?: string };
-  return { slot: new Date(v.slot), ...(v.edition ? { editionId: v.edition } : {}), ...(v.variant ? { variantKey: v.variant } : {}) };
+  const v = JSON.parse(value) as { slot: string; edition: string; variant: string };
+  return { slot: new Date(v.slot), editionId: v.edition, variantKey: v.variant };
 }
 
 export type SendOutcome = 'sent' | 'skipped' | 'unknown' | `already-${string}`;
@@ -112,11 +111,11 @@ export function createSender<V>(deps: SenderDeps<V>) {
   }
 
   async function nothingNew(editionId: string, key: string, last: LastDelivery | null): Promise<boolean> {
-    const storyIds = ports.editions.storyIds;
-    if (!deps.skipEmpty || !storyIds) return false;
+    if (!deps.skipEmpty) return false;
+    const storyIds = (id: string, k: string) => ports.editions.storyIds(id, k);
     const current = await storyIds(editionId, key);
     if (current === null) return false;
-    const previous = last?.editionId && last.variantKey ? await storyIds(last.editionId, last.variantKey) : null;
+    const previous = last ? await storyIds(last.editionId, last.variantKey) : null;
     return !hasNewStoriesSince({ storyIds: current }, previous);
   }
 

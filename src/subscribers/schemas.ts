@@ -2,8 +2,7 @@
 // form-encoded bodies (where every value is a string and checkboxes repeat).
 import { z } from 'zod';
 
-// Building an Intl.DateTimeFormat per signup was the largest CPU cost of POST
-// /api/subscribe (bench/signup): remember the answers (the set of zones is small).
+// Building an Intl.DateTimeFormat is costly and the set of zones is small: remember the answers.
 const zoneChecks = new Map<string, boolean>();
 
 export function isTimeZone(tz: string): boolean {

@@ -21,7 +21,7 @@ export interface SubscriptionDefaults {
 
 /** Port to the system-mail queue for the welcome mail (confirmations go through the outbox). */
 export interface SystemMailer {
-  enqueueWelcome?(subscriberId: string): Promise<void>;
+  enqueueWelcome(subscriberId: string): Promise<void>;
 }
 
 export interface SubscriptionDeps {
@@ -48,6 +48,14 @@ export type SignupOutcome =
   /** Submitted too often today (SIGNUP_LIMIT_PER_ADDRESS): nothing done, same answer. */
   | 'address-limited';
 
+/** Per-day counters the service keeps (for the operators' views). */
+export const DAILY_COUNTERS = ['signups', 'confirmations', 'unsubscribes'] as const;
+export type DailyCounter = (typeof DAILY_COUNTERS)[number];
+export interface DailyCounts {
+  day: string;
+  counts: Record<DailyCounter, number>;
+}
+
 /** At most one confirmation mail per address per 24 hours. */
 const CONFIRM_MAIL_WINDOW_SEC = 24 * 3600;
 
@@ -63,7 +71,7 @@ export function createSubscriptions(deps: SubscriptionDeps) {
   const dailyKey = (name: string, at = now()) => keys.dailyCounter(name, at.toISOString().slice(0, 10));
   const DAILY_TTL_SEC = 90 * 86400;
 
-  async function countDaily(name: string): Promise<void> {
+  async function countDaily(name: DailyCounter): Promise<void> {
     const key = dailyKey(name);
     await redis.multi().incr(key).expire(key, DAILY_TTL_SEC).exec();
   }
@@ -82,6 +90,16 @@ export function createSubscriptions(deps: SubscriptionDeps) {
     schemas: subscriptionSchemas(deps.defaults.topics),
     /** Every configured topic id. */
     topics: deps.defaults.topics,
+
+    /** The daily counters of these UTC days (`YYYY-MM-DD`), in that order. */
+    async dailyCounts(days: readonly string[]): Promise<DailyCounts[]> {
+      const names = days.flatMap((day) => DAILY_COUNTERS.map((name) => keys.dailyCounter(name, day)));
+      const values = names.length ? await redis.mget(names) : [];
+      return days.map((day, d) => ({
+        day,
+        counts: Object.fromEntries(DAILY_COUNTERS.map((name, n) => [name, Number(values[d * DAILY_COUNTERS.length + n] ?? 0)])) as Record<DailyCounter, number>,
+      }));
+    },
     /**
      * Same answer for every address state (the caller always says 202); the
      * outcome is for logs and tests only and must never reach the response.
@@ -164,7 +182,7 @@ export function createSubscriptions(deps: SubscriptionDeps) {
       const updated = (await store.setStatus(sub.id, 'confirmed', now())) ?? sub;
       await countDaily('confirmations');
       log.info({ event: 'subscriber.confirmed', subscriberId: sub.id }, 'subscriber confirmed');
-      await deps.mail.enqueueWelcome?.(sub.id);
+      await deps.mail.enqueueWelcome(sub.id);
       return updated;
     },
 

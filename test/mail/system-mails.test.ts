@@ -9,7 +9,7 @@ import { DEFAULT_TOPICS, TopicSchema } from '../../src/topics.js';
 
 const SETTINGS = {
   brand: { name: 'Acme Ticker', url: 'https://acme.example/', color: '#aa3300', logoUrl: 'https://acme.example/logo.png' },
-  publicUrl: 'https://news.example.com/',
+  publicUrl: 'https://news.example.com',
   postalAddress: '1 Example Street',
   topics: [...DEFAULT_TOPICS, TopicSchema.parse({ id: 'crypto', label: 'Crypto' })],
 };

@@ -2,6 +2,7 @@
 // all behind one basic-auth hook. Not registered at all without ADMIN_PASSWORD,
 // so every /admin URL is then a plain 404.
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { adminAuthHook } from '../admin-auth.js';
 import { registerBullBoard } from '../bull-board.js';
@@ -15,6 +16,8 @@ export interface AdminOptions {
   password: string;
   readOnly: boolean;
   maxFailures?: number;
+  /** Where wrong logins are counted (shared by every api instance). */
+  failures: { redis: Redis; key: string };
 }
 
 const EditionParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
@@ -25,8 +28,8 @@ export async function adminRoutes(app: FastifyInstance, ports: OpsPorts, options
       'onRequest',
       adminAuthHook({
         password: options.password,
-        redis: ports.redis,
-        limiterKey: ports.keys.rateLimit('admin-auth'),
+        redis: options.failures.redis,
+        limiterKey: options.failures.key,
         realm: `${app.brand.name} admin`,
         ...(options.maxFailures ? { maxFailures: options.maxFailures } : {}),
       }),
