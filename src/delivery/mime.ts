@@ -1,6 +1,7 @@
 // The per-reader message: personalised parts plus the bulk-sender headers
 // (RFC 8058 one-click unsubscribe, RFC 2919 List-Id, Gmail Feedback-ID, RFC 3834).
 // Everything edition-wide is computed once per edition by `listHeaders`.
+import { literalHeaderText } from './header-text.js';
 import type { MailToCompose } from './transport/mail-transport.js';
 import type { Personalised } from './ports.js';
 
@@ -62,7 +63,7 @@ export function buildMessage(edition: EditionHeaders, m: ReaderMessage): MailToC
   return {
     from: m.from,
     to: m.to,
-    subject: m.content.subject,
+    subject: literalHeaderText(m.content.subject),
     text: m.content.text,
     html: m.content.html,
     messageId: messageIdFor(m.editionId, m.subscriberId, edition.mailDomain),

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs/index.js';
+import { literalHeaderText } from './header-text.js';
 import { buildMessage, messageIdFor, unsubscribeMailto, type EditionHeaders, type ReaderMessage } from './mime.js';
 import { qpEncode } from './qp.js';
 import { htmlBody7bit, joinParts, textBody } from './mime-template.js';
@@ -46,7 +47,7 @@ function fromHeader(from: string): { header: string; address: string } {
 const listPhrase = (name: string) =>
   cached(phraseCache, name, () => (/^[\x20-\x7e]*$/.test(name) ? `"${name.replace(/(["\\])/g, '\\$1')}"` : encodeWords(name, 'Q', 52)));
 
-const subjectHeader = (subject: string) => cached(subjectCache, subject, () => foldLines(`Subject: ${encodeWords(subject.replace(/[\r\n]+/g, ' '), 'Q', 52)}`, 76));
+const subjectHeader = (subject: string) => cached(subjectCache, subject, () => foldLines(`Subject: ${encodeWords(literalHeaderText(subject), 'Q', 52)}`, 76));
 
 
 /** True when the fast path can write this reader's message (else nodemailer composes it). */

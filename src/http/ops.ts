@@ -17,6 +17,8 @@ export interface OpsDeps extends OpsPorts {
     maxFailures?: number;
     /** Where wrong logins are counted (Redis, so the limit holds across api instances). */
     failures: AdminOptions['failures'];
+    /** PUBLIC_URL, whose origin the same-origin check of writes accepts. */
+    publicUrl?: string;
   };
   /** Process metrics (CPU, memory, event loop) of the api process; default true. */
   defaultMetrics?: boolean;
@@ -28,7 +30,7 @@ export function opsPlugins(deps: OpsDeps): ((app: FastifyInstance) => Promise<vo
     async (app) => healthRoutes(app, deps),
     async (app) => metricsRoutes(app, metrics),
   ];
-  const { password, readOnly, maxFailures, failures } = deps.admin;
-  if (password) plugins.push((app) => adminRoutes(app, deps, { password, readOnly, failures, ...(maxFailures ? { maxFailures } : {}) }));
+  const { password, ...rest } = deps.admin;
+  if (password) plugins.push((app) => adminRoutes(app, deps, { password, ...rest }));
   return plugins;
 }

@@ -1,6 +1,7 @@
 // System mail (confirmation, welcome): queued at signup, sent by a worker, so an
 // SMTP outage delays it (retries with backoff) instead of losing it or failing the signup.
 import type { Queue } from 'bullmq';
+import { literalHeaderText } from '../delivery/header-text.js';
 import { asDeliveryFailure, PermanentDeliveryError } from '../delivery/transport/failures.js';
 import type { MailToCompose } from '../delivery/transport/mail-transport.js';
 import { jobId, type SystemMailJob } from '../queues/jobs.js';
@@ -57,9 +58,10 @@ export async function sendSystemMail(deps: SystemMailDeps, job: SystemMailJob, a
   try {
     await deps.send({
       from: deps.from,
-      // The address alone: a name is the requester's text.
+      // The address alone, as in the digest: a name is the requester's text, and an
+      // address header would quote an encoded word in it rather than show it literally.
       to: sub.email,
-      subject: mail.subject,
+      subject: literalHeaderText(mail.subject),
       text: mail.text,
       html: mail.html,
       messageId: `<${job.kind}-${attemptId}@${deps.mailDomain}>`,

@@ -35,6 +35,7 @@ export function opsDepsFor(ctx: AppContext): OpsDeps {
     admin: {
       password: ctx.config.ADMIN_PASSWORD,
       readOnly: ctx.config.ADMIN_READ_ONLY,
+      publicUrl: ctx.config.PUBLIC_URL,
       failures: { redis: ctx.redis, key: ctx.keys.rateLimit('admin-auth') },
     },
   };

@@ -22,6 +22,8 @@ export const FeedSourceSchema = z.preprocess(topicFromSection, z.object({
   weight: z.number().positive().max(10).default(1),
   enabled: z.boolean().default(true),
   userAgent: z.string().min(1).optional(),
+  /** Feeds on the operator's own network: allow a loopback/private address (fetch.ts). */
+  allowPrivate: z.boolean().default(false),
 }));
 export type FeedSource = z.infer<typeof FeedSourceSchema>;
 
@@ -39,6 +41,8 @@ export const MarketConfigSchema = z.object({
     .object({ provider: z.enum(['fred']), baseUrl: z.url({ protocol: /^https?$/ }).default('https://fred.stlouisfed.org') })
     .optional(),
   symbols: z.array(MarketSymbolSchema).max(50).default([]),
+  /** A quote provider on the operator's own network (both providers). */
+  allowPrivate: z.boolean().default(false),
 });
 
 export const SourcesFileSchema = z
@@ -46,7 +50,7 @@ export const SourcesFileSchema = z
     /** What readers choose from; each feed names one. Default: markets (with the market table) and world. */
     topics: TopicsListSchema.default(() => DEFAULT_TOPICS.map((t) => ({ ...t, keywords: [...t.keywords] }))),
     feeds: z.array(FeedSourceSchema).max(500),
-    market: MarketConfigSchema.default({ provider: 'yahoo', baseUrl: 'https://query1.finance.yahoo.com', symbols: [] }),
+    market: MarketConfigSchema.default({ provider: 'yahoo', baseUrl: 'https://query1.finance.yahoo.com', symbols: [], allowPrivate: false }),
   })
   .superRefine((file, ctx) => {
     const seen = new Set<string>();

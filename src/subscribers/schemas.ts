@@ -1,6 +1,7 @@
 // Input schemas for the public endpoints. The same schema reads JSON and
 // form-encoded bodies (where every value is a string and checkboxes repeat).
 import { z } from 'zod';
+import { stripControls } from '../controls.js';
 
 // Building an Intl.DateTimeFormat is costly and the set of zones is small: remember the answers.
 const zoneChecks = new Map<string, boolean>();
@@ -27,8 +28,8 @@ const NameSchema = z
   .max(100, 'name must be at most 100 characters')
   .refine((v) => !/[\r\n\t\0\u2028\u2029]/.test(v), 'name must be one line')
   .refine((v) => !/[<>]/.test(v), 'name must not contain < or >')
-  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'name must not contain control characters')
-  .transform((v) => v.trim());
+  // Controls, bidi overrides and zero-width characters are removed, not refused.
+  .transform((v) => stripControls(v).trim());
 
 /** A list of the configured topic ids: a comma/semicolon string or repeated checkboxes; sorted, no repeats. */
 function topicsSchema(ids: readonly string[]) {
@@ -65,7 +66,8 @@ function signupSchema(topics: ReturnType<typeof topicsSchema>) {
     weekdaysOnly: z.preprocess(emptyToUndefined, FlagSchema.optional()),
     /** Honeypot: a field people never see. Anything in it means a bot. */
     website: z.string().max(1000).optional(),
-    source: z.string().max(64).regex(/^[a-z0-9-]*$/).optional(),
+    // No consent fields (source, IP, time): the server records those itself; anything else
+    // in a body, `source` included, is dropped by the parse.
   });
 }
 
