@@ -5,13 +5,11 @@ import { countingCompiler } from '../../src/editions/compile.js';
 import { createContext, type AppContext } from '../../src/context.js';
 import { createEditionPort } from '../../src/processes/delivery-ports.js';
 import { testConfig } from '../helpers/env.js';
-import { dropPrefix } from '../helpers/redis.js';
+import { closeTestContext } from '../helpers/redis.js';
 
 let ctx: AppContext | undefined;
 afterEach(async () => {
-  if (!ctx) return;
-  await dropPrefix(ctx.redis, ctx.config.KEY_PREFIX);
-  await ctx.close();
+  await closeTestContext(ctx);
   ctx = undefined;
 });
 
