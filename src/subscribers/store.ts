@@ -13,7 +13,7 @@ import {
   type Subscriber,
   type SubscriberStatus,
 } from './model.js';
-import { CREATE, SAVE, signupScript, type StoreGuard } from './store-scripts.js';
+import { CREATE, RECOUNT_SLOT_TOPICS, SAVE, signupScript, type StoreGuard } from './store-scripts.js';
 
 export type { StoreGuard };
 
@@ -144,19 +144,6 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
     );
   }
 
-  /** Stored topic lists of one slot's readers, read in pages (see topicSetsIn). */
-  async function topicsOfSlot(timezone: string, hour: number): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (let after: string | null = null; ; ) {
-      const ids = await page(keys.subscribersBySlot(timezone, hour), after, 1000);
-      if (ids.length === 0) return found;
-      const pipeline = redis.pipeline();
-      for (const id of ids) pipeline.hget(keys.subscriber(id), 'topics');
-      for (const [, topics] of (await pipeline.exec()) ?? []) if (typeof topics === 'string') found.add(topics.split(',').sort().join(','));
-      after = ids[ids.length - 1]!;
-    }
-  }
-
   async function get(id: string): Promise<Subscriber | null> {
     if (!/^\d{12}$/.test(id)) return null;
     return fromHash(await redis.hgetall(keys.subscriber(id)));
@@ -283,7 +270,7 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
      * The topic combinations (sorted topic ids) confirmed readers of these slots have, or
      * of every confirmed reader without `slots`. Read from the slot index's counts; a slot
      * whose counts do not add up (readers confirmed before the index counted topics) is
-     * read reader by reader.
+     * recounted once, in Redis.
      */
     async topicSetsIn(slots?: readonly { timezone: string; hour: number }[]): Promise<string[][]> {
       const index = slotCounts(await redis.hgetall(keys.slotIndex()));
@@ -298,7 +285,10 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
           counted += n;
           sets.add(topics);
         }
-        if (counted < slot.count) for (const topics of await topicsOfSlot(slot.timezone, slot.hour)) sets.add(topics);
+        if (counted < slot.count) {
+          const recounted = (await runScript(redis, RECOUNT_SLOT_TOPICS, [keys.slotIndex(), keys.subscribersBySlot(slot.timezone, slot.hour)], [field, subscriberPrefix])) as string[];
+          for (const topics of recounted) sets.add(topics);
+        }
       }
       return [...sets].map((t) => t.split(',').filter(Boolean));
     },

@@ -133,9 +133,11 @@ describe('subscriber store', () => {
       { timezone: 'Europe/London', hour: 9, count: 1 },
     ]);
 
-    // Readers confirmed before the index counted topics: the slot's readers are read instead.
+    // Readers confirmed before the index counted topics: the slot is recounted once, in Redis.
     await redis.hdel(keyspace(prefix).slotIndex(), 'Europe/London|9|crypto');
     expect(await sets([{ timezone: 'Europe/London', hour: 9 }])).toEqual(['crypto']);
+    expect(await redis.hget(keyspace(prefix).slotIndex(), 'Europe/London|9|crypto')).toBe('1');
+    expect(await redis.hget(keyspace(prefix).slotIndex(), 'Europe/London|7|crypto')).toBe('1'); // other slots untouched
   });
 
   it('pages confirmed readers by keyset cursor without gaps or repeats', async () => {
