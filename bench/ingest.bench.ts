@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import type { Benchmark } from './run.js';
 import { keyspace } from '../src/keys.js';
 import { runIngest } from '../src/stories/ingest.js';
+import { createStoryPool } from '../src/stories/pool.js';
 import { SourcesFileSchema } from '../src/stories/sources-schema.js';
 import { numArg } from './lib/args.js';
 import { clusteringBench } from './lib/clustering.js';
@@ -73,7 +74,7 @@ const bench: Benchmark = {
       peakHeap = Math.max(peakHeap, m.heapUsed);
     }, 5);
     const t0 = performance.now();
-    const report = await runIngest({ redis, keys, sources: file, concurrency: 8 }, { now });
+    const report = await runIngest({ pool: createStoryPool({ redis, keys }), sources: file, concurrency: 8 }, { now });
     const ms = performance.now() - t0;
     clearInterval(sampler);
 

@@ -26,7 +26,7 @@ subscribers:
 stories:
   ingest [--wait]                gather stories from every source now
   sources check                  fetch each source once and print its health
-  sources try URL [URL…] [--section markets|world] [--allow-private] [--now ISO] [--json]
+  sources try URL [URL…] [--topic ID] [--allow-private] [--now ISO] [--json]
                                  read feeds through the ingest path, store nothing;
                                  several are clustered as ingest would cluster them
 

@@ -1,36 +1,37 @@
-// `digest sources try URL [URL…] [--section markets|world] [--allow-private] [--now ISO] [--json]`:
-// what an operator runs before adding a feed. Each URL goes through exactly the
-// ingest path (fetch limits, decoding, HTML detection, parsing, cleaning, per-feed
-// de-duplication) with no age window; nothing is stored and no Redis is needed.
-// Several URLs are clustered as ingest clusters them, with the clock at --now, so
-// an operator can see which stories would become one entry.
+// `digest sources try URL [URL…] [--topic ID] [--allow-private] [--now ISO] [--json]` (`--section`
+// is the older name of `--topic`): what an operator runs before adding a feed. Each URL goes
+// through exactly the ingest path (fetch limits, decoding, HTML detection, parsing, cleaning,
+// per-feed de-duplication) with no age window; nothing is stored and no Redis is needed. The
+// keyword rule uses the default topics, plus the given one when it is another. Several URLs
+// are clustered as ingest clusters them, with the clock at --now, so an operator can see which
+// stories would become one entry.
 import { clusterStories } from '../stories/cluster.js';
 import { readFeed, type FeedInput } from '../stories/feed-source.js';
 import type { Story } from '../stories/model.js';
-import { SectionSchema, type Section } from '../stories/sources-schema.js';
+import { DEFAULT_TOPICS, TopicIdSchema, TopicSchema, type Topic } from '../topics.js';
 import { stdio, table, type Output } from './output.js';
 
-const USAGE = 'digest sources try URL [URL…] [--section markets|world] [--allow-private] [--now ISO] [--json]';
+const USAGE = 'digest sources try URL [URL…] [--topic ID] [--allow-private] [--now ISO] [--json]';
 const SUMMARY_COLUMN = 100;
 
 interface TryOptions {
   urls: string[];
-  section: Section;
+  topic: string;
   allowPrivate: boolean;
   json: boolean;
   now?: Date;
 }
 
 function parseArgs(args: string[]): TryOptions | null {
-  const opts: TryOptions = { urls: [], section: 'markets', allowPrivate: false, json: false };
+  const opts: TryOptions = { urls: [], topic: 'markets', allowPrivate: false, json: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--json') opts.json = true;
     else if (a === '--allow-private') opts.allowPrivate = true;
-    else if (a === '--section') {
-      const section = SectionSchema.safeParse(args[++i]);
-      if (!section.success) return null;
-      opts.section = section.data;
+    else if (a === '--topic' || a === '--section') {
+      const topic = TopicIdSchema.safeParse(args[++i]);
+      if (!topic.success) return null;
+      opts.topic = topic.data;
     } else if (a === '--now') {
       const when = args[++i] ?? '';
       if (!/^\d{4}-\d\d-\d\dT/.test(when) || Number.isNaN(Date.parse(when))) return null;
@@ -60,9 +61,12 @@ function printTable(out: Output, stories: Story[]): void {
 }
 
 /** One URL → its stories, as ingest would read them (`sourceId` keeps feeds apart; nothing is stored under it). */
-export async function tryFeed(url: string, opts: Pick<TryOptions, 'section' | 'allowPrivate'>, now: Date, sourceId = 'try'): Promise<Story[]> {
-  const source: FeedInput = { id: sourceId, name: new URL(url).hostname, url, section: opts.section, allowPrivate: opts.allowPrivate };
-  const outcome = await readFeed(source, {}, now);
+export async function tryFeed(url: string, opts: Pick<TryOptions, 'topic' | 'allowPrivate'>, now: Date, sourceId = 'try'): Promise<Story[]> {
+  const source: FeedInput = { id: sourceId, name: new URL(url).hostname, url, topic: opts.topic, allowPrivate: opts.allowPrivate };
+  const topics: readonly Topic[] = DEFAULT_TOPICS.some((t) => t.id === opts.topic)
+    ? DEFAULT_TOPICS
+    : [...DEFAULT_TOPICS, TopicSchema.parse({ id: opts.topic, label: opts.topic })];
+  const outcome = await readFeed(source, {}, now, { topics });
   return outcome.status === 'ok' ? outcome.stories : [];
 }
 
@@ -114,9 +118,8 @@ export async function sourcesTryCommand(args: string[], out: Output = stdio, clo
     }
   }
   if (opts.urls.length === 1) {
-    const stories = feeds[0]?.stories ?? [];
-    if (feeds.length && opts.json) for (const s of stories) out.line(storyLine(s));
-    else if (feeds.length) printTable(out, stories);
+    if (feeds[0] && opts.json) for (const s of feeds[0].stories) out.line(storyLine(s));
+    else if (feeds[0]) printTable(out, feeds[0].stories);
   } else {
     const clusterOf = clusterFeeds(feeds);
     if (opts.json) for (const f of feeds) for (const s of f.stories) out.line(storyLine(s, { feed: f.url, cluster: clusterOf.get(s.id)! }));

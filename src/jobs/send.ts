@@ -2,7 +2,6 @@
 import type { Job } from 'bullmq';
 import { SendJobSchema } from '../queues/jobs.js';
 import { QUEUE } from '../queues/names.js';
-import { createLedger } from '../delivery/ledger.js';
 import { createSender } from '../delivery/send.js';
 import { handleSendJob, type SendJobDeps } from '../delivery/send-job.js';
 import type { DeliveryPorts } from '../delivery/ports.js';
@@ -27,11 +26,11 @@ export function createSendProcessor<V>(ctx: JobContext, ports: DeliveryPorts<V>,
   const sender = createSender({
     redis: ctx.redis,
     keys: ctx.keys,
-    ledger: createLedger({ redis: ctx.redis, keys: ctx.keys }),
+    ledger: ctx.ledger,
     ports,
     mailer: ctx.mailer(),
     log: ctx.log,
-    mail: { from: ctx.config.MAIL_FROM, mailDomain: ctx.config.mailDomain, listId: ctx.config.LIST_ID, feedbackSender: ctx.config.FEEDBACK_ID_SENDER },
+    mail: { from: ctx.config.MAIL_FROM, mailDomain: ctx.config.mailDomain, listId: ctx.config.LIST_ID, listName: ctx.config.brand.name, feedbackSender: ctx.config.FEEDBACK_ID_SENDER },
     skipEmpty: ctx.config.SKIP_EMPTY_EDITIONS,
   });
   const deps: SendJobDeps = { sender, sendQueue: ctx.queues.send, ...options };
