@@ -4,6 +4,7 @@
 // are added once into one totals hash (compare-and-set on its `upTo` mark), and
 // the total is that hash plus the editions newer than the mark.
 import type { Redis } from 'ioredis';
+import { luaCommands } from '../lua.js';
 
 export const OUTCOMES = ['sent', 'failed', 'bounced', 'unknown', 'skipped'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -18,13 +19,7 @@ export interface MessageTotalsKeys {
 /** Counts of an edition stop changing within hours; fold well before the ledger's 30-day expiry. */
 export const FOLD_AFTER_MS = 3 * 86_400_000;
 
-// KEYS: totals. ARGV: expected upTo ('' for none), new upTo, then outcome/count pairs.
-const FOLD = `
-local cur = redis.call('HGET', KEYS[1], 'upTo') or ''
-if cur ~= ARGV[1] then return 0 end
-for i = 3, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], tonumber(ARGV[i + 1])) end
-redis.call('HSET', KEYS[1], 'upTo', ARGV[2])
-return 1`;
+const commands = luaCommands(import.meta.url, { messageTotalsFold: { file: 'lua/message-totals-fold.lua', keys: 1 } });
 
 const zero = (): OutcomeCounts => ({ sent: 0, failed: 0, bounced: 0, unknown: 0, skipped: 0 });
 
@@ -50,7 +45,7 @@ export async function foldOldEditions(deps: { redis: Redis; keys: MessageTotalsK
   const ids = await redis.zrangebyscore(keys.editionIndex(), from, cutoff);
   const sum = await sumEditions(redis, keys, ids);
   const args = OUTCOMES.flatMap((o) => [o, String(sum[o])]);
-  return (await redis.eval(FOLD, 1, keys.messageTotals(), upTo ?? '', String(cutoff), ...args)) === 1;
+  return (await commands(redis).messageTotalsFold([keys.messageTotals()], [upTo ?? '', String(cutoff), ...args])) === 1;
 }
 
 /** Every message outcome so far (folded totals + editions newer than the fold mark). */

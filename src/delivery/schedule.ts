@@ -7,6 +7,7 @@ import type { JobsOptions } from 'bullmq';
 import type { Logger } from '../log.js';
 import { jobId, type EditionJob } from '../queues/jobs.js';
 import { slotsBetween, type SlotPair } from '../editions/slots.js';
+import { luaCommands } from '../lua.js';
 
 export interface ScheduleKeys {
   slotClaim(slot: string): string;
@@ -32,6 +33,7 @@ const HOUR = 3_600_000;
 /** Never look further back than this, however long the scheduler was down. */
 const MAX_LOOKBACK = 48 * HOUR;
 const CLAIM_TTL_SEC = 4 * 24 * 3600;
+const commands = luaCommands(import.meta.url, { scheduleLastTick: { file: 'lua/schedule-last-tick.lua', keys: 1 } });
 
 export function editionJobId(slot: string, mode: 'scheduled' | 'now'): string {
   return jobId('edition', slot, mode);
@@ -69,12 +71,7 @@ export async function schedulerTick(deps: ScheduleDeps, now: Date = new Date()):
     result.enqueued.push(slot);
   }
   // Only ever move forward (two schedulers with skewed clocks must not rewind it).
-  await deps.redis.eval(
-    "local v = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) > v then redis.call('SET', KEYS[1], ARGV[1]) end return 1",
-    1,
-    deps.keys.schedulerLastTick(),
-    String(now.getTime()),
-  );
+  await commands(deps.redis).scheduleLastTick([deps.keys.schedulerLastTick()], [String(now.getTime())]);
   if (result.enqueued.length || result.cancelled.length) {
     deps.log.info({ event: 'scheduler.tick', ...result }, 'scheduled editions');
   }

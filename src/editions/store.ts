@@ -3,6 +3,7 @@
 // rewriting the body. Variants are separate string keys (the HTML is large).
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keys.js';
+import { luaCommands } from '../lua.js';
 import {
   EditionSchema,
   EditionVariantSchema,
@@ -37,19 +38,11 @@ export interface EditionStoreDeps {
   now?: () => Date;
 }
 
-// KEYS: edition hash, index zset. ARGV: data json, now iso, slot ms, id.
-const CREATE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'data', ARGV[1], 'status', 'building', 'updatedAt', ARGV[2], 'at:building', ARGV[2])
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
-return 1`;
-
-// KEYS: edition hash. ARGV: from, to, now iso, reason ('' for none).
-const SET_STATUS = `
-if redis.call('HGET', KEYS[1], 'status') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'status', ARGV[2], 'updatedAt', ARGV[3], 'at:' .. ARGV[2], ARGV[3])
-if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'reason', ARGV[4]) end
-return 1`;
+// Compare-and-set writes are scripts in lua/ (headers there: KEYS, ARGV, return).
+const commands = luaCommands(import.meta.url, {
+  editionCreate: { file: 'lua/edition-create.lua', keys: 2 },
+  editionSetStatus: { file: 'lua/edition-set-status.lua', keys: 1 },
+});
 
 function fromHash(hash: Record<string, string>): Edition | null {
   if (!hash.data) return null;
@@ -70,21 +63,16 @@ function fromHash(hash: Record<string, string>): Edition | null {
 
 export function createEditionStore(deps: EditionStoreDeps): EditionStore {
   const { redis, keys } = deps;
+  const lua = commands(redis);
   const now = deps.now ?? (() => new Date());
 
   return {
     async create(edition) {
       const valid = EditionSchema.parse(edition);
       const { status: _s, reason: _r, updatedAt: _u, statusAt: _a, ...body } = valid;
-      const created = await redis.eval(
-        CREATE,
-        2,
-        keys.edition(valid.id),
-        keys.editionIndex(),
-        JSON.stringify(body),
-        now().toISOString(),
-        Date.parse(valid.slot),
-        valid.id,
+      const created = await lua.editionCreate(
+        [keys.edition(valid.id), keys.editionIndex()],
+        [JSON.stringify(body), now().toISOString(), Date.parse(valid.slot), valid.id],
       );
       return created === 1;
     },
@@ -95,7 +83,7 @@ export function createEditionStore(deps: EditionStoreDeps): EditionStore {
 
     async setStatus(id, from, to, reason) {
       if (!TRANSITIONS[from].includes(to)) throw new InvalidTransitionError(`edition cannot go ${from} → ${to}`);
-      const moved = await redis.eval(SET_STATUS, 1, keys.edition(id), from, to, now().toISOString(), reason ?? '');
+      const moved = await lua.editionSetStatus([keys.edition(id)], [from, to, now().toISOString(), reason ?? '']);
       return moved === 1;
     },
 

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Keyspace } from '../keys.js';
+import { luaCommands } from '../lua.js';
 import { MarketSnapshotSchema, StorySchema, type Cluster, type MarketSnapshot } from './model.js';
 import type { Section } from './sources-schema.js';
 import type { StoryGroup } from './cluster.js';
@@ -14,6 +15,8 @@ export const POOL_TTL_SECONDS = 3 * 24 * 3600;
 
 /** How long a first-seen time outlives its story's last appearance in the feed. */
 export const FIRST_SEEN_TTL_SECONDS = 30 * 24 * 3600;
+
+const commands = luaCommands(import.meta.url, { ingestLockRelease: { file: 'lua/ingest-lock-release.lua', keys: 1 } });
 
 const StoryGroupSchema = z.object({
   id: z.string(),
@@ -164,12 +167,7 @@ export function createStoryPool({ redis, keys }: StoryPoolDeps) {
     },
 
     async releaseIngestLock(token: string): Promise<void> {
-      await redis.eval(
-        "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
-        1,
-        keys.ingestLock(),
-        token,
-      );
+      await commands(redis).ingestLockRelease([keys.ingestLock()], [token]);
     },
   };
 }

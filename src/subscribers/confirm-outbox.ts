@@ -15,14 +15,10 @@ import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keys.js';
 import type { Logger } from '../log.js';
 import { jobId, type SystemMailJob } from '../queues/jobs.js';
-import { runScript } from '../redis.js';
+import { luaCommands } from '../lua.js';
 
-/**
- * Lua that appends the entry for subscriber `id` claimed at `ms` (both Lua expressions)
- * to the outbox list `list`. The one place that knows the entry's shape besides `parseEntry`.
- */
-export const appendEntryLua = (list: string, id: string, ms: string) => `redis.call('RPUSH', ${list}, ${id} .. ':' .. ${ms})`;
-
+// The entry `<subscriber id>:<ms>` is written by lua/outbox-append.lua (also included by the
+// signup script) and read by parseEntry.
 const ENTRY = /^(\d{1,20}):(\d{1,15})$/;
 
 export function parseEntry(entry: string): { subscriberId: string; ms: string } | null {
@@ -30,33 +26,12 @@ export function parseEntry(entry: string): { subscriberId: string; ms: string } 
   return m ? { subscriberId: m[1]!, ms: m[2]! } : null;
 }
 
-// KEYS: 24 h claim, outbox. ARGV: claim ttl sec, subscriber id, ms. Returns 1 when claimed (and appended).
-const CLAIM_AND_APPEND = `
-if not redis.call('SET', KEYS[1], '1', 'EX', tonumber(ARGV[1]), 'NX') then return 0 end
-${appendEntryLua('KEYS[2]', 'ARGV[2]', 'ARGV[3]')}
-return 1
-`;
-
-// KEYS: outbox, lock. ARGV: token, lock ms, max. Nothing to do, or someone else's lock: false.
-const TAKE = `
-if redis.call('LLEN', KEYS[1]) == 0 then return false end
-local holder = redis.call('GET', KEYS[2])
-if holder and holder ~= ARGV[1] then return false end
-redis.call('SET', KEYS[2], ARGV[1], 'PX', tonumber(ARGV[2]))
-return redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[3]) - 1)
-`;
-
-// KEYS: outbox, lock. ARGV: token, count. Trims only while the lock is still ours.
-const TRIM = `
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
-redis.call('LTRIM', KEYS[1], tonumber(ARGV[2]), -1)
-return 1
-`;
-
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 1
-`;
+const commands = luaCommands(import.meta.url, {
+  outboxClaimAndAppend: { file: 'lua/outbox-claim-and-append.lua', keys: 2 },
+  outboxTake: { file: 'lua/outbox-take.lua', keys: 2 },
+  outboxTrim: { file: 'lua/outbox-trim.lua', keys: 2 },
+  outboxRelease: { file: 'lua/outbox-release.lua', keys: 1 },
+});
 
 export interface ConfirmOutboxDeps {
   redis: Redis;
@@ -70,6 +45,7 @@ export interface ConfirmOutboxDeps {
 
 export function createConfirmOutbox(deps: ConfirmOutboxDeps) {
   const { redis, keys, log } = deps;
+  const lua = commands(redis);
   const lockMs = deps.lockMs ?? 10_000;
   const token = randomUUID();
   const outboxKeys = () => [keys.confirmOutbox(), keys.confirmOutboxLock()];
@@ -77,13 +53,13 @@ export function createConfirmOutbox(deps: ConfirmOutboxDeps) {
   return {
     /** The 24 h claim and the outbox entry in one step (resend, re-subscribe); false when a mail went out recently. */
     async claimAndAppend(claimKey: string, claimTtlSec: number, subscriberId: string, at: Date): Promise<boolean> {
-      const claimed = await runScript(redis, CLAIM_AND_APPEND, [claimKey, keys.confirmOutbox()], [claimTtlSec, subscriberId, at.getTime()]);
+      const claimed = await lua.outboxClaimAndAppend([claimKey, keys.confirmOutbox()], [claimTtlSec, subscriberId, at.getTime()]);
       return claimed === 1;
     },
 
     /** Move up to `max` entries into the system-mail queue; how many were handed over (0 when idle or locked). */
     async drain(max = 500): Promise<number> {
-      const entries = (await runScript(redis, TAKE, outboxKeys(), [token, lockMs, max])) as string[] | null;
+      const entries = (await lua.outboxTake(outboxKeys(), [token, lockMs, max])) as string[] | null;
       if (!entries || entries.length === 0) return 0;
       const jobs: { name: string; data: SystemMailJob; opts: { jobId: string } }[] = [];
       for (const entry of entries) {
@@ -99,7 +75,7 @@ export function createConfirmOutbox(deps: ConfirmOutboxDeps) {
         });
       }
       if (jobs.length > 0) await deps.queue.addBulk(jobs);
-      await runScript(redis, TRIM, outboxKeys(), [token, entries.length]);
+      await lua.outboxTrim(outboxKeys(), [token, entries.length]);
       return jobs.length;
     },
 
@@ -117,7 +93,7 @@ export function createConfirmOutbox(deps: ConfirmOutboxDeps) {
 
     /** Give the lock up (shutdown), so another drainer need not wait for it to expire. */
     async release(): Promise<void> {
-      await runScript(redis, RELEASE, [keys.confirmOutboxLock()], [token]);
+      await lua.outboxRelease([keys.confirmOutboxLock()], [token]);
     },
   };
 }

@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import ipaddr from 'ipaddr.js';
 import type { Keyspace } from '../keys.js';
-import { runScript } from '../redis.js';
+import { luaCommands } from '../lua.js';
 import type { StoreGuard } from './store-scripts.js';
 
 export class RateLimitedError extends Error {
@@ -33,37 +33,14 @@ export interface RateLimitSettings {
   perAddressPerDay: number;
 }
 
-// KEYS: counter. ARGV: limit, window sec. Returns 0 when allowed, else ms left in the window.
-const HIT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2])) end
-if n <= tonumber(ARGV[1]) then return 0 end
-return math.max(redis.call('PTTL', KEYS[1]), 1)
-`;
-
-// The whole signup check: the IP window (refused: nothing else counts), then the address
-// window, then whether the address is suppressed. A store guard (store.ts StoreGuard), so
-// it runs inside the signup's create script; alone for a submission that creates nothing.
-// K: ip counter, address counter, suppression set. A: ip limit, ip window, address limit,
-// address window, address hash. Nothing when the signup may go on, else
-// {ms left for the IP or 0, address allowed 1/0, suppressed 1/0}.
-const SIGNUP_GUARD = `
-local function guard(K, A)
-  local n = redis.call('INCR', K[1])
-  if n == 1 or redis.call('PTTL', K[1]) < 0 then redis.call('EXPIRE', K[1], tonumber(A[2])) end
-  if n > tonumber(A[1]) then return {math.max(redis.call('PTTL', K[1]), 1), 0, 0} end
-  local a = redis.call('INCR', K[2])
-  if a == 1 or redis.call('PTTL', K[2]) < 0 then redis.call('EXPIRE', K[2], tonumber(A[4])) end
-  local allowed = 0
-  if a <= tonumber(A[3]) then allowed = 1 end
-  local suppressed = redis.call('SISMEMBER', K[3], A[5])
-  if allowed == 1 and suppressed == 0 then return nil end
-  return {0, allowed, suppressed}
-end
-`;
-const SIGNUP_GATE = `${SIGNUP_GUARD}
-return guard(KEYS, ARGV) or {0, 1, 0}
-`;
+// lua/rate-limit-hit.lua: one fixed window. lua/signup-gate.lua: the whole signup check
+// (lua/signup-guard.lua: the IP window, then the address window, then suppression), alone
+// for a submission that creates nothing; a valid signup runs the same guard inside its
+// create script (store.ts, StoreGuard).
+const commands = luaCommands(import.meta.url, {
+  rateLimitHit: { file: 'lua/rate-limit-hit.lua', keys: 1 },
+  signupGate: { file: 'lua/signup-gate.lua', keys: 3 },
+});
 
 export interface SignupGate {
   /** False when the address has been submitted too often today; the caller stays silent about it. */
@@ -89,12 +66,13 @@ function readGate(reply: unknown[]): SignupGate {
 
 export function createRateLimits(deps: { redis: Redis; keys: Keyspace }, settings: RateLimitSettings) {
   const { redis, keys } = deps;
+  const lua = commands(redis);
   const key = (name: string, who: string) => `${keys.rateLimit(name)}:${who}`;
   const byIp = (name: string, ip: string) => key(name, limitSubject(ip));
   const linkPerIp = Math.max(60, settings.perIp * 3); // token pages: generous, but bounded
 
   async function hitByIp(name: string, ip: string, limit: number, windowSec: number): Promise<void> {
-    const msLeft = Number(await runScript(redis, HIT, [byIp(name, ip)], [limit, windowSec]));
+    const msLeft = Number(await lua.rateLimitHit([byIp(name, ip)], [limit, windowSec]));
     if (msLeft > 0) throw new RateLimitedError(Math.ceil(msLeft / 1000));
   }
 
@@ -106,11 +84,10 @@ export function createRateLimits(deps: { redis: Redis; keys: Keyspace }, setting
       const guardKeys = [byIp('signup-ip', ip), key('signup-addr', emailHash), keys.suppression()];
       const guardArgs = [settings.perIp, settings.windowSec, settings.perAddressPerDay, DAY_SEC, emailHash];
       return {
-        lua: SIGNUP_GUARD,
         keys: guardKeys,
         args: guardArgs,
         read: readGate,
-        alone: async () => readGate((await runScript(redis, SIGNUP_GATE, guardKeys, guardArgs)) as unknown[]),
+        alone: async () => readGate((await lua.signupGate(guardKeys, guardArgs)) as unknown[]),
       };
     },
     linkByIp: (ip: string) => hitByIp('link-ip', ip, linkPerIp, settings.windowSec),

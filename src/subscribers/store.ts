@@ -4,7 +4,6 @@
 // by slot without scanning everyone and the confirmed list pages by keyset.
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keys.js';
-import { runScript } from '../redis.js';
 import { emailHash } from './address.js';
 import {
   ConsentSchema,
@@ -13,7 +12,7 @@ import {
   type Subscriber,
   type SubscriberStatus,
 } from './model.js';
-import { CREATE, RECOUNT_SLOT_TOPICS, SAVE, signupScript, type StoreGuard } from './store-scripts.js';
+import { storeCommands, type StoreGuard } from './store-scripts.js';
 
 export type { StoreGuard };
 
@@ -113,6 +112,7 @@ function slotCounts(hash: Record<string, string>): { slots: SlotCount[]; topics:
 
 export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
   const { redis, keys } = deps;
+  const lua = storeCommands(redis);
   const slotPrefix = keys.slotKeyPrefix();
   const subscriberPrefix = keys.subscriber('');
   // CREATE's fixed KEYS, built once (the signup path calls it for every request).
@@ -129,9 +129,7 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
 
   async function save(id: string, fields: Fields | '__delete__', at = new Date()): Promise<void> {
     const args = fields === '__delete__' ? ['__delete__'] : toHash({ ...fields, updatedAt: at.toISOString() });
-    await runScript(
-      redis,
-      SAVE,
+    await lua.subscriberSave(
       [
         keys.subscriber(id),
         keys.subscribersConfirmed(),
@@ -165,7 +163,7 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
       createdAt: at.toISOString(),
       updatedAt: at.toISOString(),
     };
-    const reply = (await runScript(redis, CREATE, createKeys, [slotPrefix, subscriberPrefix, input.email, String(at.getTime()), ...toHash(partial)])) as [
+    const reply = (await lua.subscriberCreate(createKeys, [slotPrefix, subscriberPrefix, input.email, String(at.getTime()), ...toHash(partial)])) as [
       number,
       string,
       ...string[],
@@ -185,7 +183,7 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
   }
 
   /**
-   * The public signup in one round trip whatever the address's state (signupScript): a new
+   * The public signup in one round trip whatever the address's state (lua/signup.lua): a new
    * record, a fresh opt-in for an unsubscribed one, a re-sent confirmation for a pending one,
    * nothing for the others. With a guard, its checks run first; `stopped` is its answer.
    */
@@ -193,16 +191,11 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
   async function signup(input: NewSubscriber, at: Date, extras: SignupExtras): Promise<SignupResult>;
   async function signup(input: NewSubscriber, at: Date, extras: SignupExtras, guard?: StoreGuard): Promise<SignupResult | { stopped: unknown[] }> {
     const fields = toHash({ ...input, tokenVersion: 0, createdAt: at.toISOString(), updatedAt: at.toISOString() });
-    const reply = (await runScript(
-      redis,
-      signupScript(guard?.lua),
-      [...(guard ? guard.keys : []), ...createKeys, extras.counter.key, extras.claim.key, extras.claim.outbox, ...padKeys],
-      [
-        ...(guard ? [guard.keys.length, guard.args.length, ...guard.args] : []),
-        slotPrefix, subscriberPrefix, input.email, String(at.getTime()), String(extras.counter.ttlSec), String(extras.claim.ttlSec),
-        ...fields,
-      ],
-    )) as (string | number)[];
+    const signupKeys = [...createKeys, extras.counter.key, extras.claim.key, extras.claim.outbox, ...padKeys];
+    const signupArgs = [slotPrefix, subscriberPrefix, input.email, String(at.getTime()), String(extras.counter.ttlSec), String(extras.claim.ttlSec), ...fields];
+    const reply = (await (guard
+      ? lua.subscriberSignupGuarded([...guard.keys, ...signupKeys], [guard.keys.length, guard.args.length, ...guard.args, ...signupArgs])
+      : lua.subscriberSignup(signupKeys, signupArgs))) as (string | number)[];
     if (reply[0] === 2) return { stopped: reply.slice(1) };
     return { state: String(reply[0]) as SignupState, id: String(reply[1]), claimed: reply[2] === 1 };
   }
@@ -286,7 +279,7 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
           sets.add(topics);
         }
         if (counted < slot.count) {
-          const recounted = (await runScript(redis, RECOUNT_SLOT_TOPICS, [keys.slotIndex(), keys.subscribersBySlot(slot.timezone, slot.hour)], [field, subscriberPrefix])) as string[];
+          const recounted = (await lua.subscriberRecountSlotTopics([keys.slotIndex(), keys.subscribersBySlot(slot.timezone, slot.hour)], [field, subscriberPrefix])) as string[];
           for (const topics of recounted) sets.add(topics);
         }
       }

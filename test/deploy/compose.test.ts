@@ -1,5 +1,8 @@
 // No Docker engine here: check the compose file and Dockerfile for the settings that matter.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { EnvSchema } from '../../src/config.js';
@@ -20,6 +23,10 @@ const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true 
   volumes: Record<string, unknown>;
 };
 const dockerfile = readFileSync('Dockerfile', 'utf8');
+
+/** Every file under dir that is not TypeScript (the build copies these). */
+const assetFiles = (dir: string): string[] =>
+  readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? assetFiles(join(dir, n)) : n.endsWith('.ts') ? [] : [join(dir, n)]));
 
 describe('docker-compose.yml', () => {
   it('has redis, mailpit, api, scheduler and worker', () => {
@@ -89,12 +96,31 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/ENTRYPOINT \["node", "bin\/digest.js"\]/);
     for (const dir of ['templates', 'config', 'bin']) expect(dockerfile).toContain(`COPY ${dir} ./${dir}`);
   });
+
+  it('ships the Lua scripts: the build copies src/**/lua/*.lua next to the compiled modules in dist/src', () => {
+    const build = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.build!;
+    const copy = /^tsc -p tsconfig\.build\.json && node -e "(.+)"$/.exec(build)?.[1];
+    expect(copy, build).toBeDefined();
+    expect(dockerfile).toMatch(/^COPY src \.\/src$/m);
+    expect(dockerfile).toMatch(/^RUN npm run build$/m);
+    expect(dockerfile).toContain('COPY --from=build /app/dist ./dist');
+    // Run the build's copy step on a copy of the tree: every script lands where the module's URL finds it.
+    const tmp = mkdtempSync(join(tmpdir(), 'digest-build-'));
+    try {
+      cpSync('src', join(tmp, 'src'), { recursive: true });
+      execFileSync(process.execPath, ['-e', copy!], { cwd: tmp });
+      const scripts = assetFiles('src');
+      expect(scripts.length).toBeGreaterThan(10);
+      for (const file of scripts) expect(readFileSync(join(tmp, 'dist', file), 'utf8')).toBe(readFileSync(file, 'utf8'));
+      expect(assetFiles(join(tmp, 'dist', 'src')).filter((f) => !f.endsWith('.lua'))).toEqual([]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('runtime dependencies', () => {
   it('every package imported by src/ is a production dependency (the image installs --omit=dev)', async () => {
-    const { readdirSync, statSync } = await import('node:fs');
-    const { join } = await import('node:path');
     const { builtinModules } = await import('node:module');
     const walk = (dir: string): string[] =>
       readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : []));

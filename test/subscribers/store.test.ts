@@ -75,16 +75,13 @@ describe('subscriber store', () => {
     expect(await store.pageAll(null, 10)).toEqual([first.id]); // the pad is not a subscriber
   });
 
-  it('runs a guard first in the signup script; when it stops, nothing real is written', async () => {
+  it('runs the signup guard first in the signup script; when it stops, nothing real is written', async () => {
     const extras = { counter: { key: `${prefix}:count`, ttlSec: 60 }, claim: { key: `${prefix}:claim`, ttlSec: 60, outbox: `${prefix}:outbox` } };
-    const guard = {
-      lua: `local function guard(K, A) if redis.call('EXISTS', K[1]) == 1 then return {7, A[1]} end end`,
-      keys: [`${prefix}:stop`],
-      args: ['why'],
-    };
+    // lua/signup-guard.lua: IP counter, address counter, suppression set; limits and windows, the address hash.
+    const guard = { keys: [`${prefix}:ip`, `${prefix}:addr`, `${prefix}:stop`], args: [10, 60, 10, 60, 'hash-f'] };
     expect(await store.signup(person('e@example.com'), new Date(), extras, guard)).toMatchObject({ state: 'new', id: '000000000001' });
-    await redis.set(`${prefix}:stop`, '1');
-    expect(await store.signup(person('f@example.com'), new Date(), extras, guard)).toEqual({ stopped: [7, 'why'] });
+    await redis.sadd(`${prefix}:stop`, 'hash-f');
+    expect(await store.signup(person('f@example.com'), new Date(), extras, guard)).toEqual({ stopped: [0, 1, 1] });
     expect(await store.findByEmail('f@example.com')).toBeNull();
     expect(await store.countsByStatus()).toMatchObject({ confirmed: 1 });
     expect(await redis.get(`${prefix}:count`)).toBe('1');

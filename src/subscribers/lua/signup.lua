@@ -1,0 +1,18 @@
+-- The public signup without a guard (signup-body: the same commands for every state of the
+-- address).
+-- KEYS[1..7] as store-create: by-email, confirmed, pending, slot index, status count, all,
+-- id sequence
+-- KEYS[8] the signup counter
+-- KEYS[9] the 24 h confirmation claim
+-- KEYS[10] the confirmation outbox (list)
+-- KEYS[11..21] the pad: the same 10 kinds in the same order, then a record hash
+-- ARGV[1] slot key prefix
+-- ARGV[2] subscriber key prefix
+-- ARGV[3] address
+-- ARGV[4] pending score (ms; also the outbox entry's time)
+-- ARGV[5] counter TTL (s)
+-- ARGV[6] claim TTL (s)
+-- ARGV[7..] field, value pairs of a new record (as store-create)
+-- Returns {state before ('new' or the status), id, claimed 1/0}.
+local padOnly = false
+--@include signup-body
