@@ -46,6 +46,8 @@ export function keyspace(prefix: string) {
     ledger: (editionId: string) => k('ledger', editionId),
     /** Delivery counters and state of one edition (queued, sent, …, paused reason). */
     ledgerMeta: (editionId: string) => k('ledger', editionId, 'meta'),
+    /** hash: subscriber → `<token>|<ms>` of the run holding its claim (ledger.ts). */
+    ledgerClaims: (editionId: string) => k('ledger', editionId, 'claims'),
     slotClaim: (slot: string) => k('slot-claim', slot),
     slotsCancelled: () => k('slots', 'cancelled'),
     schedulerLastTick: () => k('scheduler', 'last-tick'),

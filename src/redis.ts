@@ -50,3 +50,32 @@ export async function runScript(redis: Redis, script: string, keys: readonly str
     return redis.eval(script, keys.length, ...keys, ...args);
   }
 }
+
+/**
+ * True when Redis is away or cannot take writes for now (connection lost, retries spent,
+ * loading, a replica mid-failover, cluster reshaping, out of memory): the same command may
+ * succeed later. Anything else (a script error, a wrong type) will not.
+ */
+export function isRedisUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.name === 'MaxRetriesPerRequestError') return true;
+  return /^(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|OOM|NOREPLICAS|BUSY)\b|Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Command timed out|Failed to refresh slots cache|None of the sentinels are available|All sentinels are unreachable/.test(err.message);
+}
+
+/**
+ * Run `write` until Redis takes it: for outcomes that already happened outside Redis (a relay
+ * accepted a message) and must not be lost because Redis was away for a moment. Gives up only
+ * after `giveUpMs` or when `stop` aborts (process closing), rethrowing the last error.
+ */
+export async function untilWritten<T>(write: () => Promise<T>, options: { giveUpMs?: number; stop?: AbortSignal; onRetry?: (err: Error, attempt: number) => void } = {}): Promise<T> {
+  const deadline = Date.now() + (options.giveUpMs ?? 600_000);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (!isRedisUnavailable(err) || Date.now() >= deadline || options.stop?.aborted) throw err;
+      options.onRetry?.(err as Error, attempt);
+      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** Math.min(attempt, 6), 5000)));
+    }
+  }
+}

@@ -11,6 +11,9 @@ export interface DeliveryWorkerContext {
   log: Logger;
 }
 
+/** BullMQ fails a job stalled more often than this; ours are idempotent, so effectively never. */
+const NEVER_FAIL_FOR_STALLING = 1_000_000;
+
 export interface DeliveryProcessors {
   edition?: Processor;
   fanout?: Processor;
@@ -38,11 +41,14 @@ export interface DeliveryWorkers {
 
 export function startDeliveryWorkers(ctx: DeliveryWorkerContext, processors: DeliveryProcessors, options: DeliveryWorkerOptions = {}): DeliveryWorkers {
   const base = { connection: ctx.connection, prefix: ctx.config.KEY_PREFIX };
-  const lock = { lockDuration: options.lockDuration ?? 30_000, stalledInterval: options.stalledInterval ?? 30_000 };
+  // A stalled job is a worker that died or froze, not a bad job: every delivery job is safe to re-run
+  // (deterministic ids, the ledger), so it is never failed for stalling — a failed fan-out or edition
+  // job would leave the rest of the edition unsent, whatever the timing (BullMQ's default is 1).
+  const lock = { lockDuration: options.lockDuration ?? 30_000, stalledInterval: options.stalledInterval ?? 30_000, maxStalledCount: NEVER_FAIL_FOR_STALLING };
   const workers: Worker[] = [];
   if (processors.edition) {
     // Builds render MJML: a long lock so a busy event loop is not mistaken for a dead worker.
-    workers.push(new Worker(QUEUE.edition, processors.edition, { ...base, concurrency: 1, lockDuration: 120_000 }));
+    workers.push(new Worker(QUEUE.edition, processors.edition, { ...base, ...lock, concurrency: 1, lockDuration: Math.max(120_000, lock.lockDuration) }));
   }
   if (processors.fanout) {
     workers.push(new Worker(QUEUE.fanout, processors.fanout, { ...base, ...lock, concurrency: 1 }));
@@ -52,8 +58,6 @@ export function startDeliveryWorkers(ctx: DeliveryWorkerContext, processors: Del
       new Worker(QUEUE.send, processors.send, {
         ...base,
         ...lock,
-        // A stalled send becomes `unknown` in the ledger on its re-run, so let it re-run.
-        maxStalledCount: 3,
         concurrency: options.sendConcurrency ?? ctx.config.SEND_CONCURRENCY,
         // Global across every worker on the queue (kept in Redis).
         limiter: { max: options.sendRatePerSec ?? ctx.config.SEND_RATE_PER_SEC, duration: 1000 },

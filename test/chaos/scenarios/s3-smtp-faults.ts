@@ -68,7 +68,7 @@ export const smtpFaults: Scenario = {
       // (never resent: the relay may have it), so only those can be unknown.
       const inFlightBound = counters.dropped + counters.droppedAfterAccept;
       const check = await checkEdition(w.client, w.prefix, received, { editionId, audience, inFlightBound, queued: audience.readers.size + blocked });
-      const metrics = await checkMetrics(w.system.apiUrl, [report]);
+      const metrics = await checkMetrics(w.system.apiUrl, w.client, w.prefix);
       if (metrics.note) notes.push(metrics.note);
       return { tally: check.tally, violations: [...check.violations, ...metrics.violations, ...w.system.unexpectedDeaths()], notes };
     } finally {

@@ -71,7 +71,7 @@ export const schedulers: Scenario = {
       if (forSlot.length !== 1) violations.push(`${forSlot.length} edition jobs for the slot (want 1)`);
       const others = received.filter((r) => r.kind === 'digest' && !r.messageId.startsWith(`<${editionId}.`));
       if (others.length) violations.push(`${others.length} digests of other editions (e.g. ${others[0]!.messageId})`);
-      const metrics = await checkMetrics(w.system.apiUrl, [report]);
+      const metrics = await checkMetrics(w.system.apiUrl, w.client, w.prefix);
       if (metrics.note) notes.push(metrics.note);
       violations.push(...metrics.violations);
       notes.push(`edition done ${((Date.parse(report.finishedAt!) - slot + offset) / 1000).toFixed(0)} s after the boundary (real time)`);
