@@ -60,3 +60,13 @@ export function keyspace(prefix: string) {
 }
 
 export type Keyspace = ReturnType<typeof keyspace>;
+
+/**
+ * BullMQ's prefix for one queue. On one server (or Sentinel) every queue shares KEY_PREFIX. In a
+ * cluster each queue gets its own hash tag, `{md}` → `{md.send}`, so each queue's keys sit in one
+ * slot (BullMQ's scripts need that) and different queues, and the app's own keys, spread over the
+ * masters. No script of ours touches a queue's keys and the app's keys together.
+ */
+export function queuePrefix(keyPrefix: string, queue: string, clustered: boolean): string {
+  return clustered ? keyPrefix.replace(/\{([^{}]+)\}/, (_, tag: string) => `{${tag}.${queue}}`) : keyPrefix;
+}

@@ -13,7 +13,7 @@
 // claim is written off as `unknown`.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { runScript } from '../redis.js';
 
 export const LEDGER_STATES = ['queued', 'claimed', 'sent', 'failed', 'bounced', 'unknown', 'skipped'] as const;
@@ -217,7 +217,7 @@ export function newClaimToken(): string {
   return randomUUID();
 }
 
-export function createLedger(deps: { redis: Redis; keys: LedgerKeys }, options: LedgerOptions = {}) {
+export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys }, options: LedgerOptions = {}) {
   const { redis, keys } = deps;
   const minFailures = options.pauseMinFailures ?? 20;
   const ratio = options.pauseFailureRatio ?? 0.1;

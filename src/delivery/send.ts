@@ -1,7 +1,7 @@
 // One send: claim the ledger entry, re-check the reader, personalise the prepared
 // variant, hand it to the pooled transport, record the outcome. Knows nothing of
 // BullMQ; send-job.ts turns the named errors below into queue behaviour.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { SendMailOptions } from 'nodemailer';
 import { redactAddresses, type Logger } from '../log.js';
 import { topicsKey, type Subscriber } from '../subscribers/model.js';
@@ -44,7 +44,7 @@ export class ClaimBusyError extends Error {
 }
 
 export interface SenderDeps<V> {
-  redis: Redis;
+  redis: RedisClient;
   keys: { lastEditionFor(): string; subscriber(id: string): string };
   ledger: Ledger;
   ports: DeliveryPorts<V>;

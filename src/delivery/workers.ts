@@ -3,11 +3,12 @@
 import { Worker, type ConnectionOptions, type Processor } from 'bullmq';
 import type { Logger } from '../log.js';
 import { closeWorkers } from '../queues/close-workers.js';
-import { QUEUE } from '../queues/names.js';
+import { QUEUE, type QueueName } from '../queues/names.js';
 
 export interface DeliveryWorkerContext {
   connection: ConnectionOptions;
-  config: { KEY_PREFIX: string; SEND_CONCURRENCY: number; SEND_RATE_PER_SEC: number };
+  queuePrefix(queue: QueueName): string;
+  config: { SEND_CONCURRENCY: number; SEND_RATE_PER_SEC: number };
   log: Logger;
 }
 
@@ -40,7 +41,7 @@ export interface DeliveryWorkers {
 }
 
 export function startDeliveryWorkers(ctx: DeliveryWorkerContext, processors: DeliveryProcessors, options: DeliveryWorkerOptions = {}): DeliveryWorkers {
-  const base = { connection: ctx.connection, prefix: ctx.config.KEY_PREFIX };
+  const base = (queue: QueueName) => ({ connection: ctx.connection, prefix: ctx.queuePrefix(queue) });
   // A stalled job is a worker that died or froze, not a bad job: every delivery job is safe to re-run
   // (deterministic ids, the ledger), so it is never failed for stalling — a failed fan-out or edition
   // job would leave the rest of the edition unsent, whatever the timing (BullMQ's default is 1).
@@ -48,15 +49,15 @@ export function startDeliveryWorkers(ctx: DeliveryWorkerContext, processors: Del
   const workers: Worker[] = [];
   if (processors.edition) {
     // Builds render MJML: a long lock so a busy event loop is not mistaken for a dead worker.
-    workers.push(new Worker(QUEUE.edition, processors.edition, { ...base, ...lock, concurrency: 1, lockDuration: Math.max(120_000, lock.lockDuration) }));
+    workers.push(new Worker(QUEUE.edition, processors.edition, { ...base(QUEUE.edition), ...lock, concurrency: 1, lockDuration: Math.max(120_000, lock.lockDuration) }));
   }
   if (processors.fanout) {
-    workers.push(new Worker(QUEUE.fanout, processors.fanout, { ...base, ...lock, concurrency: 1 }));
+    workers.push(new Worker(QUEUE.fanout, processors.fanout, { ...base(QUEUE.fanout), ...lock, concurrency: 1 }));
   }
   if (processors.send) {
     workers.push(
       new Worker(QUEUE.send, processors.send, {
-        ...base,
+        ...base(QUEUE.send),
         ...lock,
         concurrency: options.sendConcurrency ?? ctx.config.SEND_CONCURRENCY,
         // Global across every worker on the queue (kept in Redis).

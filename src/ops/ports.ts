@@ -2,7 +2,7 @@
 // stores can change behind them. Each port is a slice of a real store; the
 // composition root passes the stores themselves.
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { EditionReport } from '../delivery/ledger.js';
 import type { Edition } from '../editions/model.js';
 import type { Keyspace } from '../keys.js';
@@ -32,7 +32,7 @@ export interface SubscribersPort {
 }
 
 export interface OpsPorts {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keyspace;
   queues: Readonly<Record<QueueName, Queue>>;
   editions: EditionsPort;

@@ -22,7 +22,7 @@ import { startOutboxDrain } from '../subscribers/confirm-outbox.js';
 const SHUTDOWN_DEADLINE_MS = 20_000;
 
 export function startWorker(ctx: AppContext, name: QueueName, processor: Processor, options: Partial<WorkerOptions> = {}): Worker {
-  const worker = new Worker(name, processor, { connection: ctx.connection, prefix: ctx.config.KEY_PREFIX, ...options });
+  const worker = new Worker(name, processor, { connection: ctx.connection, prefix: ctx.queuePrefix(name), ...options });
   worker.on('error', (err) => ctx.log.error({ event: 'worker.error', queue: name, err: err.message }, 'worker error'));
   worker.on('failed', (job, err) =>
     ctx.log.warn({ event: `${name}.job.failed`, jobId: job?.id, attempts: job?.attemptsMade, err: redactAddresses(err.message) }, 'job failed'),

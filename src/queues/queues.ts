@@ -15,9 +15,10 @@ const DEFAULTS: Record<QueueName, DefaultJobOptions> = {
 
 export type Queues = Record<QueueName, Queue> & { close(): Promise<void> };
 
-export function createQueues(connection: ConnectionOptions, prefix: string, onError: (err: Error) => void = () => {}): Queues {
+/** `prefix`: BullMQ's prefix per queue (KEY_PREFIX, or a hash tag of its own in a cluster). */
+export function createQueues(connection: ConnectionOptions, prefix: (queue: QueueName) => string, onError: (err: Error) => void = () => {}): Queues {
   const make = (name: QueueName) => {
-    const queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULTS[name] });
+    const queue = new Queue(name, { connection, prefix: prefix(name), defaultJobOptions: DEFAULTS[name] });
     queue.on('error', onError); // connection errors surface on the calls that fail; do not crash
     return queue;
   };

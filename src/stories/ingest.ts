@@ -1,7 +1,7 @@
 // One ingest run: every enabled source (bounded concurrency), clustering with what
 // the pool already holds, the market snapshot, and a health record per source.
 // A bad source is recorded and skipped; it never fails the run.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Keyspace } from '../keys.js';
 import { clusterStories, DEFAULT_THRESHOLDS, type ClusterThresholds } from './cluster.js';
 import { readFeed, type FeedFetchOptions } from './feed-source.js';
@@ -25,7 +25,7 @@ interface LogLike {
 }
 
 export interface IngestDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keyspace;
   sources: SourcesFile;
   log?: LogLike;

@@ -11,7 +11,7 @@
 // trims nothing.
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Keyspace } from '../keys.js';
 import type { Logger } from '../log.js';
 import { jobId, type SystemMailJob } from '../queues/jobs.js';
@@ -59,7 +59,7 @@ return 1
 `;
 
 export interface ConfirmOutboxDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keyspace;
   /** The system-mail queue (only `addBulk` is used). */
   queue: Pick<Queue, 'addBulk'>;
