@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ALL_QUEUES, type QueueName } from './queues/names.js';
 import { SourcesFileSchema, type SourcesFile } from './stories/sources-schema.js';
 import { isTimeZone } from './subscribers/schemas.js';
-import { authOf, parseHostPorts, type RedisTopology } from './redis.js';
+import { authOf, parseHostPorts, type RedisTopology, type ReplicaWait } from './redis.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -35,6 +35,11 @@ export const EnvSchema = z.object({
   REDIS_SENTINEL_PASSWORD: z.string().optional(),
   /** Cluster: `host:port,…` seed nodes. KEY_PREFIX must carry a hash tag. REDIS_URL then gives only credentials and TLS. */
   REDIS_CLUSTER_NODES: z.string().optional(),
+  /**
+   * Replicas each ledger claim and outcome must reach (Redis WAIT, 100 ms at most) before a send
+   * goes on; default 1 with Sentinel (which implies a replica), 0 otherwise.
+   */
+  REDIS_WAIT_REPLICAS: int(0, 10).optional(),
   KEY_PREFIX: z
     .string()
     .default('md')
@@ -193,6 +198,12 @@ export function redisTopologyOf(env: Env): RedisTopology {
   }
   if (env.REDIS_SENTINEL_NAME) throw new ConfigError('REDIS_SENTINELS', 'is required with REDIS_SENTINEL_NAME');
   return { kind: 'single', url: env.REDIS_URL };
+}
+
+/** WAIT after ledger writes of a send: REDIS_WAIT_REPLICAS, else 1 under Sentinel. */
+export function replicaWaitOf(config: Pick<Config, 'REDIS_WAIT_REPLICAS' | 'redis'>): ReplicaWait | undefined {
+  const replicas = config.REDIS_WAIT_REPLICAS ?? (config.redis.kind === 'sentinel' ? 1 : 0);
+  return replicas > 0 ? { replicas, timeoutMs: 100 } : undefined;
 }
 
 function mailDomainOf(from: string): string {

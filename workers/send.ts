@@ -2,6 +2,7 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../src/context.js';
 import { createLedger } from '../src/delivery/ledger.js';
+import { replicaWaitOf } from '../src/config.js';
 import { createSender } from '../src/delivery/send.js';
 import { handleSendJob, type SendJobDeps } from '../src/delivery/send-job.js';
 import type { DeliveryPorts } from '../src/delivery/ports.js';
@@ -16,7 +17,7 @@ export function createSendProcessor<V>(ctx: AppContext, ports: DeliveryPorts<V>,
   const sender = createSender({
     redis: ctx.redis,
     keys: ctx.keys,
-    ledger: createLedger({ redis: ctx.redis, keys: ctx.keys }, { claimStaleMs }),
+    ledger: createLedger({ redis: ctx.redis, keys: ctx.keys }, { claimStaleMs, replicaWait: replicaWaitOf(ctx.config) }),
     ports,
     mailer: ctx.mailer(),
     log: ctx.log,

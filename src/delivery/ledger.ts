@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { RedisClient } from '../redis.js';
-import { runScript } from '../redis.js';
+import { runScript, type ReplicaWait } from '../redis.js';
 
 export const LEDGER_STATES = ['queued', 'claimed', 'sent', 'failed', 'bounced', 'unknown', 'skipped'] as const;
 export type LedgerState = (typeof LEDGER_STATES)[number];
@@ -40,6 +40,12 @@ export interface LedgerOptions {
    * older has lost its lock twice over, or died.
    */
   claimStaleMs?: number;
+  /**
+   * Claims and outcomes of sends wait for this many replicas (WAIT) before the send goes on, so
+   * a failover cannot lose a claim (which could mean a resend) and rarely a `sent` mark (which
+   * can then only become `unknown`). Default none.
+   */
+  replicaWait?: ReplicaWait;
 }
 
 export const EditionReportSchema = z.object({
@@ -223,6 +229,7 @@ export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys }, opt
   const ratio = options.pauseFailureRatio ?? 0.1;
   const ttl = (options.retentionDays ?? 30) * 86_400;
   const staleMs = options.claimStaleMs ?? 60_000;
+  const replicaWait = options.replicaWait;
   const now = () => new Date().toISOString();
   const claimKeys = (editionId: string) => [keys.ledger(editionId), keys.ledgerMeta(editionId), keys.ledgerClaims(editionId)];
 
@@ -283,6 +290,7 @@ export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys }, opt
         CLAIM_FOR_SEND,
         [...claimKeys(editionId), read.subscriberKey, read.lastKey],
         [subscriberId, now(), token, staleMs],
+        replicaWait,
       )) as [LedgerState | 'became-unknown' | 'paused' | 'busy', string | number, ...string[]];
       const [state, second, ...rest] = reply;
       if (state === 'paused') return { outcome: 'paused', reason: String(second) };
@@ -303,6 +311,7 @@ export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys }, opt
         FINISH,
         [...claimKeys(editionId), ...(record ? [record.key] : [])],
         [subscriberId, to, now(), minFailures, ratio, ...(record ? [record.field, record.value] : [])],
+        replicaWait,
       )) as [number, number, number];
       return { applied: applied === 1, finished: finished === 1, paused: paused === 1 };
     },

@@ -1,6 +1,6 @@
 // The invariants checked after every scenario, from three independent records:
 // what the SMTP server received, the send ledger, and the operators' /metrics.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../src/redis.js';
 import { createLedger, type EditionReport } from '../../../src/delivery/ledger.js';
 import { keyspace } from '../../../src/keys.js';
 import type { Audience } from './seed.js';
@@ -35,7 +35,7 @@ export function parseDigestId(messageId: string): [string, string] | null {
   return m ? [m[1]!, m[2]!] : null;
 }
 
-export async function checkEdition(redis: Redis, prefix: string, received: Received[], c: EditionCheck): Promise<CheckResult> {
+export async function checkEdition(redis: RedisClient, prefix: string, received: Received[], c: EditionCheck): Promise<CheckResult> {
   const keys = keyspace(prefix);
   const violations: string[] = [];
   const report = await createLedger({ redis, keys }).report(c.editionId);
@@ -110,7 +110,7 @@ export async function metricsTotals(apiUrl: string): Promise<Record<string, numb
  * may still move an entry from `unknown` to `sent` after the edition finished, so both are read
  * again until they agree or 15 s have passed; a disagreement that lasts is a broken invariant.
  */
-export async function checkMetrics(apiUrl: string, redis: Redis, prefix: string): Promise<{ violations: string[]; note?: string }> {
+export async function checkMetrics(apiUrl: string, redis: RedisClient, prefix: string): Promise<{ violations: string[]; note?: string }> {
   const keys = keyspace(prefix);
   const ledger = createLedger({ redis, keys });
   const until = Date.now() + 15_000;

@@ -36,7 +36,7 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(appendfsync: 'everysec' | 'always' = 'everysec'): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'md-chaos-redis-'));
   let child: ChildProcess | undefined;
@@ -45,7 +45,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     child = track(
       spawn(
         'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', dir,
+        ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', appendfsync, '--dir', dir,
           '--save', '', '--maxmemory-policy', 'noeviction', '--loglevel', 'warning'],
         { stdio: 'ignore' },
       ),

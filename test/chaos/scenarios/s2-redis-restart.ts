@@ -29,7 +29,7 @@ export const redisRestart: Scenario = {
         const r = await w.report(editionId);
         return r.queued > 0 ? r : undefined;
       }, 60_000, 5);
-      const r1 = await w.redis.restart(downMs);
+      const r1 = await w.redis!.restart(downMs);
       notes.push(`restart 1 at queued ${phase1.queued}, fan-out ${phase1.fanoutDoneAt ? 'already done' : 'in progress'}, sent ${phase1.sent}; down ${r1.downMs} ms`);
 
       // 2: when a random share of the readers has been sent.
@@ -38,7 +38,7 @@ export const redisRestart: Scenario = {
         const r = await w.report(editionId);
         return r.sent >= share * scale.readers || r.finishedAt ? r : undefined;
       }, 240_000, 20);
-      const r2 = await w.redis.restart(downMs);
+      const r2 = await w.redis!.restart(downMs);
       notes.push(`restart 2 at ${phase2.sent} sent; down ${r2.downMs} ms`);
 
       const readyAgain = await waitUntil('/readyz 200 after the restart', async () => {
