@@ -219,7 +219,8 @@ export async function runScript(
 export function isRedisUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (err.name === 'MaxRetriesPerRequestError') return true;
-  return /^(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|OOM|NOREPLICAS|BUSY)\b|Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Command timed out|Failed to refresh slots cache|None of the sentinels are available|All sentinels are unreachable/.test(err.message);
+  // Script errors carry the command's error after a prefix, hence "start or after a space".
+  return /(^|\s)(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|OOM|NOREPLICAS) |Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Command timed out|Failed to refresh slots cache|None of the sentinels are available|All sentinels are unreachable/.test(err.message);
 }
 
 /**

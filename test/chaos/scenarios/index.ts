@@ -8,5 +8,6 @@ import { signupFlood } from './s5-signup-flood.js';
 import { hostileInput } from './s6-hostile-input.js';
 import { security } from './s7-security.js';
 import { clusterFailover, sentinelFailover } from './s8-s9-failover.js';
+import { redisCrash } from './s10-redis-crash.js';
 
-export const SCENARIOS: Scenario[] = [killWorkers, redisRestart, smtpFaults, schedulers, signupFlood, hostileInput, security, sentinelFailover, clusterFailover];
+export const SCENARIOS: Scenario[] = [killWorkers, redisRestart, smtpFaults, schedulers, signupFlood, hostileInput, security, sentinelFailover, clusterFailover, redisCrash];
