@@ -72,12 +72,14 @@ export type EditionReport = z.infer<typeof EditionReportSchema>;
 export type ClaimResult =
   | { outcome: 'claimed' }
   | { outcome: 'busy'; retryInMs: number }
+  | { outcome: 'early'; retryInMs: number }
   | { outcome: 'unknown'; finished: boolean }
   | { outcome: 'done'; state: LedgerState };
 export type SendClaimResult =
   | { outcome: 'paused'; reason: string }
   | { outcome: 'claimed'; subscriber: Record<string, string>; last: string | null }
   | { outcome: 'busy'; retryInMs: number }
+  | { outcome: 'early'; retryInMs: number }
   | { outcome: 'unknown'; finished: boolean }
   | { outcome: 'done'; state: LedgerState };
 
@@ -132,7 +134,8 @@ end
 // The claim transition; `onClaimed` is the Lua that returns after a successful claim.
 // KEYS[1] ledger, KEYS[2] meta, KEYS[3] claims. ARGV[1] subscriber, ARGV[2] now (ISO),
 // ARGV[3] claim token, ARGV[4] stale after (ms).
-const claimScript = (onClaimed: string) => `${COMPLETE}${NOW_MS}
+const claimScript = (onClaimed: string, before = '') => `${COMPLETE}${NOW_MS}
+${before}
 local s = redis.call('HGET', KEYS[1], ARGV[1])
 if not s then
   redis.call('HINCRBY', KEYS[2], 'queued', 1)
@@ -165,13 +168,18 @@ return {s, 0}
 // KEYS: ledger, meta, claims. ARGV: subscriber, now, token, staleMs.
 const CLAIM = claimScript(`return {'claimed', 0}`);
 
-// The send's first round trip: refuse while the edition is paused (nothing claimed),
-// claim, and hand back what the send reads next: the reader's last-edition entry and hash.
+// The send's first round trip: refuse while the edition is paused, and before its slot by
+// Redis's clock (a worker whose clock runs ahead never sends early), nothing claimed; claim,
+// and hand back what the send reads next: the reader's last-edition entry and hash.
 // KEYS: ledger, meta, claims, subscriber hash, last-edition hash. ARGV: subscriber, now, token, staleMs.
-const CLAIM_FOR_SEND = `
+const CLAIM_FOR_SEND = claimScript(
+  `return {'claimed', 0, redis.call('HGET', KEYS[5], ARGV[1]) or '', unpack(redis.call('HGETALL', KEYS[4]))}`,
+  `
 local paused = redis.call('HGET', KEYS[2], 'pausedReason')
 if paused then return {'paused', paused} end
-${claimScript(`return {'claimed', 0, redis.call('HGET', KEYS[5], ARGV[1]) or '', unpack(redis.call('HGETALL', KEYS[4]))}`)}`;
+local notBefore = tonumber(redis.call('HGET', KEYS[2], 'notBefore') or '0')
+if notBefore > nowMs() then return {'early', notBefore - nowMs()} end`,
+);
 
 // KEYS: ledger, meta, claims, [record hash]. ARGV: subscriber, to, now, minFailures, ratio, [record field, value].
 // The optional record (the reader's last edition) is written on every finish to `sent`, as
@@ -234,16 +242,12 @@ export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys }, opt
   const claimKeys = (editionId: string) => [keys.ledger(editionId), keys.ledgerMeta(editionId), keys.ledgerClaims(editionId)];
 
   return {
-    /** Record when and for which slot delivery started (first call wins). */
+    /** Record when and for which slot delivery started (first call wins). A scheduled slot is also the earliest send. */
     async start(editionId: string, info: { slot: string; mode: string }): Promise<void> {
       const meta = keys.ledgerMeta(editionId);
-      await redis
-        .multi()
-        .hsetnx(meta, 'startedAt', now())
-        .hsetnx(meta, 'slot', info.slot)
-        .hsetnx(meta, 'mode', info.mode)
-        .expire(meta, ttl)
-        .exec();
+      const tx = redis.multi().hsetnx(meta, 'startedAt', now()).hsetnx(meta, 'slot', info.slot).hsetnx(meta, 'mode', info.mode);
+      if (info.mode === 'scheduled') tx.hsetnx(meta, 'notBefore', String(Date.parse(info.slot)));
+      await tx.expire(meta, ttl).exec();
     },
 
     async meta(editionId: string): Promise<{ slot: string; mode: string } | null> {
@@ -291,9 +295,10 @@ export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys }, opt
         [...claimKeys(editionId), read.subscriberKey, read.lastKey],
         [subscriberId, now(), token, staleMs],
         replicaWait,
-      )) as [LedgerState | 'became-unknown' | 'paused' | 'busy', string | number, ...string[]];
+      )) as [LedgerState | 'became-unknown' | 'paused' | 'busy' | 'early', string | number, ...string[]];
       const [state, second, ...rest] = reply;
       if (state === 'paused') return { outcome: 'paused', reason: String(second) };
+      if (state === 'early') return { outcome: 'early', retryInMs: Math.max(1, Number(second)) };
       if (state === 'busy') return { outcome: 'busy', retryInMs: Math.max(1, Number(second)) };
       if (state === 'claimed') {
         const [last, ...flat] = rest;

@@ -1,7 +1,7 @@
 // BullMQ side of a send: what each named failure does to the job and the queue.
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { SendJobSchema } from '../queues/jobs.js';
-import { ClaimBusyError, MissingVariantError, EditionPausedError, type Sender, type SendOutcome } from './send.js';
+import { SendLaterError, MissingVariantError, EditionPausedError, type Sender, type SendOutcome } from './send.js';
 import { PermanentSmtpError, RelayUnavailableError } from './smtp-errors.js';
 
 export interface SendJobDeps {
@@ -29,8 +29,8 @@ export async function handleSendJob(deps: SendJobDeps, job: Job, token?: string,
       await job.moveToDelayed(Date.now() + (deps.pausedRecheckMs ?? 60_000), token);
       throw new DelayedError(err.message);
     }
-    if (err instanceof ClaimBusyError) {
-      // Not an attempt: the run holding the claim may yet record the outcome.
+    if (err instanceof SendLaterError) {
+      // Not an attempt: the run holding the claim may yet record the outcome, or the slot is ahead.
       await job.moveToDelayed(Date.now() + err.retryInMs, token);
       throw new DelayedError(err.message);
     }

@@ -35,11 +35,17 @@ export class SendAbortedError extends Error {
   override name = 'SendAbortedError';
 }
 
-/** Another run holds a fresh claim on this reader (it may be about to record its outcome): look again later. */
-export class ClaimBusyError extends Error {
-  override name = 'ClaimBusyError';
-  constructor(readonly retryInMs: number) {
-    super(`another run holds the claim; retry in ${retryInMs} ms`);
+/**
+ * Not now, and not an attempt: another run holds a fresh claim on this reader (it may be about
+ * to record its outcome), or the slot has not begun by Redis's clock. Look again in `retryInMs`.
+ */
+export class SendLaterError extends Error {
+  override name = 'SendLaterError';
+  constructor(
+    readonly retryInMs: number,
+    reason: string,
+  ) {
+    super(`${reason}; retry in ${retryInMs} ms`);
   }
 }
 
@@ -179,7 +185,8 @@ export function createSender<V>(deps: SenderDeps<V>) {
     const read = { subscriberKey: deps.keys.subscriber(subscriberId), lastKey: deps.keys.lastEditionFor() };
     const claim = await written(() => ledger.claimForSend(editionId, subscriberId, read, token), editionId, subscriberId);
     if (claim.outcome === 'paused') throw new EditionPausedError(editionId, claim.reason);
-    if (claim.outcome === 'busy') throw new ClaimBusyError(claim.retryInMs);
+    if (claim.outcome === 'busy') throw new SendLaterError(claim.retryInMs, 'another run holds the claim');
+    if (claim.outcome === 'early') throw new SendLaterError(claim.retryInMs, 'the slot has not begun');
     if (claim.outcome === 'done') return `already-${claim.state}`;
     if (claim.outcome === 'unknown') {
       // A previous run claimed and never recorded an outcome: it may have delivered.

@@ -92,6 +92,22 @@ describe('ledger', () => {
     expect(await redis.hlen(keyspace(prefix).ledgerClaims('e4'))).toBe(0);
   });
 
+  it('never claims before a scheduled slot by Redis\'s clock, whatever the worker\'s clock says', async () => {
+    const keys = keyspace(prefix);
+    const read = { subscriberKey: keys.subscriber('000000000009'), lastKey: keys.lastEditionFor() };
+    const [sec] = await redis.time();
+    const slot = new Date((Number(sec) + 2) * 1000).toISOString(); // 1-2 s ahead of Redis's clock
+    await ledger.start('e5', { slot, mode: 'scheduled' });
+    await ledger.markQueued('e5', ['000000000009']);
+    const early = await ledger.claimForSend('e5', '000000000009', read, 't');
+    expect(early.outcome).toBe('early');
+    expect(early.outcome === 'early' && early.retryInMs > 0 && early.retryInMs <= 2000).toBe(true);
+    expect(await ledger.state('e5', '000000000009')).toBe('queued');
+    // "Send now" editions carry no earliest time: the operator asked for now.
+    await ledger.start('e6', { slot, mode: 'now' });
+    expect((await ledger.claimForSend('e6', '000000000009', read, 't')).outcome).toBe('claimed');
+  });
+
   it('pauses the edition once failures pass the threshold, and says why', async () => {
     const ids = Array.from({ length: 10 }, (_, i) => String(i));
     await ledger.markQueued('e2', ids);
