@@ -134,8 +134,9 @@ export class ChaosSystem {
     await member.proc.stop(signal);
   }
 
-  async add(role: Role): Promise<Member> {
-    const m = this.spawnRole(role);
+  /** Start one more process; `env` overrides the system's for it alone (e.g. a proxied REDIS_URL). */
+  async add(role: Role, env: Record<string, string> = {}): Promise<Member> {
+    const m = this.spawnRole(role, env);
     if (role === 'worker') await this.waitWorkers();
     return m;
   }
