@@ -240,3 +240,28 @@ export async function untilWritten<T>(write: () => Promise<T>, options: { giveUp
     }
   }
 }
+
+export interface RedisMemory {
+  usedBytes: number;
+  /** 0 = no limit. */
+  maxBytes: number;
+  /** At or over maxmemory: with noeviction, writes are refused (OOM) until memory frees. */
+  full: boolean;
+}
+
+/** Memory of the Redis (every master of a cluster; the fullest one counts). */
+export async function redisMemory(redis: RedisClient): Promise<RedisMemory> {
+  const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  let worst: RedisMemory = { usedBytes: 0, maxBytes: 0, full: false };
+  for (const node of nodes) {
+    const info = await node.info('memory');
+    const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+    const m = { usedBytes: field('used_memory'), maxBytes: field('maxmemory') };
+    const full = m.maxBytes > 0 && m.usedBytes >= m.maxBytes;
+    if (full || (!worst.full && m.usedBytes > worst.usedBytes)) worst = { ...m, full };
+  }
+  return worst;
+}
+
+/** What operators read when Redis is full (readiness, edition report). */
+export const REDIS_FULL_REASON = 'Redis is full (maxmemory reached, noeviction): signups answer 503 and sending waits until memory frees';

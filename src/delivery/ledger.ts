@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { RedisClient } from '../redis.js';
-import { runScript, type ReplicaWait } from '../redis.js';
+import { REDIS_FULL_REASON, redisMemory, runScript, type ReplicaWait } from '../redis.js';
 
 export const LEDGER_STATES = ['queued', 'claimed', 'sent', 'failed', 'bounced', 'unknown', 'skipped'] as const;
 export type LedgerState = (typeof LEDGER_STATES)[number];
@@ -343,9 +343,10 @@ export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys }, opt
       await redis.hdel(keys.ledgerMeta(editionId), 'pausedReason');
     },
 
-    /** The operators' funnel for one edition. */
+    /** The operators' funnel for one edition. A full Redis pauses every unfinished edition: that is its reason then. */
     async report(editionId: string): Promise<EditionReport> {
       const m = await redis.hgetall(keys.ledgerMeta(editionId));
+      if (!m.pausedReason && !m.finishedAt && m.startedAt && (await redisMemory(redis).catch(() => null))?.full) m.pausedReason = REDIS_FULL_REASON;
       const counts = {
         queued: num(m.queued),
         sent: num(m.sent),

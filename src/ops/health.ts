@@ -5,12 +5,13 @@
 import type { OpsPorts } from './ports.js';
 import { aliveInstances } from './heartbeat.js';
 import { queueCounts, warningsFor } from './overview.js';
+import { REDIS_FULL_REASON, redisMemory } from '../redis.js';
 
 export interface Readiness {
   ready: boolean;
   /** Why not ready (absent when ready). */
   reason?: string;
-  checks: { redis: 'ok' | 'down'; redisMs?: number };
+  checks: { redis: 'ok' | 'down' | 'full'; redisMs?: number };
   warnings: string[];
 }
 
@@ -35,6 +36,9 @@ export async function checkReadiness(ports: Pick<OpsPorts, 'redis' | 'keys' | 'q
     return { ready: false, reason: detail, checks: { redis: 'down' }, warnings: [] };
   }
   const redisMs = Math.round(performance.now() - started);
+  // A full Redis answers PING but refuses every write: not ready, and say why.
+  const memory = await within(redisMemory(ports.redis), timeoutMs, 'redis INFO').catch(() => null);
+  if (memory?.full) return { ready: false, reason: REDIS_FULL_REASON, checks: { redis: 'full', redisMs }, warnings: [] };
   let warnings: string[];
   try {
     const [counts, alive] = await within(Promise.all([queueCounts(ports.queues), aliveInstances(ports)]), timeoutMs, 'queue counts');

@@ -7,6 +7,7 @@ import { ALL_QUEUES } from '../queues/names.js';
 import { editionFunnels } from './edition-funnel.js';
 import { aliveInstances, countByRole } from './heartbeat.js';
 import { messageTotals, OUTCOMES } from './message-totals.js';
+import { redisMemory } from '../redis.js';
 import { DAILY_COUNTERS, QUEUE_STATES, dailyCounts, marketSummary, queueCounts, sourceRows } from './overview.js';
 import type { OpsPorts } from './ports.js';
 
@@ -52,6 +53,9 @@ export function createMetrics(ports: OpsPorts, options: { defaultMetrics?: boole
   const lag = gauge('digest_edition_lag_seconds', 'Slot time to done of the latest finished edition', ['mode']);
   const unfinished = gauge('digest_edition_unfinished_age_seconds', 'Age (since its slot) of the oldest edition not done or cancelled; 0 when none');
   const alive = gauge('digest_instances_alive', 'Processes with a live heartbeat, by role', ['role']);
+  const memoryFull = gauge('digest_redis_memory_full', '1 while Redis is at maxmemory (noeviction: writes refused, signups 503, sending paused until memory frees)');
+  const memoryUsed = gauge('digest_redis_used_memory_bytes', 'Redis used_memory (the fullest master of a cluster)');
+  const memoryMax = gauge('digest_redis_maxmemory_bytes', 'Redis maxmemory (0 = no limit)');
   const lastTick = gauge('digest_scheduler_last_tick_timestamp_seconds', 'Last scheduler tick (0 = never)');
 
   async function durations() {
@@ -81,8 +85,13 @@ export function createMetrics(ports: OpsPorts, options: { defaultMetrics?: boole
       editionFunnels(ports, { sinceMs: now.getTime() - EDITION_WINDOW_MS }),
       aliveInstances(ports, now.getTime()),
       ports.redis.get(ports.keys.schedulerLastTick()),
-      ports.redis.multi().llen(ports.keys.confirmOutbox()).lindex(ports.keys.confirmOutbox(), 0).exec(),
+      // A pipeline, not MULTI: a full Redis (maxmemory) aborts every MULTI, and /metrics must say it is full.
+      ports.redis.pipeline().llen(ports.keys.confirmOutbox()).lindex(ports.keys.confirmOutbox(), 0).exec(),
     ]);
+    const memory = await redisMemory(ports.redis);
+    memoryFull.set(memory.full ? 1 : 0);
+    memoryUsed.set(memory.usedBytes);
+    memoryMax.set(memory.maxBytes);
 
     for (const g of [jobs, duration, subscribers, sourceUp, sourceFailures, sourceSuccess, sourceItems, marketAt, quotes, editions, lag, unfinished, alive]) g.reset();
     messages.reset();

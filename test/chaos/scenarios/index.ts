@@ -9,6 +9,7 @@ import { hostileInput } from './s6-hostile-input.js';
 import { security } from './s7-security.js';
 import { clusterFailover, sentinelFailover } from './s8-s9-failover.js';
 import { redisCrash } from './s10-redis-crash.js';
+import { redisFull } from './s11-redis-full.js';
 import { partition } from './s12-partition.js';
 
-export const SCENARIOS: Scenario[] = [killWorkers, redisRestart, smtpFaults, schedulers, signupFlood, hostileInput, security, sentinelFailover, clusterFailover, redisCrash, partition];
+export const SCENARIOS: Scenario[] = [killWorkers, redisRestart, smtpFaults, schedulers, signupFlood, hostileInput, security, sentinelFailover, clusterFailover, redisCrash, redisFull, partition];
