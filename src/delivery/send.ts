@@ -9,11 +9,11 @@ import { hadDigestOnLocalDate, isDeliveryDay } from '../editions/slots.js';
 import { hasNewStoriesSince } from '../editions/pick.js';
 import { newClaimToken, type FinalState, type FinishRecord, type FinishResult, type Ledger } from './ledger.js';
 import { untilWritten } from '../redis.js';
-import type { SentInfo } from './mailer.js';
+import type { SentInfo } from './transport/mail-transport.js';
 import { listHeaders, type EditionHeaders } from './mime.js';
 import { buildRawFromParts, buildRawMessage } from './raw-message.js';
 import type { DeliveryPorts } from './ports.js';
-import { AmbiguousDeliveryError, classifySmtpError, PermanentSmtpError } from './smtp-errors.js';
+import { AmbiguousDeliveryError, classifySmtpError, PermanentSmtpError } from './transport/failures.js';
 
 export class EditionPausedError extends Error {
   override name = 'EditionPausedError';

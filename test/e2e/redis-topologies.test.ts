@@ -43,7 +43,8 @@ describe.each([
       const res = await stack.app.inject({ method: 'POST', url: '/api/subscribe', payload: { email, topics: ['markets', 'world'] }, headers: { accept: 'application/json' } });
       expect(res.statusCode).toBe(202);
     }
-    const confirmations = await stack.smtp.waitFor(READERS.length);
+    // A copy: welcome mails join the live list as readers confirm.
+    const confirmations = (await stack.smtp.waitFor(READERS.length)).slice(0, READERS.length);
     for (const mail of confirmations) {
       const path = new URL(linkFrom(mail.parsed.text!, 'http://localhost:3000/confirm/')).pathname;
       expect((await stack.app.inject({ method: 'POST', url: path })).statusCode).toBe(200);
