@@ -48,6 +48,8 @@ export function keyspace(prefix: string) {
     ledgerMeta: (editionId: string) => k('ledger', editionId, 'meta'),
     /** hash: subscriber → `<token>|<ms>` of the run holding its claim (ledger.ts). */
     ledgerClaims: (editionId: string) => k('ledger', editionId, 'claims'),
+    /** hash: the adaptive send rate shared by every worker (delivery/adaptive-rate.ts). */
+    sendRate: () => k('send', 'rate'),
     slotClaim: (slot: string) => k('slot-claim', slot),
     slotsCancelled: () => k('slots', 'cancelled'),
     schedulerLastTick: () => k('scheduler', 'last-tick'),

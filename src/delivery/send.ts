@@ -13,7 +13,7 @@ import type { SentInfo } from './transport/mail-transport.js';
 import { listHeaders, type EditionHeaders } from './mime.js';
 import { buildRawFromParts, buildRawMessage } from './raw-message.js';
 import type { DeliveryPorts } from './ports.js';
-import { AmbiguousDeliveryError, classifySmtpError, PermanentSmtpError } from './transport/failures.js';
+import { AmbiguousDeliveryError, classifySmtpError, PermanentSmtpError, RelayThrottlingError, RelayUnavailableError } from './transport/failures.js';
 
 export class EditionPausedError extends Error {
   override name = 'EditionPausedError';
@@ -246,7 +246,8 @@ export function createSender<V>(deps: SenderDeps<V>) {
         }
         log.warn({ event: `digest.send.${to}`, editionId, subscriberId, code: failure.responseCode }, redactAddresses(failure.message));
         await record(editionId, subscriberId, to);
-      } else if (attempt.finalAttempt) {
+      } else if (attempt.finalAttempt && !(failure instanceof RelayUnavailableError || failure instanceof RelayThrottlingError)) {
+        // (A relay outage or throttling is not this message's fault and spends no attempt.)
         log.warn({ event: 'digest.send.failed', editionId, subscriberId, err: redactAddresses(failure.message) }, 'last attempt failed');
         await record(editionId, subscriberId, 'failed');
       } else {

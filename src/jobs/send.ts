@@ -4,6 +4,7 @@ import { SendJobSchema } from '../queues/jobs.js';
 import { QUEUE } from '../queues/names.js';
 import { createLedger } from '../delivery/ledger.js';
 import { replicaWaitOf } from '../config.js';
+import { createAdaptiveRate } from '../delivery/adaptive-rate.js';
 import { createSender } from '../delivery/send.js';
 import { handleSendJob, type SendJobDeps } from '../delivery/send-job.js';
 import type { DeliveryPorts } from '../delivery/ports.js';
@@ -39,6 +40,11 @@ export function createSendProcessor<V>(ctx: JobContext, ports: DeliveryPorts<V>,
     mail: { from: ctx.config.MAIL_FROM, mailDomain: ctx.config.mailDomain, listId: ctx.config.LIST_ID, feedbackSender: ctx.config.FEEDBACK_ID_SENDER },
     skipEmpty: ctx.config.SKIP_EMPTY_EDITIONS,
   });
-  const deps: SendJobDeps = { sender, sendQueue: ctx.queues.send, ...jobOptions };
+  const sendQueue = ctx.queues.send;
+  const rate = createAdaptiveRate(
+    { redis: ctx.redis, key: ctx.keys.sendRate(), apply: (perSecond) => sendQueue.setGlobalRateLimit(perSecond, 1000) },
+    { ceiling: ctx.config.SEND_RATE_PER_SEC },
+  );
+  const deps: SendJobDeps = { sender, sendQueue, rate, ...jobOptions };
   return (job: Job, token?: string, signal?: AbortSignal) => handleSendJob(deps, job, token, signal);
 }

@@ -35,6 +35,15 @@ export class RelayUnavailableError extends Error {
 }
 
 /**
+ * The relay is throttling us (421 or 451 to a message, or a 4xx saying "too many"/"rate"): it
+ * works, but wants fewer messages a second. The message is retried later and the shared send
+ * rate goes down (adaptive-rate.ts), instead of pausing every worker.
+ */
+export class RelayThrottlingError extends TransientSmtpError {
+  override name = 'RelayThrottlingError';
+}
+
+/**
  * The connection closed with this message in flight: the relay may have accepted it and
  * its reply was lost. Sending again could deliver twice, so the send ends `unknown`.
  */
@@ -42,7 +51,11 @@ export class AmbiguousDeliveryError extends Error {
   override name = 'AmbiguousDeliveryError';
 }
 
-export type SmtpFailure = PermanentSmtpError | TransientSmtpError | RelayUnavailableError | AmbiguousDeliveryError;
+export type SmtpFailure = PermanentSmtpError | TransientSmtpError | RelayThrottlingError | RelayUnavailableError | AmbiguousDeliveryError;
+
+/** Commands of the session's start: a 421 there is the relay refusing everybody, not this message. */
+const SESSION_START = new Set(['CONN', 'EHLO', 'HELO', 'LHLO', 'STARTTLS', 'AUTH PLAIN', 'AUTH LOGIN']);
+const THROTTLE_TEXT = /too many|rate limit|throttl|slow down|try again later|temporarily deferred/i;
 
 /**
  * nodemailer's words for a server that closed an established session mid-transaction
@@ -67,8 +80,9 @@ export function classifySmtpError(error: unknown): SmtpFailure {
   const err = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as NodemailerError;
   const text = (err.response ?? err.message ?? 'SMTP error').slice(0, 300);
   const code = typeof err.responseCode === 'number' ? err.responseCode : null;
-  // 421 is "service not available, closing channel": about the relay, not this message.
-  if (code === 421) return new RelayUnavailableError(text, code);
+  // 421 at the start of a session: the relay refuses everybody. To a message: it sheds load.
+  if (code === 421) return err.command !== undefined && !SESSION_START.has(err.command) ? new RelayThrottlingError(text, code) : new RelayUnavailableError(text, code);
+  if (code === 451 || (code !== null && code >= 400 && code < 500 && THROTTLE_TEXT.test(text))) return new RelayThrottlingError(text, code);
   // 503 is a session-state problem, not a refusal of the message (nodemailer agrees).
   if (code !== null && code >= 500 && code < 600 && code !== 503) {
     const atRecipient = err.command === 'RCPT TO' || (err.code === 'EENVELOPE' && err.command !== 'MAIL FROM');
