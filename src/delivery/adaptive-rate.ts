@@ -1,10 +1,12 @@
 // The send rate as congestion control (AIMD), shared by every worker through Redis.
-// A relay that throttles (421/451 or "too many" to a message) halves the rate, at most
-// once per `decreaseEveryMs` so that one burst of replies to messages already in flight
-// counts once; a second of sending without a throttle adds `ceiling / 20` back, up to
-// SEND_RATE_PER_SEC. The rate is applied as BullMQ's global rate limit of the send queue
-// (queue meta `max`, read by every worker on each job it takes). A relay that still
-// throttles at the floor is treated as refusing everything: the caller pauses the queue.
+// Outcomes are counted per one-second window (Redis's clock). A window in which more than
+// `slowShare` of the messages were throttled (421/451 or "too many" to a message) halves the
+// rate; a window without a throttle adds `ceiling / 20` back, up to SEND_RATE_PER_SEC. A few
+// throttles among many successes change nothing: retrying those is cheaper than slowing
+// everybody (a relay that answers 421 to one message in five still takes four in five). When
+// almost everything is throttled (`refusingShare`), the relay refuses everyone: the caller
+// pauses the queue as for an outage. The rate is applied as BullMQ's global rate limit of the
+// send queue (queue meta `max`, read by every worker for each job it takes).
 import type { RedisClient } from '../redis.js';
 import { runScript } from '../redis.js';
 
@@ -13,86 +15,97 @@ export interface AdaptiveRateOptions {
   ceiling: number;
   /** The least it goes to (default 1 message a second). */
   floor?: number;
-  /** Halve at most this often (default 500 ms). */
-  decreaseEveryMs?: number;
-  /** Add ceiling/20 at most this often, without a throttle in between (default 1000 ms). */
-  increaseEveryMs?: number;
+  /** Length of a counting window (default 1000 ms). */
+  windowMs?: number;
+  /** Throttled share of a window above which the rate halves (default 0.3). */
+  slowShare?: number;
+  /** Throttled share (of at least 5) at which the relay counts as refusing everyone (default 0.9). */
+  refusingShare?: number;
+  /** Successes are sent to Redis in one call at most this often per process (default 250 ms). */
+  flushMs?: number;
 }
 
 export interface AdaptiveRateDeps {
   redis: RedisClient;
-  /** hash: rate, lastDecrease, lastIncrease (keys.sendRate()). */
+  /** hash: rate and the current window's counts (keys.sendRate()). */
   key: string;
   /** Apply a rate to every worker (the send queue's global rate limit). */
   apply(perSecond: number): Promise<unknown>;
 }
 
 export interface AdaptiveRate {
-  /** The relay throttled a message. `atFloor`: it did so at the lowest rate already. */
-  throttled(): Promise<{ rate: number; atFloor: boolean }>;
-  /** A message went through; cheap: reaches Redis at most once per increase period per process. */
+  /** The relay throttled a message. `refusing`: it throttles nearly everything (pause). */
+  throttled(): Promise<{ rate: number; refusing: boolean }>;
+  /** A message went through; counted locally, reaches Redis at most every `flushMs` per process. */
   succeeded(): void;
   /** The shared rate now (the ceiling when nothing was ever throttled). */
   current(): Promise<number>;
 }
 
-// KEYS: rate hash. ARGV: event ('throttle'|'ok'|'sync'), ceiling, floor, decreaseEveryMs, increaseEveryMs.
-// Returns {rate (string), changed (0/1), wasAtFloor (0/1)}. Times by Redis's clock.
+// KEYS: rate hash. ARGV: oks, throttles, ceiling, floor, windowMs, slowShare, refusingShare.
+// Returns {rate (string), changed (0/1), verdict ('same'|'slower'|'faster'|'refusing')}.
 const ADAPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local ceiling, floor = tonumber(ARGV[2]), tonumber(ARGV[3])
-local h = redis.call('HMGET', KEYS[1], 'rate', 'lastDecrease', 'lastIncrease')
-local rate = math.min(tonumber(h[1] or ARGV[2]), ceiling)
-local lastDecrease, lastIncrease = tonumber(h[2] or '0'), tonumber(h[3] or '0')
+local ceiling, floor = tonumber(ARGV[3]), tonumber(ARGV[4])
+local h = redis.call('HMGET', KEYS[1], 'rate', 'windowStart', 'windowOk', 'windowThrottled')
+local rate = math.min(tonumber(h[1] or ARGV[3]), ceiling)
 local before = rate
-if ARGV[1] == 'throttle' then
-  if now - lastDecrease >= tonumber(ARGV[4]) then
-    rate = math.max(floor, rate / 2)
-    redis.call('HSET', KEYS[1], 'lastDecrease', now)
+local start = tonumber(h[2] or tostring(now))
+local ok = tonumber(h[3] or '0') + tonumber(ARGV[1])
+local th = tonumber(h[4] or '0') + tonumber(ARGV[2])
+local verdict = 'same'
+local closed = false
+if th >= 5 and th / (ok + th) >= tonumber(ARGV[7]) then
+  rate, verdict, closed = floor, 'refusing', true
+elseif now - start >= tonumber(ARGV[5]) then
+  if th >= 2 and th / (ok + th) > tonumber(ARGV[6]) then
+    rate, verdict = math.max(floor, rate / 2), 'slower'
+  elseif th == 0 and ok > 0 and rate < ceiling then
+    rate, verdict = math.min(ceiling, rate + math.max(1, ceiling / 20)), 'faster'
   end
-elseif ARGV[1] == 'ok' then
-  if rate < ceiling and now - lastDecrease >= tonumber(ARGV[5]) and now - lastIncrease >= tonumber(ARGV[5]) then
-    rate = math.min(ceiling, rate + math.max(1, ceiling / 20))
-    redis.call('HSET', KEYS[1], 'lastIncrease', now)
-  end
+  closed = true
 end
-redis.call('HSET', KEYS[1], 'rate', tostring(rate))
+if closed then ok, th, start = 0, 0, now end
+redis.call('HSET', KEYS[1], 'rate', tostring(rate), 'windowStart', start, 'windowOk', ok, 'windowThrottled', th)
 local changed = 0
-if rate ~= before or ARGV[1] == 'sync' then changed = 1 end
-local wasAtFloor = 0
-if before <= floor then wasAtFloor = 1 end
-return {tostring(rate), changed, wasAtFloor}
+if rate ~= before or ARGV[1] == '-1' then changed = 1 end
+return {tostring(rate), changed, verdict}
 `;
 
 export function createAdaptiveRate(deps: AdaptiveRateDeps, options: AdaptiveRateOptions): AdaptiveRate {
   const ceiling = options.ceiling;
-  const floor = Math.min(options.floor ?? 1, ceiling);
-  const decreaseEveryMs = options.decreaseEveryMs ?? 500;
-  const increaseEveryMs = options.increaseEveryMs ?? 1000;
-  let lastOkReport = 0;
-  let knownRate = ceiling;
+  const args = [ceiling, Math.min(options.floor ?? 1, ceiling), options.windowMs ?? 1000, options.slowShare ?? 0.3, options.refusingShare ?? 0.9];
+  let pendingOk = 0;
+  let flushing = false;
 
-  async function adapt(event: 'throttle' | 'ok' | 'sync') {
-    const [rate, changed, wasAtFloor] = (await runScript(deps.redis, ADAPT, [deps.key], [event, ceiling, floor, decreaseEveryMs, increaseEveryMs])) as [string, number, number];
-    knownRate = Number(rate);
+  async function adapt(oks: number, throttles: number) {
+    const [rate, changed, verdict] = (await runScript(deps.redis, ADAPT, [deps.key], [oks, throttles, ...args])) as [string, number, string];
     // BullMQ's limiter counts whole jobs per second.
-    if (changed === 1) await deps.apply(Math.max(1, Math.floor(knownRate)));
-    return { rate: knownRate, atFloor: wasAtFloor === 1 && event === 'throttle' };
+    if (changed === 1) await deps.apply(Math.max(1, Math.floor(Number(rate))));
+    return { rate: Number(rate), refusing: verdict === 'refusing' };
   }
 
-  const synced = adapt('sync').catch(() => undefined);
+  // -1: apply the stored rate (clamped to this process's ceiling) once at start.
+  const synced = adapt(-1, 0).catch(() => undefined);
   return {
     async throttled() {
       await synced;
-      return adapt('throttle');
+      const oks = pendingOk;
+      pendingOk = 0;
+      return adapt(oks, 1);
     },
     succeeded() {
-      const now = Date.now();
-      // Also at the ceiling as far as this process knows: another worker may have cut the rate.
-      if (now - lastOkReport < increaseEveryMs) return;
-      lastOkReport = now;
-      adapt('ok').catch(() => undefined); // best effort: the next success tries again
+      pendingOk += 1;
+      if (flushing) return;
+      flushing = true;
+      setTimeout(() => {
+        const oks = pendingOk;
+        pendingOk = 0;
+        adapt(oks, 0)
+          .catch(() => undefined) // best effort: counts of one window
+          .finally(() => (flushing = false));
+      }, options.flushMs ?? 250).unref();
     },
     async current() {
       const rate = await deps.redis.hget(deps.key, 'rate');

@@ -29,9 +29,9 @@ export async function handleSendJob(deps: SendJobDeps, job: Job, token?: string,
   } catch (err) {
     if (err instanceof RelayThrottlingError && deps.rate) {
       // Congestion, not an outage: slow everybody down and try this one again soon (not an attempt).
-      // Throttled even at the lowest rate: the relay refuses everything, pause as for an outage.
-      const { atFloor } = await deps.rate.throttled();
-      if (atFloor) {
+      // Throttling nearly every message: the relay refuses everyone, pause as for an outage.
+      const { refusing } = await deps.rate.throttled();
+      if (refusing) {
         await deps.sendQueue.rateLimit(deps.outagePauseMs ?? 30_000);
         throw Worker.RateLimitError();
       }

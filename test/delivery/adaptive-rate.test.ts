@@ -19,31 +19,33 @@ afterEach(async () => {
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('adaptive send rate (AIMD through Redis)', () => {
-  it('halves on throttling once per burst, down to the floor, then says the relay refuses everything; rises again on success', async () => {
+  it('halves when a window is mostly throttled, shrugs off a few throttles among many successes, rises on success, and knows a relay that refuses everyone', async () => {
     const applied: number[] = [];
     const deps = { redis, key: keyspace(prefix).sendRate(), apply: async (n: number) => void applied.push(n) };
-    const a = createAdaptiveRate(deps, { ceiling: 40, floor: 5, decreaseEveryMs: 60, increaseEveryMs: 60 });
-    // A second process shares the rate through Redis.
-    const b = createAdaptiveRate(deps, { ceiling: 40, floor: 5, decreaseEveryMs: 60, increaseEveryMs: 60 });
+    const options = { ceiling: 40, floor: 5, windowMs: 400, flushMs: 20 };
+    const a = createAdaptiveRate(deps, options);
+    const b = createAdaptiveRate(deps, options); // a second process shares the rate through Redis
     expect(await a.current()).toBe(40);
-    expect(await a.throttled()).toEqual({ rate: 20, atFloor: false });
-    // The rest of the burst (replies to messages already in flight) counts once.
-    expect(await b.throttled()).toEqual({ rate: 20, atFloor: false });
-    await pause(80);
-    expect((await b.throttled()).rate).toBe(10);
-    await pause(80);
-    expect(await a.throttled()).toEqual({ rate: 5, atFloor: false });
-    await pause(80);
-    expect(await a.throttled()).toEqual({ rate: 5, atFloor: true });
-    expect(applied.at(-1)).toBe(5);
-    // Successes add ceiling/20 per period, from any process.
-    await pause(80);
-    b.succeeded();
-    await pause(80);
-    a.succeeded();
-    await pause(30);
-    expect(await a.current()).toBe(9);
-    expect(applied.at(-1)).toBe(9);
+    for (let i = 0; i < 3; i++) expect(await a.throttled()).toEqual({ rate: 40, refusing: false });
+    await pause(420);
+    expect(await b.throttled()).toEqual({ rate: 20, refusing: false }); // 4 of 4 throttled in the window
+    expect(applied.at(-1)).toBe(20);
+
+    for (let i = 0; i < 20; i++) a.succeeded();
+    await pause(60); // counted and flushed, in the same window as the throttles below
+    await b.throttled();
+    await pause(420);
+    expect(await b.throttled()).toEqual({ rate: 20, refusing: false }); // 2 of 22: retry them, do not slow down
+
+    await pause(420);
+    for (let i = 0; i < 5; i++) b.succeeded(); // closes the window, which had no throttle
+    await pause(60);
+    expect(await a.current()).toBe(22); // a clean window adds ceiling/20
+    expect(applied.at(-1)).toBe(22);
+
+    let last = { rate: 0, refusing: false };
+    for (let i = 0; i < 5; i++) last = await a.throttled();
+    expect(last).toEqual({ rate: 5, refusing: true });
   });
 
   it('tells throttling (421/451/"too many" to a message) from a relay refusing everyone (421 at the session start)', () => {
