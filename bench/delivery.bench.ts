@@ -134,8 +134,10 @@ const bench: Benchmark = {
       const psink = await startPostfixSink();
       let wire: { rate: number; ms: number };
       let wirePipeline: { rate: number; ms: number };
+      let wireOwnPool: { rate: number };
       try {
         wire = await smtpSource(psink, { messages: readers, sessions: 5, bytes: Math.round(final.bytes / readers) });
+        wireOwnPool = await base.rawOwnPoolTo(psink.url, rawN);
         const again = Array.from({ length: workerCount }, () => spawnNode([...digestArgs(useTsx), 'worker'], { ...workerEnv, SMTP_URL: psink.url, SKIP_EMPTY_EDITIONS: 'false' }));
         workers.push(...again);
         await Promise.all(again.map((w) => w.waitFor((l) => l.event === 'worker.started', 'worker.started', 60_000)));
@@ -166,6 +168,7 @@ const bench: Benchmark = {
       const peakMB = mb(Math.max(...peak));
       const rows: Row[] = [
         [`(w) the wire: Postfix smtp-source → smtp-sink, 5 sessions, ${Math.round(final.bytes / readers)} bytes (${readers})`, `${wire.rate} msg/s`],
+        [`(a′) our SMTP pool, pre-built bytes → Postfix smtp-sink (${rawN})`, `${wireOwnPool.rate} msg/s (/ (w) ${ratio(wireOwnPool.rate, wire.rate)})`],
         ['pipeline → Postfix smtp-sink (enqueue edition → ledger done)', `${wirePipeline.rate} msg/s`],
         ['pipeline / (w)', `${vsWire} ${verdict(vsWire, 0.5)}`],
         ['readers (confirmed, seeded by pipeline)', `${readers} in ${Math.round(seedMs)} ms`],
@@ -198,7 +201,7 @@ const bench: Benchmark = {
       }
       printJson('delivery', {
         readers, workers: workerCount, concurrency, split, nodeOptions, builderPeakRssMB: builderPeak !== undefined ? mb(builderPeak) : undefined, pipelineMs, pipelineRate: rate, sendPhaseRate: sendRate,
-        wireRate: wire.rate, pipelineIntoSmtpSinkRate: wirePipeline.rate, ratioVsWire: vsWire, goalWireMet: vsWire >= 0.5,
+        wireRate: wire.rate, ownPoolIntoSmtpSinkRate: wireOwnPool.rate, pipelineIntoSmtpSinkRate: wirePipeline.rate, ratioVsWire: vsWire, goalWireMet: vsWire >= 0.5,
         rawRate: a.rate, rawOwnPoolRate: own.rate, ratioVsOwnPool: ratio(rate, own.rate), naiveRate: b.rate, naivestRate: c.rate, ratioVsRaw: vsRaw, ratioVsNaive: ratio(rate, b.rate),
         workerPeakRssMB: peakMB, workerReadyRssMB: mb(readyRss), bytesPerMessage: Math.round(final.bytes / readers), rawBytes: a.avgBytes,
         cpuUsPerMessage: { pipeline: usPer(pipeCpuMs, readers), raw: usPer(rawCpuMs, rawN) },
