@@ -68,8 +68,9 @@ async function freePortIs(port: number): Promise<boolean> {
   });
 }
 
-function startNode(port: number, dir: string, args: string[]): RedisNode {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--loglevel', 'warning', ...args], { stdio: 'ignore' });
+/** A tracked redis-server child (a data node, or a Sentinel with its config file). */
+function nodeOf(port: number, args: string[]): RedisNode {
+  const child = spawn('redis-server', args, { stdio: 'ignore' });
   track(child);
   return {
     port,
@@ -81,6 +82,10 @@ function startNode(port: number, dir: string, args: string[]): RedisNode {
       await exited;
     },
   };
+}
+
+function startNode(port: number, dir: string, args: string[]): RedisNode {
+  return nodeOf(port, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--loglevel', 'warning', ...args]);
 }
 
 async function stopAll(nodes: RedisNode[], dirs: string[]): Promise<void> {
@@ -165,18 +170,7 @@ export async function startSentinel(options: { appendfsync?: 'everysec' | 'alway
         [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor ${name} 127.0.0.1 ${primaryPort} 2`, `sentinel down-after-milliseconds ${name} 1000`,
           `sentinel failover-timeout ${name} 5000`, `sentinel parallel-syncs ${name} 1`, ''].join('\n'),
       );
-      const child = spawn('redis-server', [conf, '--sentinel', '--loglevel', 'warning'], { stdio: 'ignore' });
-      track(child);
-      nodes.push({
-        port,
-        child,
-        async kill() {
-          if (child.exitCode !== null || child.signalCode !== null) return;
-          const exited = new Promise((r) => child.once('exit', r));
-          child.kill('SIGKILL');
-          await exited;
-        },
-      });
+      nodes.push(nodeOf(port, [conf, '--sentinel', '--loglevel', 'warning']));
     }
     // Each Sentinel must know the replica and the two other Sentinels before a failover can be agreed.
     for (const port of sentinelPorts) {

@@ -3,14 +3,11 @@
 // nothing may double), then with `appendfsync everysec` (up to about a second of writes
 // can be lost: a lost claim or `sent` mark can mean a resend, which is counted and must
 // stay within what the relay took in that window).
-import { waitUntil } from '../lib/children.js';
+import { CONCURRENCY, finishAndCheck, sendingEnv, startSending, waitShareSent } from '../lib/edition-run.js';
 import { createWorld } from '../lib/env.js';
-import { checkEdition, checkMetrics, type Tally } from '../lib/invariants.js';
-import type { Scale } from '../lib/scenario.js';
-import type { Scenario } from '../lib/scenario.js';
-import { seedAudience, storeFor } from '../lib/seed.js';
+import type { Tally } from '../lib/invariants.js';
+import type { Scale, Scenario } from '../lib/scenario.js';
 
-const CONCURRENCY = 10;
 const WORKERS = 2;
 
 interface CrashRun {
@@ -22,29 +19,17 @@ interface CrashRun {
 }
 
 async function crashRun(seed: number, scale: Scale, appendfsync: 'always' | 'everysec'): Promise<CrashRun> {
-  const rate = Math.ceil(scale.readers / 5);
-  const w = await createWorld({ seed, appendfsync, system: { env: { SEND_CONCURRENCY: String(CONCURRENCY), SEND_RATE_PER_SEC: String(rate), JOB_LOCK_SEC: scale.name === 'ci' ? '5' : '10' } } });
+  const w = await createWorld({ seed, appendfsync, system: { env: sendingEnv(scale, 5) } });
   const notes: string[] = [];
   try {
     await w.system.start({ api: true, workers: WORKERS });
-    const audience = await seedAudience(storeFor(w.client, w.prefix), w.rng.fork('seed'), { readers: scale.readers });
-    await w.waitStories();
-    const blocked = [...audience.forbidden.values()].filter((e) => e.includes('-blocked-')).length;
-    const editionId = await w.sendNow();
-    const share = 0.3 + w.rng.next() * 0.3;
-    const at = await waitUntil(`${Math.round(share * 100)}% sent`, async () => {
-      const r = await w.report(editionId);
-      return r.sent >= share * scale.readers || r.finishedAt ? r : undefined;
-    }, 240_000, 10);
+    const sending = await startSending(w, scale);
+    const at = await waitShareSent(w, sending, scale, 0.3 + w.rng.next() * 0.3);
     const crashedAt = Date.now();
     const lastSecond = (await w.smtp.received()).received.filter((r) => r.kind === 'digest' && r.at >= crashedAt - 1000).length;
     const down = await w.redis!.crash(w.rng.int(1000, 2000));
     notes.push(`appendfsync ${appendfsync}: Redis killed (-9) at ${at.sent} sent, back after ${down.downMs} ms; the relay took ${lastSecond} messages in the second before`);
-    await w.waitFinished(editionId, 300_000);
-    const { received } = await w.smtp.received();
-    const check = await checkEdition(w.client, w.prefix, received, { editionId, audience, inFlightBound: WORKERS * CONCURRENCY, queued: audience.readers.size + blocked });
-    const metrics = await checkMetrics(w.system.apiUrl, w.client, w.prefix);
-    return { tally: check.tally, violations: [...check.violations, ...metrics.violations, ...w.system.unexpectedDeaths()], notes, lastSecond };
+    return { ...(await finishAndCheck(w, sending, WORKERS * CONCURRENCY)), notes, lastSecond };
   } finally {
     await w.close();
   }

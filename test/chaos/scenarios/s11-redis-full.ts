@@ -3,34 +3,26 @@
 // nothing half-way; sending must pause, with the reason in /readyz, /metrics and the edition
 // report; when memory frees, everything resumes by itself and the invariants hold.
 import { sleep, waitUntil } from '../lib/children.js';
+import { CONCURRENCY, finishAndCheck, sendingEnv, startSending, waitShareSent } from '../lib/edition-run.js';
 import { createWorld } from '../lib/env.js';
-import { checkEdition, checkMetrics } from '../lib/invariants.js';
 import type { Scenario } from '../lib/scenario.js';
-import { seedAudience, storeFor } from '../lib/seed.js';
 import { keyspace } from '../../../src/keys.js';
 import { createSubscriberStore } from '../../../src/subscribers/store.js';
 
-const CONCURRENCY = 10;
 const WORKERS = 2;
 
 export const redisFull: Scenario = {
   id: 11,
   name: 'Redis maxmemory reached during sending and signups',
   async run(seed, scale) {
-    const env = { SEND_CONCURRENCY: String(CONCURRENCY), SEND_RATE_PER_SEC: String(Math.ceil(scale.readers / 8)), JOB_LOCK_SEC: scale.name === 'ci' ? '5' : '10' };
-    const w = await createWorld({ seed, system: { env } });
+    const w = await createWorld({ seed, system: { env: sendingEnv(scale, 8) } });
     const notes: string[] = [];
     const violations: string[] = [];
     try {
       await w.system.start({ api: true, workers: WORKERS });
-      const audience = await seedAudience(storeFor(w.client, w.prefix), w.rng.fork('seed'), { readers: scale.readers });
-      await w.waitStories();
-      const blocked = [...audience.forbidden.values()].filter((e) => e.includes('-blocked-')).length;
-      const editionId = await w.sendNow();
-      await waitUntil('20% sent', async () => {
-        const r = await w.report(editionId);
-        return r.sent >= 0.2 * scale.readers || r.finishedAt ? r : undefined;
-      }, 240_000, 10);
+      const sending = await startSending(w, scale);
+      const { editionId } = sending;
+      await waitShareSent(w, sending, scale, 0.2);
 
       // Full: a limit below what is used refuses every write that could grow memory.
       await w.client.config('SET', 'maxmemory', '1mb');
@@ -61,8 +53,9 @@ export const redisFull: Scenario = {
       notes.push(`Redis full for ${Date.now() - t0} ms from ${sentAtFull} sent (${frozen} → ${stillFrozen} sent while full); 5 signups answered 503; /readyz ${ready.status}: ${readyBody.reason}`);
       if (stillFrozen > frozen) violations.push(`sent went on while Redis was full (${frozen} → ${stillFrozen}): outcomes not recorded?`);
 
-      const report = await w.waitFinished(editionId, 300_000);
+      const result = await finishAndCheck(w, sending, WORKERS * CONCURRENCY);
       notes.push(`resumed by itself: edition done ${((Date.now() - t0) / 1000).toFixed(1)} s after the memory ran out`);
+      const report = await w.report(editionId);
       if (report.pausedReason) violations.push(`edition still paused after memory freed: ${report.pausedReason}`);
       const readyAgain = await waitUntil('/readyz 200', async () => ((await fetch(`${w.system.apiUrl}/readyz`)).status === 200 ? true : undefined), 20_000, 250).catch(() => false);
       if (!readyAgain) violations.push('/readyz not 200 after memory freed');
@@ -71,10 +64,8 @@ export const redisFull: Scenario = {
       for (const email of refused) if (await store.findByEmail(email)) violations.push(`signup refused with 503 left a subscriber for ${email}`);
       const { received } = await w.smtp.received();
       if (received.some((r) => r.kind === 'confirm' && r.to.some((t) => refused.includes(t)))) violations.push('a signup refused with 503 was sent a confirmation');
-      const check = await checkEdition(w.client, w.prefix, received, { editionId, audience, inFlightBound: WORKERS * CONCURRENCY, queued: audience.readers.size + blocked });
-      const m = await checkMetrics(w.system.apiUrl, w.client, w.prefix);
-      violations.push(...check.violations, ...m.violations, ...w.system.unexpectedDeaths());
-      return { tally: check.tally, violations, notes };
+      violations.push(...result.violations);
+      return { tally: result.tally, violations, notes };
     } finally {
       await w.client.config('SET', 'maxmemory', '0').catch(() => undefined);
       await w.close();

@@ -4,12 +4,10 @@
 // over. Every process must follow, the edition must finish, nobody gets two, and the
 // unknowns stay within what can have been in flight.
 import { waitUntil } from '../lib/children.js';
+import { CONCURRENCY, finishAndCheck, sendingEnv, startSending, waitShareSent } from '../lib/edition-run.js';
 import { createWorld, type World } from '../lib/env.js';
-import { checkEdition, checkMetrics } from '../lib/invariants.js';
 import type { Scenario } from '../lib/scenario.js';
-import { seedAudience, storeFor } from '../lib/seed.js';
 
-const CONCURRENCY = 10;
 const WORKERS = 2;
 
 /** Kill the node that holds the app's keys; returns what was done. */
@@ -60,35 +58,17 @@ function failoverScenario(id: number, name: string, redisTopology: 'sentinel' | 
     name,
     async run(seed, scale) {
       // WAIT 1: claims and outcomes reach the replica before the send goes on (the default under Sentinel).
-      // The rate makes the edition last ~5 s, so the failover lands mid-send at every scale.
-      const env = { SEND_CONCURRENCY: String(CONCURRENCY), REDIS_WAIT_REPLICAS: '1', JOB_LOCK_SEC: scale.name === 'ci' ? '5' : '10', SEND_RATE_PER_SEC: String(Math.ceil(scale.readers / 5)) };
-      const w = await createWorld({ seed, redisTopology, system: { env } });
+      const w = await createWorld({ seed, redisTopology, system: { env: sendingEnv(scale, 5, { REDIS_WAIT_REPLICAS: '1' }) } });
       const notes: string[] = [];
       try {
         await w.system.start({ api: true, workers: WORKERS });
-        const audience = await seedAudience(storeFor(w.client, w.prefix), w.rng.fork('seed'), { readers: scale.readers });
-        await w.waitStories();
-        const blocked = [...audience.forbidden.values()].filter((e) => e.includes('-blocked-')).length;
-        const editionId = await w.sendNow();
-        const share = 0.2 + w.rng.next() * 0.4;
-        const at = await waitUntil(`${Math.round(share * 100)}% sent`, async () => {
-          const r = await w.report(editionId);
-          return r.sent >= share * scale.readers || r.finishedAt ? r : undefined;
-        }, 240_000, 10);
+        const sending = await startSending(w, scale);
+        const at = await waitShareSent(w, sending, scale, 0.2 + w.rng.next() * 0.4);
         notes.push(`${await failover(w)}, at ${at.sent} sent`);
         const t0 = Date.now();
-        await w.waitFinished(editionId, 300_000);
+        const result = await finishAndCheck(w, sending, WORKERS * CONCURRENCY);
         notes.push(`edition done ${((Date.now() - t0) / 1000).toFixed(1)} s after the failover`);
-        const { received } = await w.smtp.received();
-        const check = await checkEdition(w.client, w.prefix, received, {
-          editionId,
-          audience,
-          inFlightBound: WORKERS * CONCURRENCY,
-          queued: audience.readers.size + blocked,
-        });
-        const metrics = await checkMetrics(w.system.apiUrl, w.client, w.prefix);
-        if (metrics.note) notes.push(metrics.note);
-        return { tally: check.tally, violations: [...check.violations, ...metrics.violations, ...w.system.unexpectedDeaths()], notes };
+        return { ...result, notes };
       } finally {
         await w.close();
       }
