@@ -55,7 +55,7 @@ const bench: Benchmark = {
     const prefix = `mdbench-${randomUUID().slice(0, 8)}`;
     const keys = keyspace(prefix);
     const file = SourcesFileSchema.parse({
-      feeds: Array.from({ length: sources }, (_, i) => ({ id: `src-${i}`, name: `Source ${i}`, url: `http://127.0.0.1:${port}/feed/${i}`, section: i % 2 ? 'world' : 'markets' })),
+      feeds: Array.from({ length: sources }, (_, i) => ({ id: `src-${i}`, name: `Source ${i}`, url: `http://127.0.0.1:${port}/feed/${i}`, section: i % 2 ? 'world' : 'markets', allowPrivate: true })),
     });
 
     global.gc?.();

@@ -6,6 +6,7 @@ import type { AppContext } from '../context.js';
 import { emailHash, normaliseEmail } from '../subscribers/address.js';
 import type { Subscriber } from '../subscribers/model.js';
 import { SignupSchema, describeIssue } from '../subscribers/schemas.js';
+import { neutraliseCell, restoreCell } from './csv-cells.js';
 import type { Output } from './output.js';
 
 export const EXPORT_COLUMNS = [
@@ -49,6 +50,7 @@ export async function importSubscribers(ctx: AppContext, file: string, confirmed
       trim: true,
       max_record_size: 64 * 1024,
       info: true,
+      cast: (value) => restoreCell(value),
     }),
   );
   for await (const { record: row, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
@@ -114,7 +116,7 @@ function toRow(s: Subscriber): string[] {
   return [
     s.email, s.status, s.name, s.topics.join(';'), s.timezone, String(s.sendHour), String(s.weekdaysOnly), s.createdAt,
     s.confirmedAt ?? '', s.unsubscribedAt ?? '', s.consent.at, s.consent.ip, s.consent.userAgent, s.consent.source,
-  ];
+  ].map(neutraliseCell);
 }
 
 export async function exportSubscribers(ctx: AppContext, write: (chunk: string) => void): Promise<number> {

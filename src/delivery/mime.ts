@@ -2,6 +2,7 @@
 // (RFC 8058 one-click unsubscribe, RFC 2919 List-Id, Gmail Feedback-ID, RFC 3834).
 // Everything edition-wide is computed once per edition by `listHeaders`.
 import type { SendMailOptions } from 'nodemailer';
+import { literalHeaderText } from './header-text.js';
 import type { Personalised } from './ports.js';
 
 export interface ListHeaderOptions {
@@ -58,7 +59,7 @@ export function buildMessage(edition: EditionHeaders, m: ReaderMessage): SendMai
   return {
     from: m.from,
     to: m.to,
-    subject: m.content.subject,
+    subject: literalHeaderText(m.content.subject),
     text: m.content.text,
     html: m.content.html,
     messageId: messageIdFor(m.editionId, m.subscriberId, edition.mailDomain),

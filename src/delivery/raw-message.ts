@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { SendMailOptions } from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs/index.js';
+import { literalHeaderText } from './header-text.js';
 import { buildMessage, messageIdFor, unsubscribeMailto, type EditionHeaders, type ReaderMessage } from './mime.js';
 import { qpEncode } from './qp.js';
 import { htmlBody7bit, joinParts, textBody } from './mime-template.js';
@@ -54,7 +55,7 @@ function fromHeader(from: string): { header: string; address: string } {
   });
 }
 
-const subjectHeader = (subject: string) => cached(subjectCache, subject, () => foldLines(`Subject: ${encodeWords(subject.replace(/[\r\n]+/g, ' '), 'Q', 52)}`, 76));
+const subjectHeader = (subject: string) => cached(subjectCache, subject, () => foldLines(`Subject: ${encodeWords(literalHeaderText(subject), 'Q', 52)}`, 76));
 
 function body(content: string): { encoding: string; data: string } {
   if (SEVEN_BIT.test(content) && !hasLongLine(content)) return { encoding: '7bit', data: content.replace(/\r?\n/g, '\r\n') };

@@ -15,6 +15,8 @@ export interface OpsDeps extends OpsPorts {
     readOnly: boolean;
     /** Wrong logins per IP per 15 minutes before 429 (default 10). */
     maxFailures?: number;
+    /** PUBLIC_URL, whose origin the same-origin check of writes accepts. */
+    publicUrl?: string;
   };
   /** Process metrics (CPU, memory, event loop) of the api process; default true. */
   defaultMetrics?: boolean;
@@ -26,7 +28,7 @@ export function opsPlugins(deps: OpsDeps): ((app: FastifyInstance) => Promise<vo
     async (app) => healthRoutes(app, deps),
     async (app) => metricsRoutes(app, metrics),
   ];
-  const { password, readOnly, maxFailures } = deps.admin;
-  if (password) plugins.push((app) => adminRoutes(app, deps, { password, readOnly, ...(maxFailures ? { maxFailures } : {}) }));
+  const { password, ...rest } = deps.admin;
+  if (password) plugins.push((app) => adminRoutes(app, deps, { password, ...rest }));
   return plugins;
 }

@@ -1,5 +1,6 @@
-// The confirmation mail: MJML compiled once per process, then per-reader values
-// (link, name) filled in, escaped. Same path as the digest's "compile once" rule.
+// The confirmation mail: MJML compiled once per process, then the link filled in,
+// escaped. It carries nothing the requester chose (no name): whoever asks for it can
+// type any address, so fixed wording and the link are all it may say.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { escapeHtml } from '../html.js';
@@ -8,7 +9,6 @@ import { compileMjml } from '../editions/compile.js';
 import { TemplateError } from '../editions/templates.js';
 
 export interface ConfirmMailValues {
-  name: string;
   confirmUrl: string;
   postalAddress: string;
 }
@@ -43,20 +43,20 @@ export function compileSystemTemplate(name: string): Promise<Compiled> {
   return entry;
 }
 
-/** Replace every {{key}}; refuse to send a message with a placeholder left over. */
+/**
+ * Replace every {{key}} of the template in one pass; a placeholder without a value is a
+ * template bug and throws. Values are never scanned: text that looks like `{{x}}` is text.
+ */
 export function fill(template: string, values: Record<string, string>, escape: (s: string) => string): string {
-  const out = template.replace(/\{\{([a-z_]+)\}\}/g, (whole, key: string) =>
-    key in values ? escape(values[key]!) : whole,
-  );
-  const left = /\{\{[a-z_]+\}\}/.exec(out);
-  if (left) throw new TemplateError(`unreplaced placeholder ${left[0]}`);
-  return out;
+  return template.replace(/\{\{([a-z_]+)\}\}/g, (whole, key: string) => {
+    if (!Object.hasOwn(values, key)) throw new TemplateError(`unreplaced placeholder ${whole}`);
+    return escape(values[key]!);
+  });
 }
 
 export async function renderConfirmMail(values: ConfirmMailValues): Promise<RenderedMail> {
   const compiled = await compileSystemTemplate('confirm');
   const vars = {
-    greeting_name: values.name ? ` ${values.name}` : '',
     confirm_url: values.confirmUrl,
     postal_address: values.postalAddress,
   };

@@ -2,6 +2,7 @@
 // SMTP outage delays it (retries with backoff) instead of losing it or failing the signup.
 import type { Queue } from 'bullmq';
 import type { SendMailOptions } from 'nodemailer';
+import { literalHeaderText } from '../delivery/header-text.js';
 import { classifySmtpError, PermanentSmtpError } from '../delivery/transport/failures.js';
 import { jobId, type SystemMailJob } from '../queues/jobs.js';
 import type { Logger } from '../log.js';
@@ -48,7 +49,7 @@ export async function sendSystemMail(deps: SystemMailDeps, job: SystemMailJob, a
   let mail: RenderedMail;
   if (job.kind === 'confirm') {
     if (sub.status !== 'pending') return 'skipped';
-    mail = await renderConfirmMail({ name: sub.name, confirmUrl: links.confirm, postalAddress: deps.postalAddress });
+    mail = await renderConfirmMail({ confirmUrl: links.confirm, postalAddress: deps.postalAddress });
   } else {
     if (sub.status !== 'confirmed' || !deps.renderWelcome) return 'skipped';
     mail = await deps.renderWelcome({ name: sub.name, preferencesUrl: links.preferences, unsubscribeUrl: links.unsubscribe });
@@ -56,8 +57,10 @@ export async function sendSystemMail(deps: SystemMailDeps, job: SystemMailJob, a
   try {
     await deps.send({
       from: deps.from,
-      to: sub.name ? { name: sub.name, address: sub.email } : sub.email,
-      subject: mail.subject,
+      // The address alone, as in the digest: a name is the requester's text, and an
+      // address header would quote an encoded word in it rather than show it literally.
+      to: sub.email,
+      subject: literalHeaderText(mail.subject),
       text: mail.text,
       html: mail.html,
       messageId: `<${job.kind}-${attemptId}@${deps.mailDomain}>`,

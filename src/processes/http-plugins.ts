@@ -23,7 +23,7 @@ export function httpPlugins(ctx: AppContext): ((app: FastifyInstance) => void | 
       stories: createStoryPool({ redis: ctx.redis, keys: ctx.keys }),
       subscribers: ctx.subscribers,
       sources: ctx.config.sources.feeds.map((f) => ({ id: f.id, name: f.name })),
-      admin: { password: ctx.config.ADMIN_PASSWORD, readOnly: ctx.config.ADMIN_READ_ONLY },
+      admin: { password: ctx.config.ADMIN_PASSWORD, readOnly: ctx.config.ADMIN_READ_ONLY, publicUrl: ctx.config.PUBLIC_URL },
     }),
   ];
 }

@@ -13,6 +13,7 @@ import type { Story } from './model.js';
 import { createStoryPool } from './pool.js';
 import { nextHealth, type IngestReport, type SourceHealth, type SourceResult } from './report.js';
 import type { SourcesFile } from './sources-schema.js';
+import { stripControls } from '../controls.js';
 
 /** Another run holds the lock; the job retries later. */
 export class IngestBusyError extends Error {
@@ -81,7 +82,8 @@ async function ingestLocked(deps: IngestDeps, opts: IngestOptions, pool: ReturnT
       healthOut.push(nextHealth(health[source.id], source.id, now, { ok: true, items: out.stories.length }));
       return { sourceId: source.id, name: source.name, status: 'ok', items: out.stories.length, newStories: 0, ms: ms() };
     } catch (err) {
-      const error = (err as Error).message || String(err);
+      // The message may carry the server's text (a header, a parser's quote): stored and shown without controls.
+      const error = stripControls((err as Error).message || String(err));
       const record = nextHealth(health[source.id], source.id, now, { ok: false, error });
       healthOut.push(record);
       deps.log?.warn({ event: 'source.unhealthy', sourceId: source.id, error, consecutiveFailures: record.consecutiveFailures }, 'source unhealthy');
@@ -133,7 +135,7 @@ async function refreshMarket(
   const m = deps.sources.market;
   const empty = { provider: m.provider, quotes: 0, fresh: 0, stale: 0, missing: 0, errors: [] as string[] };
   if (m.symbols.length === 0) return empty;
-  const fetchOpts = { ...(deps.fetch?.connectTimeoutMs ? { connectTimeoutMs: deps.fetch.connectTimeoutMs } : {}), ...(deps.fetch?.totalTimeoutMs ? { totalTimeoutMs: deps.fetch.totalTimeoutMs } : {}) };
+  const fetchOpts = { allowPrivate: m.allowPrivate, ...(deps.fetch?.connectTimeoutMs ? { connectTimeoutMs: deps.fetch.connectTimeoutMs } : {}), ...(deps.fetch?.totalTimeoutMs ? { totalTimeoutMs: deps.fetch.totalTimeoutMs } : {}) };
   const { snapshot, errors } = await buildSnapshot(
     m.symbols,
     {

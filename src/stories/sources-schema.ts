@@ -12,6 +12,8 @@ export const FeedSourceSchema = z.object({
   weight: z.number().positive().max(10).default(1),
   enabled: z.boolean().default(true),
   userAgent: z.string().min(1).optional(),
+  /** Feeds on the operator's own network: allow a loopback/private address (fetch.ts). */
+  allowPrivate: z.boolean().default(false),
 });
 export type FeedSource = z.infer<typeof FeedSourceSchema>;
 
@@ -29,12 +31,14 @@ export const MarketConfigSchema = z.object({
     .object({ provider: z.enum(['fred']), baseUrl: z.url({ protocol: /^https?$/ }).default('https://fred.stlouisfed.org') })
     .optional(),
   symbols: z.array(MarketSymbolSchema).max(50).default([]),
+  /** A quote provider on the operator's own network (both providers). */
+  allowPrivate: z.boolean().default(false),
 });
 
 export const SourcesFileSchema = z
   .object({
     feeds: z.array(FeedSourceSchema).max(500),
-    market: MarketConfigSchema.default({ provider: 'yahoo', baseUrl: 'https://query1.finance.yahoo.com', symbols: [] }),
+    market: MarketConfigSchema.default({ provider: 'yahoo', baseUrl: 'https://query1.finance.yahoo.com', symbols: [], allowPrivate: false }),
   })
   .superRefine((file, ctx) => {
     const seen = new Set<string>();

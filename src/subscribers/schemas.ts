@@ -1,6 +1,7 @@
 // Input schemas for the public endpoints. The same schema reads JSON and
 // form-encoded bodies (where every value is a string and checkboxes repeat).
 import { z } from 'zod';
+import { stripControls } from '../controls.js';
 import { TOPICS, TopicSchema } from './model.js';
 
 // Building an Intl.DateTimeFormat per signup was the largest CPU cost of POST
@@ -29,8 +30,8 @@ const NameSchema = z
   .max(100, 'name must be at most 100 characters')
   .refine((v) => !/[\r\n\t\0\u2028\u2029]/.test(v), 'name must be one line')
   .refine((v) => !/[<>]/.test(v), 'name must not contain < or >')
-  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'name must not contain control characters')
-  .transform((v) => v.trim());
+  // Controls, bidi overrides and zero-width characters are removed, not refused.
+  .transform((v) => stripControls(v).trim());
 
 const TopicsSchema = z.preprocess(
   (v) => (typeof v === 'string' ? v.split(/[;,]/).map((s) => s.trim()).filter(Boolean) : v),
@@ -62,7 +63,8 @@ export const SignupSchema = z.object({
   weekdaysOnly: z.preprocess(emptyToUndefined, FlagSchema.optional()),
   /** Honeypot: a field people never see. Anything in it means a bot. */
   website: z.string().max(1000).optional(),
-  source: z.string().max(64).regex(/^[a-z0-9-]*$/).optional(),
+  // No consent fields (source, IP, time): the server records those itself; anything else
+  // in a body, `source` included, is dropped by the parse.
 });
 export type SignupInput = z.infer<typeof SignupSchema>;
 

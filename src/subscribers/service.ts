@@ -8,7 +8,7 @@ import type { ConfirmOutbox } from './confirm-outbox.js';
 import type { SignupGuard } from './rate-limits.js';
 import type { Consent, Subscriber, Topic } from './model.js';
 import type { PreferencesInput, SignupInput } from './schemas.js';
-import type { SubscriberStore } from './store.js';
+import type { SignupState, SubscriberStore } from './store.js';
 import { CONFIRM_TTL_SEC, InvalidTokenError, type TokenPurpose, type Tokens } from './tokens.js';
 
 export interface SubscriptionDefaults {
@@ -45,6 +45,15 @@ export type SignupOutcome =
   | 'honeypot'
   /** Submitted too often today (SIGNUP_LIMIT_PER_ADDRESS): nothing done, same answer. */
   | 'address-limited';
+
+const SIGNUP_OUTCOME: Record<SignupState, (claimed: boolean) => SignupOutcome> = {
+  new: () => 'created',
+  unsubscribed: () => 'resubscribed',
+  pending: (claimed) => (claimed ? 'pending-resent' : 'pending-throttled'),
+  confirmed: () => 'already-confirmed',
+  bounced: () => 'suppressed',
+  complained: () => 'suppressed',
+};
 
 /** At most one confirmation mail per address per 24 hours. */
 const CONFIRM_MAIL_WINDOW_SEC = 24 * 3600;
@@ -85,8 +94,8 @@ export function createSubscriptions(deps: SubscriptionDeps) {
       meta: Omit<Consent, 'at'>,
       /**
        * From the HTTP caller: the normalised form of `input.email` with its hash, and the
-       * signup gate (rate limits, suppression), which then runs inside the create script:
-       * one round trip for a new address. It throws RateLimitedError for the IP.
+       * signup gate (rate limits, suppression), which then runs inside the signup script:
+       * one round trip for every address. It throws RateLimitedError for the IP.
        */
       known: { address?: Address; guard?: SignupGuard } = {},
     ): Promise<SignupOutcome> {
@@ -97,7 +106,7 @@ export function createSubscriptions(deps: SubscriptionDeps) {
       const { email, hash } = known.address ?? toAddress(input.email);
       if (!known.guard && (await store.isSuppressed(email))) return 'suppressed';
       const at = now();
-      const consent: Consent = { ...meta, at: at.toISOString(), source: input.source || meta.source };
+      const consent: Consent = { ...meta, at: at.toISOString() };
       const prefs = {
         name: input.name ?? '',
         topics: (input.topics ?? ['markets', 'world']) as Topic[],
@@ -105,46 +114,21 @@ export function createSubscriptions(deps: SubscriptionDeps) {
         sendHour: input.sendHour ?? deps.defaults.sendHour,
         weekdaysOnly: input.weekdaysOnly ?? false,
       };
-      // A new address costs one round trip: the gate, the counter, the 24 h claim and the
-      // confirmation's outbox entry ride in the create.
+      // One round trip, the same for every state of the address (store.signup): the gate, the
+      // record, the counter, the 24 h claim and the confirmation's outbox entry. Nothing about
+      // the state may show in the answer or its timing, so no path does more than another here.
       const record = { ...prefs, email, status: 'pending' as const, consent, confirmedAt: null, unsubscribedAt: null };
       const extras = {
         counter: { key: dailyKey('signups', at), ttlSec: DAILY_TTL_SEC },
         claim: { key: keys.confirmMailSent(hash), ttlSec: CONFIRM_MAIL_WINDOW_SEC, outbox: keys.confirmOutbox() },
       };
-      const result = known.guard ? await store.create(record, at, extras, known.guard) : await store.create(record, at, extras);
-      if ('stopped' in result) {
-        const gate = known.guard!.read(result.stopped);
-        return gate.addressAllowed ? 'suppressed' : 'address-limited';
-      }
-      const { subscriber, created, claimed } = result;
-      if (created) {
-        // Per signup at debug only: the api's periodic `signup.summary` counts them at info.
-        log.debug({ event: 'subscriber.created', subscriberId: subscriber.id, confirmation: claimed }, 'signup received');
-        return 'created';
-      }
-      switch (subscriber.status) {
-        case 'confirmed':
-          return 'already-confirmed';
-        case 'bounced':
-        case 'complained':
-          return 'suppressed';
-        case 'pending':
-          // Never let a third party change a pending person's choices; just re-send, rate-limited.
-          return (await sendConfirmation(subscriber)) ? 'pending-resent' : 'pending-throttled';
-        case 'unsubscribed': {
-          // A fresh double opt-in with the new choices; old links stop working.
-          const updated = await store.update(
-            subscriber.id,
-            { ...prefs, status: 'pending', consent, tokenVersion: subscriber.tokenVersion + 1, unsubscribedAt: null },
-            at,
-          );
-          await countDaily('signups');
-          if (updated) await sendConfirmation(updated);
-          log.info({ event: 'subscriber.resubscribed', subscriberId: subscriber.id }, 'signup after unsubscribe');
-          return 'resubscribed';
-        }
-      }
+      const result = await store.signup(record, at, extras, known.guard);
+      let outcome: SignupOutcome;
+      if ('stopped' in result) outcome = known.guard!.read(result.stopped).addressAllowed ? 'suppressed' : 'address-limited';
+      else outcome = SIGNUP_OUTCOME[result.state](result.claimed);
+      // Per signup at debug only: the api's periodic `signup.summary` counts them at info.
+      log.debug({ event: 'subscriber.signup', outcome }, 'signup received');
+      return outcome;
     },
 
     /** Look up the subscriber a confirm link is for, without changing anything (GET page). */

@@ -51,6 +51,21 @@ describe('raw message', () => {
     expect(header(ours, 'list-unsubscribe')).toMatch(/^<https:\/\/news\.example\.com\/unsubscribe\/AbC_-123\.xyz>, <mailto:unsubscribe@news\.example\.com\?subject=unsubscribe-AbC_-123\.xyz>$/);
   });
 
+  it('shows header text from feeds literally: an encoded word in a headline is not decoded by the reader', async () => {
+    const hidden = Buffer.from('Hi\r\nBcc: victim@example.com \u202Egpj.exe').toString('base64');
+    const subject = `Markets — 24 Nov: Stocks rally =?utf-8?B?${hidden}?= again`;
+    const m = reader({}, { subject });
+    const ours = await parseRaw(m);
+    const built = (await nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }).sendMail(buildMessage(edition, m))) as unknown as { message: Buffer };
+    const theirs = await simpleParser(built.message);
+    expect(ours.subject).toBe(subject);
+    expect(theirs.subject).toBe(subject);
+    expect(ours.headers.get('bcc')).toBeUndefined();
+    // Controls and bidi overrides that reach the header are dropped, line breaks folded.
+    const noisy = await parseRaw(reader({}, { subject: 'A\u202Eb\u0085c\u0007d\r\ne\u200Bf' }));
+    expect(noisy.subject).toBe('Abcd ef');
+  });
+
   it('keeps every line within the limits and uses quoted-printable for long HTML lines', async () => {
     const m = reader({}, { html: `<p>${'x'.repeat(3000)}=</p>` });
     const raw = buildRawMessage(edition, m).raw as string;

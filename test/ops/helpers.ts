@@ -33,7 +33,7 @@ export function opsDepsFor(ctx: AppContext, extra: Partial<OpsDeps> = {}): OpsDe
     stories: createStoryPool({ redis, keys }),
     subscribers: ctx.subscribers,
     sources: config.sources.feeds.map((f) => ({ id: f.id, name: f.name })),
-    admin: { password: config.ADMIN_PASSWORD, readOnly: config.ADMIN_READ_ONLY },
+    admin: { password: config.ADMIN_PASSWORD, readOnly: config.ADMIN_READ_ONLY, publicUrl: config.PUBLIC_URL },
     defaultMetrics: false,
     ...extra,
   } as OpsDeps & { editions: EditionStore; ledger: Ledger; stories: StoryPool };
