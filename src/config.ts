@@ -89,6 +89,8 @@ export const EnvSchema = z.object({
   DEFAULT_SEND_HOUR: int(0, 23).default(7),
   SEND_RATE_PER_SEC: int(1, 100_000).default(50),
   SEND_CONCURRENCY: int(1, 1000).default(10),
+  /** A scheduled edition may start sending this long before its slot, by Redis's clock (0: never before it). */
+  SEND_LEAD_SEC: int(0, 3 * 3600).default(0),
   SMTP_POOL_SIZE: int(1, 100).default(5),
   /** Send/fan-out job lock: a worker killed mid-job holds its jobs this long before another worker takes them over. */
   JOB_LOCK_SEC: int(5, 600).default(30),

@@ -242,11 +242,14 @@ export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys }, opt
   const claimKeys = (editionId: string) => [keys.ledger(editionId), keys.ledgerMeta(editionId), keys.ledgerClaims(editionId)];
 
   return {
-    /** Record when and for which slot delivery started (first call wins). A scheduled slot is also the earliest send. */
-    async start(editionId: string, info: { slot: string; mode: string }): Promise<void> {
+    /**
+     * Record when and for which slot delivery started (first call wins). A scheduled slot, less
+     * `leadMs`, is also the earliest send, by Redis's clock.
+     */
+    async start(editionId: string, info: { slot: string; mode: string; leadMs?: number }): Promise<void> {
       const meta = keys.ledgerMeta(editionId);
       const tx = redis.multi().hsetnx(meta, 'startedAt', now()).hsetnx(meta, 'slot', info.slot).hsetnx(meta, 'mode', info.mode);
-      if (info.mode === 'scheduled') tx.hsetnx(meta, 'notBefore', String(Date.parse(info.slot)));
+      if (info.mode === 'scheduled') tx.hsetnx(meta, 'notBefore', String(Date.parse(info.slot) - (info.leadMs ?? 0)));
       await tx.expire(meta, ttl).exec();
     },
 

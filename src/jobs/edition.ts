@@ -24,6 +24,7 @@ export function createEditionProcessor(ctx: JobContext, ports: DeliveryPorts) {
     editions: ports.editions,
     ledger: createLedger({ redis: ctx.redis, keys: ctx.keys }),
     fanoutQueue: ctx.queues.fanout,
+    sendLeadMs: ctx.config.SEND_LEAD_SEC * 1000,
   };
   return (job: Job): Promise<EditionJobResult> => runEditionJob(deps, EditionJobSchema.parse(job.data));
 }

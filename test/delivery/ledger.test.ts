@@ -103,6 +103,9 @@ describe('ledger', () => {
     expect(early.outcome).toBe('early');
     expect(early.outcome === 'early' && early.retryInMs > 0 && early.retryInMs <= 2000).toBe(true);
     expect(await ledger.state('e5', '000000000009')).toBe('queued');
+    // SEND_LEAD_SEC lets a scheduled edition start that long before its slot.
+    await ledger.start('e7', { slot, mode: 'scheduled', leadMs: 60_000 });
+    expect((await ledger.claimForSend('e7', '000000000009', read, 't')).outcome).toBe('claimed');
     // "Send now" editions carry no earliest time: the operator asked for now.
     await ledger.start('e6', { slot, mode: 'now' });
     expect((await ledger.claimForSend('e6', '000000000009', read, 't')).outcome).toBe('claimed');
