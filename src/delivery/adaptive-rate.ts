@@ -1,6 +1,7 @@
 // The send rate as congestion control (AIMD), shared by every worker through Redis.
-// Outcomes are counted per one-second window (Redis's clock). A window in which more than
-// `slowShare` of the messages were throttled (421/451 or "too many" to a message) halves the
+// Outcomes are counted per window (Redis's clock) of at least a second and at least
+// `minSamples` outcomes, so that a share is not read from three messages. A window in which more
+// than `slowShare` of the messages were throttled (421/451 or "too many" to a message) halves the
 // rate; a window without a throttle adds `ceiling / 20` back, up to SEND_RATE_PER_SEC. A few
 // throttles among many successes change nothing: retrying those is cheaper than slowing
 // everybody (a relay that answers 421 to one message in five still takes four in five). When
@@ -17,8 +18,10 @@ export interface AdaptiveRateOptions {
   floor?: number;
   /** Length of a counting window (default 1000 ms). */
   windowMs?: number;
-  /** Throttled share of a window above which the rate halves (default 0.3). */
+  /** Throttled share of a window above which the rate halves (default 0.35). */
   slowShare?: number;
+  /** Outcomes a window needs before it is judged (default 20; a clean window is judged at once). */
+  minSamples?: number;
   /** Throttled share (of at least 5) at which the relay counts as refusing everyone (default 0.9). */
   refusingShare?: number;
   /** Successes are sent to Redis in one call at most this often per process (default 250 ms). */
@@ -42,7 +45,8 @@ export interface AdaptiveRate {
   current(): Promise<number>;
 }
 
-// KEYS: rate hash. ARGV: oks, throttles, ceiling, floor, windowMs, slowShare, refusingShare.
+// KEYS: rate hash. ARGV: oks, throttles, ceiling, floor, windowMs, slowShare, refusingShare, minSamples,
+// apply ('1': report the rate as changed, so the caller applies it: a process starting).
 // Returns {rate (string), changed (0/1), verdict ('same'|'slower'|'faster'|'refusing')}.
 const ADAPT = `
 local t = redis.call('TIME')
@@ -58,7 +62,7 @@ local verdict = 'same'
 local closed = false
 if th >= 5 and th / (ok + th) >= tonumber(ARGV[7]) then
   rate, verdict, closed = floor, 'refusing', true
-elseif now - start >= tonumber(ARGV[5]) then
+elseif now - start >= tonumber(ARGV[5]) and (th == 0 or ok + th >= tonumber(ARGV[8])) then
   if th >= 2 and th / (ok + th) > tonumber(ARGV[6]) then
     rate, verdict = math.max(floor, rate / 2), 'slower'
   elseif th == 0 and ok > 0 and rate < ceiling then
@@ -69,25 +73,25 @@ end
 if closed then ok, th, start = 0, 0, now end
 redis.call('HSET', KEYS[1], 'rate', tostring(rate), 'windowStart', start, 'windowOk', ok, 'windowThrottled', th)
 local changed = 0
-if rate ~= before or ARGV[1] == '-1' then changed = 1 end
+if rate ~= before or ARGV[9] == '1' then changed = 1 end
 return {tostring(rate), changed, verdict}
 `;
 
 export function createAdaptiveRate(deps: AdaptiveRateDeps, options: AdaptiveRateOptions): AdaptiveRate {
   const ceiling = options.ceiling;
-  const args = [ceiling, Math.min(options.floor ?? 1, ceiling), options.windowMs ?? 1000, options.slowShare ?? 0.3, options.refusingShare ?? 0.9];
+  const args = [ceiling, Math.min(options.floor ?? 1, ceiling), options.windowMs ?? 1000, options.slowShare ?? 0.35, options.refusingShare ?? 0.9, options.minSamples ?? 20];
   let pendingOk = 0;
   let flushing = false;
 
-  async function adapt(oks: number, throttles: number) {
-    const [rate, changed, verdict] = (await runScript(deps.redis, ADAPT, [deps.key], [oks, throttles, ...args])) as [string, number, string];
+  async function adapt(oks: number, throttles: number, apply = false) {
+    const [rate, changed, verdict] = (await runScript(deps.redis, ADAPT, [deps.key], [oks, throttles, ...args, apply ? '1' : '0'])) as [string, number, string];
     // BullMQ's limiter counts whole jobs per second.
     if (changed === 1) await deps.apply(Math.max(1, Math.floor(Number(rate))));
     return { rate: Number(rate), refusing: verdict === 'refusing' };
   }
 
-  // -1: apply the stored rate (clamped to this process's ceiling) once at start.
-  const synced = adapt(-1, 0).catch(() => undefined);
+  // Apply the stored rate (clamped to this process's ceiling) once at start.
+  const synced = adapt(0, 0, true).catch(() => undefined);
   return {
     async throttled() {
       await synced;

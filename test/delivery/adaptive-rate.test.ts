@@ -22,7 +22,7 @@ describe('adaptive send rate (AIMD through Redis)', () => {
   it('halves when a window is mostly throttled, shrugs off a few throttles among many successes, rises on success, and knows a relay that refuses everyone', async () => {
     const applied: number[] = [];
     const deps = { redis, key: keyspace(prefix).sendRate(), apply: async (n: number) => void applied.push(n) };
-    const options = { ceiling: 40, floor: 5, windowMs: 400, flushMs: 20 };
+    const options = { ceiling: 40, floor: 5, windowMs: 400, flushMs: 20, minSamples: 4 };
     const a = createAdaptiveRate(deps, options);
     const b = createAdaptiveRate(deps, options); // a second process shares the rate through Redis
     expect(await a.current()).toBe(40);
