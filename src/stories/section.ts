@@ -17,13 +17,46 @@ const WORLD = [
   'hostages', 'minister', 'summit', 'security council', 'fighting', 'displaced', 'humanitarian', 'genocide', 'invasion', 'border', 'police', 'court', 'vote', 'opposition', 'strike', 'strikes', 'wildfire',
 ];
 
-const compile = (words: string[]) =>
-  words.map((w) => new RegExp(`(^|[^\\p{L}])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'iu'));
-const MARKETS_RE = compile(MARKETS);
-const WORLD_RE = compile(WORLD);
+type List = 'markets' | 'world';
 
-function hits(text: string, words: RegExp[]): number {
-  return words.reduce((n, re) => n + (re.test(text) ? 1 : 0), 0);
+/** Every keyword by its first run of letters (one map for both lists: one lookup per word read). */
+const KEYWORDS: ReadonlyMap<string, readonly { keyword: string; list: List }[]> = (() => {
+  const byFirst = new Map<string, { keyword: string; list: List }[]>();
+  for (const [list, words] of [['markets', MARKETS], ['world', WORLD]] as const) {
+    for (const keyword of words) {
+      const first = /^\p{L}+/u.exec(keyword)![0];
+      byFirst.set(first, [...(byFirst.get(first) ?? []), { keyword, list }]);
+    }
+  }
+  return byFirst;
+})();
+const LETTER = /\p{L}/u;
+
+function isLetter(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c > 127 && LETTER.test(s[i]!));
+}
+
+/** Distinct keywords of each list standing as whole words (not inside a longer word) in the text. */
+function hits(text: string): SectionSignal {
+  const lower = text.toLowerCase();
+  const found = { markets: new Set<string>(), world: new Set<string>() };
+  for (let i = 0; i < lower.length; ) {
+    if (!isLetter(lower, i)) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < lower.length && isLetter(lower, end)) end++;
+    const candidates = KEYWORDS.get(lower.slice(i, end));
+    for (const { keyword, list } of candidates ?? []) {
+      // A phrase ("s&p", "wall street") must be there letter for letter and end at a word's end.
+      const stop = i + keyword.length;
+      if (stop === end || (lower.startsWith(keyword, i) && !(stop < lower.length && isLetter(lower, stop)))) found[list].add(keyword);
+    }
+    i = end;
+  }
+  return { markets: found.markets.size, world: found.world.size };
 }
 
 export interface SectionSignal {
@@ -33,10 +66,9 @@ export interface SectionSignal {
 
 /** Keyword hits; the title counts twice because summaries wander. */
 export function sectionSignal(title: string, summary: string): SectionSignal {
-  return {
-    markets: 2 * hits(title, MARKETS_RE) + hits(summary, MARKETS_RE),
-    world: 2 * hits(title, WORLD_RE) + hits(summary, WORLD_RE),
-  };
+  const t = hits(title);
+  const s = hits(summary);
+  return { markets: 2 * t.markets + s.markets, world: 2 * t.world + s.world };
 }
 
 /** Move a story out of its source's section only on a clear, one-sided signal. */
