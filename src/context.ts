@@ -10,7 +10,11 @@ import { bullConnection, createRedis, closeRedis, type RedisClient, type RedisRo
 import { QUEUE, type QueueName } from './queues/names.js';
 import { createQueues, type Queues } from './queues/queues.js';
 import { jobOptionsByQueue } from './jobs/worker.js';
-import { createMailer, type Mailer } from './delivery/transport/mail-transport.js';
+import { createLedger, type Ledger } from './delivery/ledger.js';
+import { createMailTransport } from './delivery/transport/create.js';
+import { createEditionStore, type EditionStore } from './editions/store.js';
+import { createStoryPool, type StoryPool } from './stories/pool.js';
+import type { MailTransport } from './delivery/transport/mail-transport.js';
 import { createConfirmOutbox, type ConfirmOutbox } from './subscribers/confirm-outbox.js';
 import { createRateLimits, type RateLimits } from './subscribers/rate-limits.js';
 import { createSubscriptions, type Subscriptions } from './subscribers/service.js';
@@ -35,15 +39,19 @@ export interface AppContext {
   readonly rateLimits: RateLimits;
   /** Confirmations waiting for the system-mail queue; the process serving that queue drains it. */
   readonly confirmOutbox: ConfirmOutbox;
+  /** Delivery outcomes per edition and reader (exactly once). */
+  readonly ledger: Ledger;
+  readonly editions: EditionStore;
+  readonly stories: StoryPool;
   /** Created on first use: only processes that send mail open SMTP connections. */
-  mailer(): Mailer;
+  mailer(): MailTransport;
   /** Close everything; safe to call twice, finishes every step even if one fails. */
   close(): Promise<void>;
 }
 
 export interface ContextOptions {
   name: string;
-  /** `request` for HTTP processes (fail fast), `worker` for long-running job processes. */
+  /** `request` for HTTP processes (fail fast); `command` (default) otherwise. */
   redisRole?: RedisRole;
 }
 
@@ -58,7 +66,7 @@ export function createContext(config: Config, options: ContextOptions): AppConte
   const queues = createQueues(connection, prefixOf, jobOptionsByQueue(), (err) =>
     log.warn({ event: 'queue.connection-error', err: err.message }, 'queue connection error'),
   );
-  let mailer: Mailer | undefined;
+  let mailer: MailTransport | undefined;
   let closed: Promise<void> | undefined;
   const tokens = createTokens(config.SECRET_KEY);
   const subscribers = createSubscriberStore({ redis, keys });
@@ -71,7 +79,12 @@ export function createContext(config: Config, options: ContextOptions): AppConte
     log,
     mail: systemMailQueue(queues[QUEUE.systemMail]),
     outbox: confirmOutbox,
-    defaults: { timezone: config.DEFAULT_TIMEZONE, sendHour: config.DEFAULT_SEND_HOUR, publicUrl: config.PUBLIC_URL },
+    defaults: {
+      timezone: config.DEFAULT_TIMEZONE,
+      sendHour: config.DEFAULT_SEND_HOUR,
+      publicUrl: config.PUBLIC_URL,
+      topics: config.sources.topics.map((t) => t.id),
+    },
   });
   const rateLimits = createRateLimits(
     { redis, keys },
@@ -91,8 +104,11 @@ export function createContext(config: Config, options: ContextOptions): AppConte
     subscriptions,
     rateLimits,
     confirmOutbox,
+    ledger: createLedger({ redis, keys }),
+    editions: createEditionStore({ redis, keys }),
+    stories: createStoryPool({ redis, keys }),
     mailer() {
-      mailer ??= createMailer({
+      mailer ??= createMailTransport({
         smtpUrl: config.SMTP_URL,
         outboxDir: config.OUTBOX_DIR,
         poolSize: config.SMTP_POOL_SIZE,

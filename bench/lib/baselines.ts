@@ -8,7 +8,8 @@ import nodemailer from 'nodemailer';
 import type { Config } from '../../src/config.js';
 import type { SendMailOptions } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
-import { createMailer } from '../../src/delivery/transport/mail-transport.js';
+import { createMailTransport } from '../../src/delivery/transport/create.js';
+import type { OutgoingMail } from '../../src/delivery/transport/mail-transport.js';
 import { buildMessage, listHeaders } from '../../src/delivery/mime.js';
 import { createLinks } from '../../src/delivery/links.js';
 import type { Edition, EditionVariant } from '../../src/editions/model.js';
@@ -65,7 +66,7 @@ function readerLike(i: number, email: string): Subscriber {
 export function baselines(rig: BaselineRig) {
   const { config, edition } = rig;
   const links = createLinks({ tokens: createTokens(config.SECRET_KEY), publicUrl: config.PUBLIC_URL });
-  const headers = listHeaders({ mailDomain: config.mailDomain, listId: config.LIST_ID, feedbackSender: config.FEEDBACK_ID_SENDER, editionId: edition.id, mode: edition.mode });
+  const headers = listHeaders({ mailDomain: config.mailDomain, listId: config.LIST_ID, listName: config.brand.name, feedbackSender: config.FEEDBACK_ID_SENDER, editionId: edition.id, mode: edition.mode });
 
   const variantOf = (i: number) => rig.variants.get(variantKeyOf(i))!;
 
@@ -93,7 +94,8 @@ export function baselines(rig: BaselineRig) {
 
   /** The service's own mailer (src/delivery/transport: the SMTP pool). */
   function ownPool(): Sender {
-    return createMailer({ smtpUrl: rig.sink.url, outboxDir: '/tmp', poolSize: config.SMTP_POOL_SIZE, dkim: config.dkim });
+    const transport = createMailTransport({ smtpUrl: rig.sink.url, outboxDir: '/tmp', poolSize: config.SMTP_POOL_SIZE, dkim: config.dkim });
+    return { send: (m) => transport.send(m as OutgoingMail), close: () => transport.close() };
   }
 
   async function timed(tag: string, n: number, sender: () => Sender, send: (mailer: Sender, i: number, email: string) => Promise<unknown>): Promise<BaselineResult> {
@@ -134,9 +136,9 @@ export function baselines(rig: BaselineRig) {
      */
     async rawOwnPoolTo(url: string, n: number): Promise<BaselineResult> {
       const raws = await prebuilt();
-      const mailer = createMailer({ smtpUrl: url, outboxDir: '/tmp', poolSize: config.SMTP_POOL_SIZE, dkim: config.dkim });
+      const mailer = createMailTransport({ smtpUrl: url, outboxDir: '/tmp', poolSize: config.SMTP_POOL_SIZE, dkim: config.dkim });
       const t0 = performance.now();
-      await bounded(n, rig.concurrency, (i) => mailer.send({ envelope: { from: envelopeFrom, to: [`w${i + 1}@example.test`] }, raw: raws[i % 4]! }));
+      await bounded(n, rig.concurrency, (i) => mailer.send({ envelope: { from: envelopeFrom, to: [`w${i + 1}@example.test`] }, raw: raws[i % 4]! } as OutgoingMail));
       const ms = performance.now() - t0;
       mailer.close();
       return { messages: n, ms: Math.round(ms), rate: Math.round((n / ms) * 1000), avgBytes: raws[0]!.length };

@@ -12,6 +12,7 @@
 //   once, not `reps` times.
 // - tokenizer = htmlparser2's Parser in xmlMode over the raw document, no handlers: the floor.
 import { parseFeed } from '@rowanmanning/feed-parser';
+import { DEFAULT_TOPICS } from '../../src/topics.js';
 import { XMLParser } from 'fast-xml-parser';
 import { Parser } from 'htmlparser2';
 import { readBody } from '../../src/stories/feed-source.js';
@@ -26,7 +27,7 @@ export interface ParseRow {
   tokenizerMs: number;
 }
 
-const SOURCE = { id: 'bench', name: 'Bench', section: 'markets' as const };
+const SOURCE = { id: 'bench', name: 'Bench', topic: 'markets' };
 
 const median = (times: number[]) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 
@@ -50,7 +51,7 @@ async function row(name: string, bodies: Buffer[], reps: number, oldLibraryReps 
   const xml = new XMLParser({ ignoreAttributes: false });
   const runs = {
     ours: async () => {
-      for (const b of bodies) await readBody(b, 'application/rss+xml; charset=utf-8', 'https://bench.example/', SOURCE, now);
+      for (const b of bodies) await readBody(b, 'application/rss+xml; charset=utf-8', 'https://bench.example/', SOURCE, now, DEFAULT_TOPICS);
     },
     reference: () => {
       for (const b of bodies) for (const html of itemHtml(xml.parse(b.toString('utf8')))) new Parser({}).end(html);

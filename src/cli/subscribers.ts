@@ -3,9 +3,10 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import type { AppContext } from '../context.js';
-import { emailHash, normaliseEmail } from '../subscribers/address.js';
+import { InvalidAddressError } from '../subscribers/address.js';
+import { forget, importRow, type ImportOutcome } from '../subscribers/rules.js';
 import type { Subscriber } from '../subscribers/model.js';
-import { SignupSchema, describeIssue } from '../subscribers/schemas.js';
+import { describeIssue } from '../subscribers/schemas.js';
 import { neutraliseCell, restoreCell } from './csv-cells.js';
 import type { Output } from './output.js';
 
@@ -56,32 +57,12 @@ export async function importSubscribers(ctx: AppContext, file: string, confirmed
   for await (const { record: row, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
     const line = info.lines;
     if (!('email' in row)) throw new Error('the header row needs an "email" column');
-    const parsed = SignupSchema.safeParse(rowToInput(row));
+    const parsed = ctx.subscriptions.schemas.signup.safeParse(rowToInput(row));
     if (!parsed.success) {
       report.errors.push({ line, reason: describeIssue(parsed.error).message });
       continue;
     }
-    let email: string;
-    try {
-      email = normaliseEmail(parsed.data.email);
-    } catch (err) {
-      report.errors.push({ line, reason: (err as Error).message });
-      continue;
-    }
     const status = (row.status ?? '').toLowerCase();
-    if (status === 'bounced' || status === 'complained') {
-      await ctx.subscribers.suppress(email, `import:${status}`);
-      report.suppressed++;
-      continue;
-    }
-    if (await ctx.subscribers.isSuppressed(email)) {
-      report.suppressed++;
-      continue;
-    }
-    if (await ctx.subscribers.findByEmail(email)) {
-      report.existing++;
-      continue;
-    }
     const at = new Date();
     const consent = {
       at: row.consent_at && !Number.isNaN(Date.parse(row.consent_at)) ? new Date(row.consent_at).toISOString() : at.toISOString(),
@@ -89,25 +70,23 @@ export async function importSubscribers(ctx: AppContext, file: string, confirmed
       userAgent: (row.consent_user_agent ?? '').slice(0, 512),
       source: (row.consent_source || (confirmed ? 'import-confirmed' : 'import')).slice(0, 64),
     };
-    const asConfirmed = confirmed && (status === '' || status === 'confirmed');
-    if (status === 'unsubscribed' || asConfirmed) {
-      await ctx.subscribers.create({
-        email,
-        name: parsed.data.name ?? '',
-        topics: parsed.data.topics ?? ['markets', 'world'],
-        timezone: parsed.data.timezone ?? ctx.config.DEFAULT_TIMEZONE,
-        sendHour: parsed.data.sendHour ?? ctx.config.DEFAULT_SEND_HOUR,
-        weekdaysOnly: parsed.data.weekdaysOnly ?? false,
-        status: asConfirmed ? 'confirmed' : 'unsubscribed',
-        consent,
-        confirmedAt: asConfirmed ? (row.confirmed_at && !Number.isNaN(Date.parse(row.confirmed_at)) ? new Date(row.confirmed_at).toISOString() : at.toISOString()) : null,
-        unsubscribedAt: asConfirmed ? null : at.toISOString(),
-      });
-    } else {
-      // Consent not proven: the same double opt-in as a signup (confirmation mail via the queue).
-      await ctx.subscriptions.subscribe({ ...parsed.data, email }, { ip: consent.ip, userAgent: 'digest subscribers import', source: 'import' });
+    const confirmedAt = row.confirmed_at && !Number.isNaN(Date.parse(row.confirmed_at)) ? new Date(row.confirmed_at).toISOString() : null;
+    let outcome: ImportOutcome;
+    try {
+      outcome = await importRow(
+        { store: ctx.subscribers, subscriptions: ctx.subscriptions, defaults: { timezone: ctx.config.DEFAULT_TIMEZONE, sendHour: ctx.config.DEFAULT_SEND_HOUR } },
+        { input: parsed.data, status, consent, confirmedAt },
+        confirmed,
+        at,
+      );
+    } catch (err) {
+      if (!(err instanceof InvalidAddressError)) throw err;
+      report.errors.push({ line, reason: err.message });
+      continue;
     }
-    report.imported++;
+    if (outcome === 'imported') report.imported++;
+    else if (outcome === 'existing') report.existing++;
+    else report.suppressed++;
   }
   return report;
 }
@@ -133,16 +112,6 @@ export async function exportSubscribers(ctx: AppContext, write: (chunk: string) 
   }
 }
 
-/** Delete everything about one person; keep only a hashed suppression entry. */
-export async function forgetSubscriber(ctx: AppContext, rawEmail: string): Promise<boolean> {
-  const email = normaliseEmail(rawEmail);
-  const sub = await ctx.subscribers.findByEmail(email);
-  if (sub) await ctx.subscribers.remove(sub.id);
-  await ctx.subscribers.suppress(email, 'forgotten');
-  await ctx.redis.del(ctx.keys.confirmMailSent(emailHash(email)));
-  return sub !== null;
-}
-
 export async function subscribersCommand(ctx: AppContext, args: string[], out: Output): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
@@ -160,7 +129,7 @@ export async function subscribersCommand(ctx: AppContext, args: string[], out: O
     case 'forget': {
       const email = rest[0];
       if (!email) return out.usage('digest subscribers forget EMAIL');
-      const found = await forgetSubscriber(ctx, email);
+      const found = await forget({ store: ctx.subscribers, redis: ctx.redis, keys: ctx.keys }, email);
       out.line(found ? 'forgotten; the address is suppressed so old lists cannot re-add it' : 'no subscriber with that address; it is now suppressed');
       return 0;
     }

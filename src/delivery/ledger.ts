@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { RedisClient } from '../redis.js';
 import { REDIS_FULL_REASON, redisMemory, runScript, type ReplicaWait } from '../redis.js';
+import { messageTotals, type MessageTotalsKeys, type OutcomeCounts } from './message-totals.js';
 
 export const LEDGER_STATES = ['queued', 'claimed', 'sent', 'failed', 'bounced', 'unknown', 'skipped'] as const;
 export type LedgerState = (typeof LEDGER_STATES)[number];
@@ -231,7 +232,7 @@ export function newClaimToken(): string {
   return randomUUID();
 }
 
-export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys }, options: LedgerOptions = {}) {
+export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys & MessageTotalsKeys }, options: LedgerOptions = {}) {
   const { redis, keys } = deps;
   const minFailures = options.pauseMinFailures ?? 20;
   const ratio = options.pauseFailureRatio ?? 0.1;
@@ -323,6 +324,9 @@ export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys }, opt
       )) as [number, number, number];
       return { applied: applied === 1, finished: finished === 1, paused: paused === 1 };
     },
+
+    /** Every message outcome so far, across editions (message-totals.ts). */
+    totals: (nowMs = Date.now()): Promise<OutcomeCounts> => messageTotals(deps, nowMs),
 
     /** Give a claim back after a failure that certainly did not deliver (a retry will claim again). */
     async release(editionId: string, subscriberId: string, token: string): Promise<boolean> {

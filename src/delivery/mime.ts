@@ -1,8 +1,8 @@
 // The per-reader message: personalised parts plus the bulk-sender headers
 // (RFC 8058 one-click unsubscribe, RFC 2919 List-Id, Gmail Feedback-ID, RFC 3834).
 // Everything edition-wide is computed once per edition by `listHeaders`.
-import type { SendMailOptions } from 'nodemailer';
 import { literalHeaderText } from './header-text.js';
+import type { MailToCompose } from './transport/mail-transport.js';
 import type { Personalised } from './ports.js';
 
 export interface ListHeaderOptions {
@@ -10,6 +10,8 @@ export interface ListHeaderOptions {
   mailDomain: string;
   /** LIST_ID, or empty for `digest.<mailDomain>`. */
   listId: string;
+  /** SITE_NAME: the List-Id's comment (the list's name in mail clients). */
+  listName: string;
   /** FEEDBACK_ID_SENDER: the stable SenderId of Gmail's feedback loop. */
   feedbackSender: string;
   editionId: string;
@@ -18,6 +20,7 @@ export interface ListHeaderOptions {
 
 export interface EditionHeaders {
   listId: string;
+  listName: string;
   feedbackId: string;
   mailDomain: string;
 }
@@ -28,6 +31,7 @@ const fbl = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 40) || 'x'
 export function listHeaders(o: ListHeaderOptions): EditionHeaders {
   return {
     listId: o.listId || `digest.${o.mailDomain}`,
+    listName: o.listName,
     feedbackId: `${fbl(o.editionId)}:${fbl(o.mode)}:digest:${o.feedbackSender}`,
     mailDomain: o.mailDomain,
   };
@@ -53,8 +57,8 @@ export function unsubscribeMailto(edition: EditionHeaders, unsubscribeUrl: strin
   return `mailto:unsubscribe@${edition.mailDomain}?subject=unsubscribe-${encodeURIComponent(token)}`;
 }
 
-/** nodemailer options for the reader's message (raw-message.ts writes the same faster). */
-export function buildMessage(edition: EditionHeaders, m: ReaderMessage): SendMailOptions {
+/** The reader's message for the transport to compose (raw-message.ts writes the same faster). */
+export function buildMessage(edition: EditionHeaders, m: ReaderMessage): MailToCompose {
   const mailto = unsubscribeMailto(edition, m.unsubscribeUrl);
   return {
     from: m.from,
@@ -64,7 +68,7 @@ export function buildMessage(edition: EditionHeaders, m: ReaderMessage): SendMai
     html: m.content.html,
     messageId: messageIdFor(m.editionId, m.subscriberId, edition.mailDomain),
     list: {
-      id: { url: edition.listId, comment: 'Market Digest' },
+      id: { url: edition.listId, comment: edition.listName },
       // Nested array: both URIs on one header line, as Gmail expects.
       unsubscribe: [[m.unsubscribeUrl, mailto]],
     },

@@ -71,15 +71,17 @@ export interface EditionPort<V = unknown> {
   build(job: { slot: string; mode: EditionMode }): Promise<BuildResult>;
   /** Compare-and-set; false when the edition was not in `from`. */
   setStatus(editionId: string, from: string, to: string): Promise<boolean>;
-  getVariant(editionId: string, variantKey: string): Promise<V | null>;
-  personalise(variant: V, fields: ReaderFields): Personalised;
-  /** Optional: the same message in pieces; when given, the MIME body is prepared once per variant. */
-  personaliseParts?(variant: V, fields: ReaderFields): PersonalisedParts;
+  /** The variant key of a reader's topics (topics no longer configured are dropped). */
+  variantFor(topics: readonly string[]): string;
   /**
-   * Story ids a variant shows, for the skip rule (SKIP_EMPTY_EDITIONS); null when the
-   * variant is gone. Without it, nothing is skipped for lack of new stories.
+   * The prepared variant for this key; when the edition has no such variant (the reader
+   * changed topics after the build), the closest one it has. Null when it has none.
    */
-  storyIds?(editionId: string, variantKey: string): Promise<readonly string[] | null>;
+  getVariant(editionId: string, variantKey: string): Promise<V | null>;
+  /** The reader's message in pieces, so the MIME body is prepared once per variant. */
+  personaliseParts(variant: V, fields: ReaderFields): PersonalisedParts;
+  /** Story ids a variant shows, for the skip rule (SKIP_EMPTY_EDITIONS); null when the variant is gone. */
+  storyIds(editionId: string, variantKey: string): Promise<readonly string[] | null>;
 }
 
 export interface DeliveryPorts<V = unknown> {

@@ -2,7 +2,7 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { SendJobSchema } from '../queues/jobs.js';
 import { SendLaterError, MissingVariantError, EditionPausedError, type Sender, type SendOutcome } from './send.js';
-import { PermanentSmtpError, RelayThrottlingError, RelayUnavailableError } from './transport/failures.js';
+import { PermanentDeliveryError, RelayThrottlingError, RelayUnavailableError } from './transport/failures.js';
 import type { AdaptiveRate } from './adaptive-rate.js';
 
 export interface SendJobDeps {
@@ -53,7 +53,7 @@ export async function handleSendJob(deps: SendJobDeps, job: Job, token?: string,
       await job.moveToDelayed(Date.now() + err.retryInMs, token);
       throw new DelayedError(err.message);
     }
-    if (err instanceof PermanentSmtpError || err instanceof MissingVariantError) {
+    if (err instanceof PermanentDeliveryError || err instanceof MissingVariantError) {
       throw new UnrecoverableError(`${err.name}: ${err.message}`);
     }
     throw err;

@@ -3,7 +3,9 @@
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Brand } from '../brand.js';
 import type { Logger } from '../log.js';
+import type { Topic } from '../topics.js';
 import type { RateLimits } from '../subscribers/rate-limits.js';
 import type { Subscriptions } from '../subscribers/service.js';
 import { installErrorHandlers, sendProblem } from './errors.js';
@@ -35,6 +37,10 @@ export interface HttpDeps {
   subscriptions: Subscriptions;
   rateLimits: RateLimits;
   defaults: { timezone: string; sendHour: number };
+  /** SITE_NAME, SITE_URL, BRAND_COLOR, LOGO_URL: shown by every page. */
+  brand: Brand;
+  /** The configured topics: the signup page and the preference centre offer these. */
+  topics: readonly Topic[];
   allowedOrigins: string[];
   /** TRUST_PROXY: which peers may set X-Forwarded-For (trust-proxy.ts). */
   trustProxy?: TrustProxy;
@@ -66,6 +72,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 600 },
   });
 
+  app.decorate('brand', deps.brand);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   // Only JSON and forms are accepted; text/plain would reach handlers as a bare string.
   app.removeContentTypeParser('text/plain');

@@ -1,14 +1,16 @@
 // System mail (confirmation, welcome): queued at signup, sent by a worker, so an
 // SMTP outage delays it (retries with backoff) instead of losing it or failing the signup.
 import type { Queue } from 'bullmq';
-import type { SendMailOptions } from 'nodemailer';
 import { literalHeaderText } from '../delivery/header-text.js';
-import { classifySmtpError, PermanentSmtpError } from '../delivery/transport/failures.js';
+import { asDeliveryFailure, PermanentDeliveryError } from '../delivery/transport/failures.js';
+import type { MailToCompose } from '../delivery/transport/mail-transport.js';
 import { jobId, type SystemMailJob } from '../queues/jobs.js';
 import type { Logger } from '../log.js';
 import type { Subscriptions, SystemMailer } from '../subscribers/service.js';
 import type { SubscriberStore } from '../subscribers/store.js';
-import { renderConfirmMail, type RenderedMail } from './confirm.js';
+import type { PersonalisedMessage } from '../editions/personalise.js';
+import type { RenderConfirm } from './confirm.js';
+import type { RenderWelcome } from './welcome.js';
 
 export class PermanentMailError extends Error {
   override name = 'PermanentMailError';
@@ -30,13 +32,12 @@ export function systemMailQueue(queue: Queue, now: () => Date = () => new Date()
 export interface SystemMailDeps {
   store: SubscriberStore;
   subscriptions: Subscriptions;
-  send(message: SendMailOptions): Promise<unknown>;
+  send(message: MailToCompose): Promise<unknown>;
   from: string;
   mailDomain: string;
-  postalAddress: string;
   log: Logger;
-  /** Optional renderer for the welcome mail (templates/welcome.mjml); skipped when absent. */
-  renderWelcome?: (values: { name: string; preferencesUrl: string; unsubscribeUrl: string }) => Promise<RenderedMail>;
+  renderConfirm: RenderConfirm;
+  renderWelcome: RenderWelcome;
 }
 
 export type SystemMailResult = 'sent' | 'skipped';
@@ -46,12 +47,12 @@ export async function sendSystemMail(deps: SystemMailDeps, job: SystemMailJob, a
   if (!sub) return 'skipped';
   if (await deps.store.isSuppressed(sub.email)) return 'skipped';
   const links = deps.subscriptions.links(sub);
-  let mail: RenderedMail;
+  let mail: PersonalisedMessage;
   if (job.kind === 'confirm') {
     if (sub.status !== 'pending') return 'skipped';
-    mail = await renderConfirmMail({ confirmUrl: links.confirm, postalAddress: deps.postalAddress });
+    mail = await deps.renderConfirm({ confirmUrl: links.confirm });
   } else {
-    if (sub.status !== 'confirmed' || !deps.renderWelcome) return 'skipped';
+    if (sub.status !== 'confirmed') return 'skipped';
     mail = await deps.renderWelcome({ name: sub.name, preferencesUrl: links.preferences, unsubscribeUrl: links.unsubscribe });
   }
   try {
@@ -68,8 +69,8 @@ export async function sendSystemMail(deps: SystemMailDeps, job: SystemMailJob, a
     });
   } catch (err) {
     // The same reading of SMTP replies as the digest's sends; anything not permanent is retried.
-    const failure = classifySmtpError(err);
-    if (failure instanceof PermanentSmtpError) {
+    const failure = asDeliveryFailure(err);
+    if (failure instanceof PermanentDeliveryError) {
       deps.log.warn({ event: 'system-mail.rejected', kind: job.kind, subscriberId: sub.id, code: failure.responseCode }, 'recipient rejected');
       throw new PermanentMailError(`recipient rejected with ${failure.responseCode}`);
     }

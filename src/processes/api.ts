@@ -16,6 +16,8 @@ export async function createHttpApp(ctx: AppContext, options: { timeouts?: Parti
     subscriptions: ctx.subscriptions,
     rateLimits: ctx.rateLimits,
     defaults: { timezone: config.DEFAULT_TIMEZONE, sendHour: config.DEFAULT_SEND_HOUR },
+    brand: config.brand,
+    topics: config.sources.topics,
     allowedOrigins: config.ALLOWED_ORIGINS,
     trustProxy: config.TRUST_PROXY,
     plugins: httpPlugins(ctx),

@@ -9,6 +9,7 @@ import type { Story } from './model.js';
 import type { FeedValidators } from './pool.js';
 import type { FeedSource } from './sources-schema.js';
 import { dedupeFeed, toStory, type CleanedItem } from './story.js';
+import type { Topic } from '../topics.js';
 
 export const DEFAULT_USER_AGENT = 'market-digest/0.1 (+https://github.com/; feed reader)';
 
@@ -18,15 +19,18 @@ export type FeedFetchOptions = Omit<FetchOptions, 'userAgent' | 'etag' | 'lastMo
   cpuBudgetMs?: number;
 };
 
+/** How to fetch, and the sources file's topics (for the keyword rule). */
+export type FeedReadOptions = FeedFetchOptions & { topics: readonly Topic[] };
+
 export type FeedOutcome =
   | { status: 'not-modified' }
   | { status: 'ok'; stories: Story[]; validators: FeedValidators; format: string };
 
 /** The source fields reading a feed needs. */
-export type FeedInput = Pick<FeedSource, 'id' | 'name' | 'url' | 'section' | 'userAgent' | 'allowPrivate'>;
+export type FeedInput = Pick<FeedSource, 'id' | 'name' | 'url' | 'topic' | 'userAgent' | 'allowPrivate'>;
 
-export async function readFeed(source: FeedInput, validators: FeedValidators, fetchedAt: Date, opts: FeedFetchOptions = {}): Promise<FeedOutcome> {
-  const { cpuBudgetMs, ...fetchOpts } = opts;
+export async function readFeed(source: FeedInput, validators: FeedValidators, fetchedAt: Date, opts: FeedReadOptions): Promise<FeedOutcome> {
+  const { cpuBudgetMs, topics, ...fetchOpts } = opts;
   const res = await fetchUrl(source.url, {
     ...fetchOpts,
     userAgent: source.userAgent ?? opts.userAgent ?? DEFAULT_USER_AGENT,
@@ -34,7 +38,7 @@ export async function readFeed(source: FeedInput, validators: FeedValidators, fe
     ...validators,
   });
   if (res.notModified) return { status: 'not-modified' };
-  const { stories, format } = await readBody(res.body, res.contentType, res.url, source, fetchedAt, cpuBudgetMs);
+  const { stories, format } = await readBody(res.body, res.contentType, res.url, source, fetchedAt, topics, cpuBudgetMs);
   return {
     status: 'ok',
     stories,
@@ -48,8 +52,9 @@ export async function readBody(
   body: Uint8Array,
   contentType: string | undefined,
   url: string,
-  source: Pick<FeedSource, 'id' | 'name' | 'section'>,
+  source: Pick<FeedSource, 'id' | 'name' | 'topic'>,
   fetchedAt: Date,
+  topics: readonly Topic[],
   cpuBudgetMs?: number,
 ): Promise<{ stories: Story[]; format: string }> {
   const { text } = decodeBody(body, contentType);
@@ -59,7 +64,7 @@ export async function readBody(
   const feed = await parseFeedText(text, url, contentType, budget);
   const cleaned: CleanedItem[] = [];
   for (const raw of feed.items) {
-    const item = toStory(raw, source, feed.baseUrl, fetchedAt, budget);
+    const item = toStory(raw, source, feed.baseUrl, fetchedAt, topics, budget);
     if (item) cleaned.push(item);
     if (budget.due()) await budget.yield();
   }

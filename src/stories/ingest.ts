@@ -1,8 +1,6 @@
 // One ingest run: every enabled source (bounded concurrency), clustering with what
 // the pool already holds, the market snapshot, and a health record per source.
 // A bad source is recorded and skipped; it never fails the run.
-import type { RedisClient } from '../redis.js';
-import type { Keyspace } from '../keys.js';
 import { clusterStories, DEFAULT_THRESHOLDS, type ClusterThresholds } from './cluster.js';
 import { readFeed, type FeedFetchOptions } from './feed-source.js';
 import { mapLimit } from './limit.js';
@@ -10,7 +8,7 @@ import { createFredProvider } from './market/fred.js';
 import { buildSnapshot } from './market/snapshot.js';
 import { createYahooProvider } from './market/yahoo.js';
 import type { Story } from './model.js';
-import { createStoryPool } from './pool.js';
+import type { StoryPool } from './pool.js';
 import { nextHealth, type IngestReport, type SourceHealth, type SourceResult } from './report.js';
 import type { SourcesFile } from './sources-schema.js';
 import { stripControls } from '../controls.js';
@@ -26,8 +24,8 @@ interface LogLike {
 }
 
 export interface IngestDeps {
-  redis: RedisClient;
-  keys: Keyspace;
+  /** The process's story pool (built once, by the composition root). */
+  pool: StoryPool;
   sources: SourcesFile;
   log?: LogLike;
   /** Fetch limits per source (timeouts, byte cap, redirects, default User-Agent). */
@@ -46,7 +44,7 @@ export interface IngestOptions {
 const LOCK_MS = 10 * 60_000;
 
 export async function runIngest(deps: IngestDeps, opts: IngestOptions = {}): Promise<IngestReport> {
-  const pool = createStoryPool(deps);
+  const { pool } = deps;
   const lock = opts.checkOnly ? 'none' : await pool.acquireIngestLock(LOCK_MS);
   if (lock === null) throw new IngestBusyError('another ingest run is in progress');
   try {
@@ -56,7 +54,7 @@ export async function runIngest(deps: IngestDeps, opts: IngestOptions = {}): Pro
   }
 }
 
-async function ingestLocked(deps: IngestDeps, opts: IngestOptions, pool: ReturnType<typeof createStoryPool>): Promise<IngestReport> {
+async function ingestLocked(deps: IngestDeps, opts: IngestOptions, pool: StoryPool): Promise<IngestReport> {
   const startedAt = new Date();
   const now = opts.now ?? startedAt;
   const feeds = deps.sources.feeds.filter((f) => f.enabled);
@@ -69,7 +67,7 @@ async function ingestLocked(deps: IngestDeps, opts: IngestOptions, pool: ReturnT
     const ms = () => Math.round(performance.now() - t0);
     try {
       const validators = opts.checkOnly ? {} : await pool.getValidators(source.id);
-      const out = await readFeed(source, validators, now, deps.fetch);
+      const out = await readFeed(source, validators, now, { ...deps.fetch, topics: deps.sources.topics });
       if (out.status === 'not-modified') {
         const items = health[source.id]?.itemsLastTime ?? 0;
         healthOut.push(nextHealth(health[source.id], source.id, now, { ok: true, items }));
@@ -100,6 +98,7 @@ async function ingestLocked(deps: IngestDeps, opts: IngestOptions, pool: ReturnT
     const weights = Object.fromEntries(deps.sources.feeds.map((f) => [f.id, f.weight]));
     const dirty = clustered.groups.filter((g) => clustered.changed.has(g.id)).map((g) => ({ ...g, weights }));
     await pool.saveClusters(dirty, now);
+    await pool.removeClusters(clustered.removed);
     changed = dirty.length;
     newStories = clustered.added;
     const known = new Set(existing.flatMap((g) => g.members.map((m) => m.id)));
@@ -125,7 +124,7 @@ async function ingestLocked(deps: IngestDeps, opts: IngestOptions, pool: ReturnT
 }
 
 /** Undated stories take the time they were first seen (stored once), never this fetch's. */
-async function withFirstSeen(pool: ReturnType<typeof createStoryPool>, sourceId: string, stories: Story[], now: Date): Promise<Story[]> {
+async function withFirstSeen(pool: StoryPool, sourceId: string, stories: Story[], now: Date): Promise<Story[]> {
   const undated = stories.filter((s) => s.dateSource === 'first-seen');
   if (undated.length === 0) return stories;
   const seen = await pool.firstSeen(sourceId, undated.map((s) => s.id), now);
@@ -134,7 +133,7 @@ async function withFirstSeen(pool: ReturnType<typeof createStoryPool>, sourceId:
 
 async function refreshMarket(
   deps: IngestDeps,
-  pool: ReturnType<typeof createStoryPool>,
+  pool: StoryPool,
   now: Date,
   checkOnly: boolean,
   health: Record<string, SourceHealth>,

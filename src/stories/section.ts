@@ -1,35 +1,32 @@
-// Which section a story belongs to: its source's, unless a mixed feed carries a
-// clear story of the other kind (a rate decision in a world feed, a coup in a business feed).
-import type { Section } from './sources-schema.js';
+// Which topic (edition section) a story belongs to: its source's, unless a mixed feed
+// carries a clear story of another topic (a rate decision in a world feed, a coup in a
+// business feed). Each topic's `keywords` in the sources file are its signal.
+import type { Topic } from '../topics.js';
 
-const MARKETS = [
-  'stock', 'stocks', 'shares', 'equities', 'equity', 's&p', 'nasdaq', 'dow', 'ftse', 'dax', 'nikkei', 'hang seng',
-  'bond', 'bonds', 'yield', 'yields', 'treasury', 'treasuries', 'fed', 'federal reserve', 'ecb', 'central bank',
-  'interest rate', 'interest rates', 'rate cut', 'rate hike', 'inflation', 'earnings', 'profit', 'revenue', 'ipo',
-  'crude', 'brent', 'oil price', 'oil prices', 'gold', 'bitcoin', 'crypto', 'dollar', 'euro', 'yen', 'sterling',
-  'currency', 'investors', 'wall street', 'market', 'markets', 'gdp', 'recession', 'merger', 'acquisition',
-  'dividend', 'hedge fund', 'index', 'futures', 'trading', 'traders', 'economy', 'economic', 'jobs report', 'payrolls',
-];
-const WORLD = [
-  'war', 'ceasefire', 'election', 'elections', 'president', 'prime minister', 'parliament', 'troops', 'military',
-  'missile', 'missiles', 'protest', 'protesters', 'killed', 'refugees', 'earthquake', 'flood', 'floods', 'hurricane',
-  'storm', 'nato', 'united nations', 'diplomat', 'diplomats', 'army', 'attack', 'attacks', 'coup', 'rebels',
-  'hostages', 'minister', 'summit', 'security council', 'fighting', 'displaced', 'humanitarian', 'genocide', 'invasion', 'border', 'police', 'court', 'vote', 'opposition', 'strike', 'strikes', 'wildfire',
-];
+interface Compiled {
+  ids: string[];
+  /** Every keyword of every topic by its first run of letters: one lookup per word read. */
+  keywords: ReadonlyMap<string, readonly { keyword: string; topic: number }[]>;
+}
 
-type List = 'markets' | 'world';
+const compiled = new WeakMap<readonly Topic[], Compiled>();
 
-/** Every keyword by its first run of letters (one map for both lists: one lookup per word read). */
-const KEYWORDS: ReadonlyMap<string, readonly { keyword: string; list: List }[]> = (() => {
-  const byFirst = new Map<string, { keyword: string; list: List }[]>();
-  for (const [list, words] of [['markets', MARKETS], ['world', WORLD]] as const) {
-    for (const keyword of words) {
-      const first = /^\p{L}+/u.exec(keyword)![0];
-      byFirst.set(first, [...(byFirst.get(first) ?? []), { keyword, list }]);
-    }
+function compile(topics: readonly Topic[]): Compiled {
+  let c = compiled.get(topics);
+  if (!c) {
+    const byFirst = new Map<string, { keyword: string; topic: number }[]>();
+    topics.forEach((t, topic) => {
+      for (const keyword of t.keywords) {
+        const first = /^\p{L}+/u.exec(keyword)?.[0];
+        if (first) byFirst.set(first, [...(byFirst.get(first) ?? []), { keyword, topic }]);
+      }
+    });
+    c = { ids: topics.map((t) => t.id), keywords: byFirst };
+    compiled.set(topics, c);
   }
-  return byFirst;
-})();
+  return c;
+}
+
 const LETTER = /\p{L}/u;
 
 function isLetter(s: string, i: number): boolean {
@@ -37,10 +34,10 @@ function isLetter(s: string, i: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c > 127 && LETTER.test(s[i]!));
 }
 
-/** Distinct keywords of each list standing as whole words (not inside a longer word) in the text. */
-function hits(text: string): SectionSignal {
+/** Distinct keywords of each topic standing as whole words (not inside a longer word) in the text. */
+function hits(text: string, c: Compiled): number[] {
   const lower = text.toLowerCase();
-  const found = { markets: new Set<string>(), world: new Set<string>() };
+  const found = c.ids.map(() => new Set<string>());
   for (let i = 0; i < lower.length; ) {
     if (!isLetter(lower, i)) {
       i++;
@@ -48,33 +45,43 @@ function hits(text: string): SectionSignal {
     }
     let end = i + 1;
     while (end < lower.length && isLetter(lower, end)) end++;
-    const candidates = KEYWORDS.get(lower.slice(i, end));
-    for (const { keyword, list } of candidates ?? []) {
+    for (const { keyword, topic } of c.keywords.get(lower.slice(i, end)) ?? []) {
       // A phrase ("s&p", "wall street") must be there letter for letter and end at a word's end.
       const stop = i + keyword.length;
-      if (stop === end || (lower.startsWith(keyword, i) && !(stop < lower.length && isLetter(lower, stop)))) found[list].add(keyword);
+      if (stop === end || (lower.startsWith(keyword, i) && !(stop < lower.length && isLetter(lower, stop)))) found[topic]!.add(keyword);
     }
     i = end;
   }
-  return { markets: found.markets.size, world: found.world.size };
+  return found.map((s) => s.size);
 }
 
-export interface SectionSignal {
-  markets: number;
-  world: number;
+/** Keyword hits per topic id; the title counts twice because summaries wander. */
+export function topicSignal(title: string, summary: string, topics: readonly Topic[]): Map<string, number> {
+  const c = compile(topics);
+  const t = hits(title, c);
+  const s = hits(summary, c);
+  return new Map(c.ids.map((id, i) => [id, 2 * t[i]! + s[i]!]));
 }
 
-/** Keyword hits; the title counts twice because summaries wander. */
-export function sectionSignal(title: string, summary: string): SectionSignal {
-  const t = hits(title);
-  const s = hits(summary);
-  return { markets: 2 * t.markets + s.markets, world: 2 * t.world + s.world };
-}
-
-/** Move a story out of its source's section only on a clear, one-sided signal. */
-export function sectionFor(sourceSection: Section, title: string, summary: string): Section {
-  const s = sectionSignal(title, summary);
-  if (sourceSection === 'world' && s.markets >= 4 && s.markets >= 3 * s.world) return 'markets';
-  if (sourceSection === 'markets' && s.world >= 4 && s.world >= 3 * s.markets) return 'world';
-  return sourceSection;
+/**
+ * Move a story out of its source's topic only on a clear, one-sided signal: another
+ * topic with at least 4 hits and three times those of every other topic, the source's included.
+ */
+export function topicFor(sourceTopic: string, title: string, summary: string, topics: readonly Topic[]): string {
+  const signal = topicSignal(title, summary, topics);
+  let best: string | null = null;
+  let bestHits = 0;
+  let runnerUp = 0;
+  for (const [id, n] of signal) {
+    if (n > bestHits) {
+      runnerUp = bestHits;
+      best = id;
+      bestHits = n;
+    } else if (n > runnerUp) {
+      runnerUp = n;
+    }
+  }
+  const own = signal.get(sourceTopic) ?? 0;
+  if (best === null || best === sourceTopic || bestHits < 4) return sourceTopic;
+  return bestHits >= 3 * Math.max(own, runnerUp) ? best : sourceTopic;
 }

@@ -4,7 +4,8 @@ import type { CpuBudget } from './budget.js';
 import { publishedAt } from './dates.js';
 import type { RawItem } from './feed-model.js';
 import type { Story } from './model.js';
-import { sectionFor } from './section.js';
+import type { Topic } from '../topics.js';
+import { topicFor } from './section.js';
 import type { FeedSource } from './sources-schema.js';
 import { headline, summarise, SUMMARY_MAX } from './summary.js';
 import { cleanField, fieldLine, type CleanText } from './text.js';
@@ -52,9 +53,11 @@ function isTeaser(description: CleanText, content: CleanText): boolean {
 /** null when the item has neither a usable link nor any text to name it by. */
 export function toStory(
   raw: RawItem,
-  source: Pick<FeedSource, 'id' | 'name' | 'section'>,
+  source: Pick<FeedSource, 'id' | 'name' | 'topic'>,
   feedBase: string,
   fetchedAt: Date,
+  /** The sources file's topics, whose keywords may move a story out of its source's topic. */
+  topics: readonly Topic[],
   budget?: CpuBudget,
 ): CleanedItem | null {
   const base = raw.base ?? feedBase;
@@ -95,7 +98,7 @@ export function toStory(
     publishedAt: (date ?? fetchedAt).toISOString(),
     ...(date ? {} : { dateSource: 'first-seen' as const }),
     fetchedAt: fetchedAt.toISOString(),
-    section: sectionFor(source.section, title, summary),
+    section: topicFor(source.topic, title, summary, topics),
   };
   return { story, fragment: link.fragment };
 }

@@ -2,10 +2,8 @@
 // form-encoded bodies (where every value is a string and checkboxes repeat).
 import { z } from 'zod';
 import { stripControls } from '../controls.js';
-import { TOPICS, TopicSchema } from './model.js';
 
-// Building an Intl.DateTimeFormat per signup was the largest CPU cost of POST
-// /api/subscribe (bench/signup): remember the answers (the set of zones is small).
+// Building an Intl.DateTimeFormat is costly and the set of zones is small: remember the answers.
 const zoneChecks = new Map<string, boolean>();
 
 export function isTimeZone(tz: string): boolean {
@@ -33,14 +31,18 @@ const NameSchema = z
   // Controls, bidi overrides and zero-width characters are removed, not refused.
   .transform((v) => stripControls(v).trim());
 
-const TopicsSchema = z.preprocess(
-  (v) => (typeof v === 'string' ? v.split(/[;,]/).map((s) => s.trim()).filter(Boolean) : v),
-  z
-    .array(TopicSchema, { error: `topics must be a list of: ${TOPICS.join(', ')}` })
-    .min(1, 'choose at least one topic')
-    .max(TOPICS.length)
-    .transform((topics) => TOPICS.filter((t) => topics.includes(t))),
-);
+/** A list of the configured topic ids: a comma/semicolon string or repeated checkboxes; sorted, no repeats. */
+function topicsSchema(ids: readonly string[]) {
+  const message = `topics must be a list of: ${ids.join(', ')}`;
+  return z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(/[;,]/).map((s) => s.trim()).filter(Boolean) : v),
+    z
+      .array(z.string().refine((t) => ids.includes(t), { error: message }), { error: message })
+      .min(1, 'choose at least one topic')
+      .max(ids.length)
+      .transform((topics) => ids.filter((t) => topics.includes(t)).sort()),
+  );
+}
 
 const TimezoneSchema = z.string().max(64).refine(isTimeZone, 'timezone must be an IANA time zone such as Europe/London');
 
@@ -54,28 +56,51 @@ const FlagSchema = z.preprocess(
   z.boolean(),
 );
 
-export const SignupSchema = z.object({
-  email: z.string({ error: 'email is required' }).max(320, 'email is longer than 254 characters'),
-  name: z.preprocess(emptyToUndefined, NameSchema.optional()),
-  topics: z.preprocess(emptyToUndefined, TopicsSchema.optional()),
-  timezone: z.preprocess(emptyToUndefined, TimezoneSchema.optional()),
-  sendHour: z.preprocess(emptyToUndefined, HourSchema.optional()),
-  weekdaysOnly: z.preprocess(emptyToUndefined, FlagSchema.optional()),
-  /** Honeypot: a field people never see. Anything in it means a bot. */
-  website: z.string().max(1000).optional(),
-  // No consent fields (source, IP, time): the server records those itself; anything else
-  // in a body, `source` included, is dropped by the parse.
-});
-export type SignupInput = z.infer<typeof SignupSchema>;
+function signupSchema(topics: ReturnType<typeof topicsSchema>) {
+  return z.object({
+    email: z.string({ error: 'email is required' }).max(320, 'email is longer than 254 characters'),
+    name: z.preprocess(emptyToUndefined, NameSchema.optional()),
+    topics: z.preprocess(emptyToUndefined, topics.optional()),
+    timezone: z.preprocess(emptyToUndefined, TimezoneSchema.optional()),
+    sendHour: z.preprocess(emptyToUndefined, HourSchema.optional()),
+    weekdaysOnly: z.preprocess(emptyToUndefined, FlagSchema.optional()),
+    /** Honeypot: a field people never see. Anything in it means a bot. */
+    website: z.string().max(1000).optional(),
+    // No consent fields (source, IP, time): the server records those itself; anything else
+    // in a body, `source` included, is dropped by the parse.
+  });
+}
 
-export const PreferencesSchema = z.object({
-  topics: TopicsSchema,
-  timezone: TimezoneSchema,
-  sendHour: HourSchema,
-  weekdaysOnly: z.preprocess((v) => (v === undefined || v === '' ? false : v), FlagSchema),
-  name: z.preprocess(emptyToUndefined, NameSchema.optional()),
-});
-export type PreferencesInput = z.infer<typeof PreferencesSchema>;
+function preferencesSchema(topics: ReturnType<typeof topicsSchema>) {
+  return z.object({
+    topics,
+    timezone: TimezoneSchema,
+    sendHour: HourSchema,
+    weekdaysOnly: z.preprocess((v) => (v === undefined || v === '' ? false : v), FlagSchema),
+    name: z.preprocess(emptyToUndefined, NameSchema.optional()),
+  });
+}
+
+export interface SubscriptionSchemas {
+  signup: ReturnType<typeof signupSchema>;
+  preferences: ReturnType<typeof preferencesSchema>;
+}
+export type SignupInput = z.infer<SubscriptionSchemas['signup']>;
+export type PreferencesInput = z.infer<SubscriptionSchemas['preferences']>;
+
+const built = new Map<string, SubscriptionSchemas>();
+
+/** The signup and preferences schemas for these topic ids (the sources file's), built once per list. */
+export function subscriptionSchemas(topicIds: readonly string[]): SubscriptionSchemas {
+  const key = topicIds.join(',');
+  let schemas = built.get(key);
+  if (!schemas) {
+    const topics = topicsSchema([...topicIds]);
+    schemas = { signup: signupSchema(topics), preferences: preferencesSchema(topics) };
+    built.set(key, schemas);
+  }
+  return schemas;
+}
 
 /** One readable sentence for the first problem, naming the field. */
 export function describeIssue(error: z.ZodError): { field: string; message: string } {

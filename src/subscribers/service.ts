@@ -6,8 +6,8 @@ import type { Logger } from '../log.js';
 import { emailHash, InvalidAddressError, toAddress, type Address } from './address.js';
 import type { ConfirmOutbox } from './confirm-outbox.js';
 import type { SignupGuard } from './rate-limits.js';
-import type { Consent, Subscriber, Topic } from './model.js';
-import type { PreferencesInput, SignupInput } from './schemas.js';
+import type { Consent, Subscriber } from './model.js';
+import { subscriptionSchemas, type PreferencesInput, type SignupInput } from './schemas.js';
 import type { SignupState, SubscriberStore } from './store.js';
 import { CONFIRM_TTL_SEC, InvalidTokenError, type TokenPurpose, type Tokens } from './tokens.js';
 
@@ -15,11 +15,13 @@ export interface SubscriptionDefaults {
   timezone: string;
   sendHour: number;
   publicUrl: string;
+  /** Every configured topic id (the sources file's `topics`): what a reader may choose, and gets when they choose nothing. */
+  topics: readonly string[];
 }
 
 /** Port to the system-mail queue for the welcome mail (confirmations go through the outbox). */
 export interface SystemMailer {
-  enqueueWelcome?(subscriberId: string): Promise<void>;
+  enqueueWelcome(subscriberId: string): Promise<void>;
 }
 
 export interface SubscriptionDeps {
@@ -46,6 +48,13 @@ export type SignupOutcome =
   /** Submitted too often today (SIGNUP_LIMIT_PER_ADDRESS): nothing done, same answer. */
   | 'address-limited';
 
+/** Per-day counters the service keeps (for the operators' views). */
+export const DAILY_COUNTERS = ['signups', 'confirmations', 'unsubscribes'] as const;
+export type DailyCounter = (typeof DAILY_COUNTERS)[number];
+export interface DailyCounts {
+  day: string;
+  counts: Record<DailyCounter, number>;
+}
 const SIGNUP_OUTCOME: Record<SignupState, (claimed: boolean) => SignupOutcome> = {
   new: () => 'created',
   unsubscribed: () => 'resubscribed',
@@ -70,7 +79,7 @@ export function createSubscriptions(deps: SubscriptionDeps) {
   const dailyKey = (name: string, at = now()) => keys.dailyCounter(name, at.toISOString().slice(0, 10));
   const DAILY_TTL_SEC = 90 * 86400;
 
-  async function countDaily(name: string): Promise<void> {
+  async function countDaily(name: DailyCounter): Promise<void> {
     const key = dailyKey(name);
     await redis.multi().incr(key).expire(key, DAILY_TTL_SEC).exec();
   }
@@ -85,6 +94,20 @@ export function createSubscriptions(deps: SubscriptionDeps) {
   }
 
   return {
+    /** The input schemas for the configured topics (signup, preferences, import rows). */
+    schemas: subscriptionSchemas(deps.defaults.topics),
+    /** Every configured topic id. */
+    topics: deps.defaults.topics,
+
+    /** The daily counters of these UTC days (`YYYY-MM-DD`), in that order. */
+    async dailyCounts(days: readonly string[]): Promise<DailyCounts[]> {
+      const names = days.flatMap((day) => DAILY_COUNTERS.map((name) => keys.dailyCounter(name, day)));
+      const values = names.length ? await redis.mget(names) : [];
+      return days.map((day, d) => ({
+        day,
+        counts: Object.fromEntries(DAILY_COUNTERS.map((name, n) => [name, Number(values[d * DAILY_COUNTERS.length + n] ?? 0)])) as Record<DailyCounter, number>,
+      }));
+    },
     /**
      * Same answer for every address state (the caller always says 202); the
      * outcome is for logs and tests only and must never reach the response.
@@ -109,7 +132,7 @@ export function createSubscriptions(deps: SubscriptionDeps) {
       const consent: Consent = { ...meta, at: at.toISOString() };
       const prefs = {
         name: input.name ?? '',
-        topics: (input.topics ?? ['markets', 'world']) as Topic[],
+        topics: input.topics ?? [...deps.defaults.topics].sort(),
         timezone: input.timezone ?? deps.defaults.timezone,
         sendHour: input.sendHour ?? deps.defaults.sendHour,
         weekdaysOnly: input.weekdaysOnly ?? false,
@@ -142,7 +165,7 @@ export function createSubscriptions(deps: SubscriptionDeps) {
       const updated = (await store.setStatus(sub.id, 'confirmed', now())) ?? sub;
       await countDaily('confirmations');
       log.info({ event: 'subscriber.confirmed', subscriberId: sub.id }, 'subscriber confirmed');
-      await deps.mail.enqueueWelcome?.(sub.id);
+      await deps.mail.enqueueWelcome(sub.id);
       return updated;
     },
 
@@ -174,7 +197,7 @@ export function createSubscriptions(deps: SubscriptionDeps) {
     async updatePreferences(token: string, input: PreferencesInput): Promise<Subscriber> {
       const sub = await resolve(token, 'preferences');
       const updated = await store.update(sub.id, {
-        topics: input.topics as Topic[],
+        topics: input.topics,
         timezone: input.timezone,
         sendHour: input.sendHour,
         weekdaysOnly: input.weekdaysOnly,

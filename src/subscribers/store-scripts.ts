@@ -4,14 +4,17 @@
 import { appendEntryLua } from './confirm-outbox.js';
 
 // Index entries for the record now in hash h (status count, confirmed, slot, pending, all).
+// The slot index counts confirmed readers per `timezone|hour` and per `timezone|hour|topics`
+// (the sorted topic list as stored): the topic combinations an edition has to render.
 // Shared by SAVE and CREATE; expects h, id, score and pendingScore in scope, KEYS[2..6] as in SAVE.
 const INDEX_ADD = `
-local new = redis.call('HMGET', h, 'status', 'timezone', 'sendHour')
+local new = redis.call('HMGET', h, 'status', 'timezone', 'sendHour', 'topics')
 redis.call('HINCRBY', KEYS[5], new[1], 1)
 if new[1] == 'confirmed' then
   redis.call('ZADD', KEYS[2], score, id)
   redis.call('ZADD', ARGV[1] .. new[2] .. ':' .. new[3], score, id)
   redis.call('HINCRBY', KEYS[4], new[2] .. '|' .. new[3], 1)
+  redis.call('HINCRBY', KEYS[4], new[2] .. '|' .. new[3] .. '|' .. (new[4] or ''), 1)
 elseif new[1] == 'pending' then
   redis.call('ZADD', KEYS[3], pendingScore, id)
 end
@@ -21,13 +24,15 @@ redis.call('ZADD', KEYS[6], score, id)
 // The index entries of the record in hash h before it changes; the counterpart of INDEX_ADD
 // (same names in scope; ARGV[1] is the slot prefix).
 const INDEX_REMOVE = `
-local old = redis.call('HMGET', h, 'status', 'timezone', 'sendHour')
+local old = redis.call('HMGET', h, 'status', 'timezone', 'sendHour', 'topics')
 if old[1] then
   redis.call('HINCRBY', KEYS[5], old[1], -1)
   if old[1] == 'confirmed' then
     redis.call('ZREM', KEYS[2], id)
     redis.call('ZREM', ARGV[1] .. old[2] .. ':' .. old[3], id)
     local f = old[2] .. '|' .. old[3]
+    if redis.call('HINCRBY', KEYS[4], f, -1) <= 0 then redis.call('HDEL', KEYS[4], f) end
+    f = f .. '|' .. (old[4] or '')
     if redis.call('HINCRBY', KEYS[4], f, -1) <= 0 then redis.call('HDEL', KEYS[4], f) end
   elseif old[1] == 'pending' then
     redis.call('ZREM', KEYS[3], id)
@@ -162,3 +167,25 @@ export function signupScript(guardLua?: string): string {
   if (!script) guardedScripts.set(guardLua, (script = guarded(guardLua)));
   return script;
 }
+
+// Recount one slot's confirmed readers per stored topic list, for readers confirmed before
+// the slot index counted topics (their counts are missing, so the slot's sum falls short).
+// Atomic, so no save interleaves; afterwards INDEX_ADD/INDEX_REMOVE keep the counts.
+// KEYS: slot index, the slot's zset. ARGV: `timezone|hour`, subscriber key prefix.
+// Returns the distinct topic lists.
+export const RECOUNT_SLOT_TOPICS = `
+local prefix = ARGV[1] .. '|'
+for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(f, 1, #prefix) == prefix then redis.call('HDEL', KEYS[1], f) end
+end
+local seen, out = {}, {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  local t = redis.call('HGET', ARGV[2] .. id, 'topics') or ''
+  redis.call('HINCRBY', KEYS[1], prefix .. t, 1)
+  if not seen[t] then
+    seen[t] = true
+    out[#out + 1] = t
+  end
+end
+return out
+`;

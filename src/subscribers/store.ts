@@ -13,7 +13,7 @@ import {
   type Subscriber,
   type SubscriberStatus,
 } from './model.js';
-import { CREATE, SAVE, signupScript, type StoreGuard } from './store-scripts.js';
+import { CREATE, RECOUNT_SLOT_TOPICS, SAVE, signupScript, type StoreGuard } from './store-scripts.js';
 
 export type { StoreGuard };
 
@@ -25,7 +25,8 @@ function toHash(fields: Fields): string[] {
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     let v: string;
-    if (key === 'topics') v = (value as string[]).join(',');
+    // Sorted: the slot index counts readers per stored topic list (store-scripts.ts).
+    if (key === 'topics') v = [...new Set(value as string[])].sort().join(',');
     else if (key === 'consent') v = JSON.stringify(value);
     else if (value === null) v = '';
     else v = String(value);
@@ -89,6 +90,26 @@ export interface SignupExtras {
 
 export type NewSubscriber = Omit<Subscriber, 'id' | 'createdAt' | 'updatedAt' | 'tokenVersion'> &
   Partial<Pick<Subscriber, 'tokenVersion'>>;
+
+/** The slot index: `timezone|hour` → readers, and `timezone|hour|topics` → readers with that topic list. */
+function slotCounts(hash: Record<string, string>): { slots: SlotCount[]; topics: Map<string, Map<string, number>> } {
+  const slots: SlotCount[] = [];
+  const topics = new Map<string, Map<string, number>>();
+  for (const [field, value] of Object.entries(hash)) {
+    const count = Number(value);
+    if (!(count > 0)) continue;
+    const [timezone = '', hour = '', combo] = field.split('|');
+    if (combo === undefined) {
+      slots.push({ timezone, hour: Number(hour), count });
+    } else {
+      const slot = `${timezone}|${hour}`;
+      if (!topics.has(slot)) topics.set(slot, new Map());
+      topics.get(slot)!.set(combo, count);
+    }
+  }
+  slots.sort((a, b) => a.timezone.localeCompare(b.timezone) || a.hour - b.hour);
+  return { slots, topics };
+}
 
 export function createSubscriberStore(deps: { redis: RedisClient; keys: Keyspace }) {
   const { redis, keys } = deps;
@@ -242,14 +263,34 @@ export function createSubscriberStore(deps: { redis: RedisClient; keys: Keyspace
     pageAll: (afterId: string | null, limit: number) => page(keys.subscribersAll(), afterId, limit),
 
     async slotsInUse(): Promise<SlotCount[]> {
-      const hash = await redis.hgetall(keys.slotIndex());
-      return Object.entries(hash)
-        .map(([field, count]) => {
-          const sep = field.lastIndexOf('|');
-          return { timezone: field.slice(0, sep), hour: Number(field.slice(sep + 1)), count: Number(count) };
-        })
-        .filter((s) => s.count > 0)
-        .sort((a, b) => a.timezone.localeCompare(b.timezone) || a.hour - b.hour);
+      return slotCounts(await redis.hgetall(keys.slotIndex())).slots;
+    },
+
+    /**
+     * The topic combinations (sorted topic ids) confirmed readers of these slots have, or
+     * of every confirmed reader without `slots`. Read from the slot index's counts; a slot
+     * whose counts do not add up (readers confirmed before the index counted topics) is
+     * recounted once, in Redis.
+     */
+    async topicSetsIn(slots?: readonly { timezone: string; hour: number }[]): Promise<string[][]> {
+      const index = slotCounts(await redis.hgetall(keys.slotIndex()));
+      const wanted = slots ? new Set(slots.map((s) => `${s.timezone}|${s.hour}`)) : null;
+      const sets = new Set<string>();
+      for (const slot of index.slots) {
+        const field = `${slot.timezone}|${slot.hour}`;
+        if (wanted && !wanted.has(field)) continue;
+        const combos = index.topics.get(field) ?? new Map<string, number>();
+        let counted = 0;
+        for (const [topics, n] of combos) {
+          counted += n;
+          sets.add(topics);
+        }
+        if (counted < slot.count) {
+          const recounted = (await runScript(redis, RECOUNT_SLOT_TOPICS, [keys.slotIndex(), keys.subscribersBySlot(slot.timezone, slot.hour)], [field, subscriberPrefix])) as string[];
+          for (const topics of recounted) sets.add(topics);
+        }
+      }
+      return [...sets].map((t) => t.split(',').filter(Boolean));
     },
 
     async countsByStatus(): Promise<Record<SubscriberStatus, number>> {

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { createAdaptiveRate } from '../../src/delivery/adaptive-rate.js';
-import { classifySmtpError, RelayThrottlingError, RelayUnavailableError, TransientSmtpError } from '../../src/delivery/transport/failures.js';
+import { RelayThrottlingError, RelayUnavailableError, TransientDeliveryError } from '../../src/delivery/transport/failures.js';
+import { classifySmtpError } from '../../src/delivery/transport/smtp-transport.js';
 import { keyspace } from '../../src/keys.js';
 import { dropPrefix, testRedis } from '../helpers/redis.js';
 import { uniquePrefix } from '../helpers/env.js';
@@ -54,7 +55,7 @@ describe('adaptive send rate (AIMD through Redis)', () => {
     expect(classifySmtpError({ responseCode: 450, command: 'MAIL FROM', response: '450 4.7.0 Too many messages' })).toBeInstanceOf(RelayThrottlingError);
     expect(classifySmtpError({ responseCode: 421, command: 'CONN', response: '421 4.3.2 too busy' })).toBeInstanceOf(RelayUnavailableError);
     const mailbox = classifySmtpError({ responseCode: 450, command: 'RCPT TO', response: '450 4.2.1 Mailbox busy' });
-    expect(mailbox).toBeInstanceOf(TransientSmtpError);
+    expect(mailbox).toBeInstanceOf(TransientDeliveryError);
     expect(mailbox).not.toBeInstanceOf(RelayThrottlingError);
   });
 });

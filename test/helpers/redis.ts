@@ -21,3 +21,10 @@ export async function dropPrefix(redis: RedisClient, prefix: string): Promise<vo
     } while (cursor !== '0');
   }
 }
+
+/** A test's context gone: its keys dropped, its connections closed (nothing when there is none). */
+export async function closeTestContext(ctx: { redis: RedisClient; config: { KEY_PREFIX: string }; close(): Promise<void> } | undefined): Promise<void> {
+  if (!ctx) return;
+  await dropPrefix(ctx.redis, ctx.config.KEY_PREFIX);
+  await ctx.close();
+}

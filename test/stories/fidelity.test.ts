@@ -1,6 +1,7 @@
 // Issue 12's classes, one test each, on fixtures shaped like real publishers, end
 // to end through readFeed (real HTTP → decode → parse → clean → per-feed dedupe).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TOPICS } from '../../src/topics.js';
 import { readFeed } from '../../src/stories/feed-source.js';
 import type { FeedSource } from '../../src/stories/sources-schema.js';
 import { file, startServer, type FixtureServer } from './server.js';
@@ -39,8 +40,8 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 async function stories(path: string, over: Partial<FeedSource> = {}) {
-  const source: FeedSource = { id: path.slice(1), name: path, url: server.url(path), section: 'markets', weight: 1, enabled: true, allowPrivate: true, ...over };
-  const out = await readFeed(source, {}, NOW, { totalTimeoutMs: 3000 });
+  const source: FeedSource = { id: path.slice(1), name: path, url: server.url(path), topic: 'markets', weight: 1, enabled: true, allowPrivate: true, ...over };
+  const out = await readFeed(source, {}, NOW, { totalTimeoutMs: 3000, topics: DEFAULT_TOPICS });
   if (out.status !== 'ok') throw new Error('expected ok');
   return out.stories;
 }

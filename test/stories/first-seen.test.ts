@@ -43,7 +43,7 @@ describe('first-seen times', () => {
   it('an undated story keeps its first-seen time when a later run reads it again', async () => {
     const sources = SourcesFileSchema.parse({ feeds: [{ id: 'dates', name: 'Dates', url: server.url('/dates'), section: 'markets', allowPrivate: true }] });
     // A 1-hour window: the second run (3 h later) does not load the first run's clusters, so it meets the story anew.
-    const deps = { redis, keys, sources, thresholds: { ...DEFAULT_THRESHOLDS, windowHours: 1 } };
+    const deps = { pool: createStoryPool({ redis, keys }), sources, thresholds: { ...DEFAULT_THRESHOLDS, windowHours: 1 } };
     await runIngest(deps, { now: NOW });
     await runIngest(deps, { now: hours(3) });
     const pool = createStoryPool({ redis, keys });

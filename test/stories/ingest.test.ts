@@ -57,7 +57,7 @@ function deps(): IngestDeps {
     ],
     market: { provider: 'yahoo', baseUrl: server.url(''), allowPrivate: true, symbols: [{ symbol: '^GSPC', label: 'S&P 500' }, { symbol: '^FTSE', label: 'FTSE 100' }] },
   });
-  return { redis, keys, sources, concurrency: 4, fetch: { totalTimeoutMs: 1500 } };
+  return { pool: createStoryPool({ redis, keys }), sources, concurrency: 4, fetch: { totalTimeoutMs: 1500 } };
 }
 
 describe('runIngest', () => {

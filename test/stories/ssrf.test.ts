@@ -2,6 +2,8 @@
 // a "public" feed served on one loopback port redirects to an "internal" service on
 // another; the internal service must never be asked for anything.
 import type { Redis } from 'ioredis';
+import { DEFAULT_TOPICS } from '../../src/topics.js';
+import { createStoryPool } from '../../src/stories/pool.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyspace } from '../../src/keys.js';
 import { guardedLookup, PrivateAddressError, privateRange } from '../../src/stories/address-guard.js';
@@ -45,11 +47,11 @@ afterAll(async () => {
 });
 
 const source = (path: string, allowPrivate: boolean): FeedSource => ({
-  id: 'probe', name: 'Probe', url: feeds.url(path), section: 'markets', weight: 1, enabled: true, allowPrivate,
+  id: 'probe', name: 'Probe', url: feeds.url(path), topic: 'markets', weight: 1, enabled: true, allowPrivate,
 });
 
 async function refusal(path: string, allowPrivate: boolean): Promise<SourceFetchError> {
-  const err = await readFeed(source(path, allowPrivate), {}, NOW, { totalTimeoutMs: 3000 }).then(() => undefined, (e: unknown) => e);
+  const err = await readFeed(source(path, allowPrivate), {}, NOW, { totalTimeoutMs: 3000, topics: DEFAULT_TOPICS }).then(() => undefined, (e: unknown) => e);
   expect(err).toBeInstanceOf(SourceFetchError);
   expect((err as SourceFetchError).kind).toBe('refused');
   return err as SourceFetchError;
@@ -84,7 +86,7 @@ describe('feed fetches and private addresses', () => {
   });
 
   it('follows a redirect on the same host and port with allowPrivate', async () => {
-    const out = await readFeed(source('/same-host', true), {}, NOW, { totalTimeoutMs: 3000 });
+    const out = await readFeed(source('/same-host', true), {}, NOW, { totalTimeoutMs: 3000, topics: DEFAULT_TOPICS });
     expect(out.status).toBe('ok');
   });
 
@@ -112,7 +114,7 @@ describe('feed fetches and private addresses', () => {
       ],
       market: { baseUrl: internal.url(''), symbols: [{ symbol: 'X', label: 'X' }] },
     });
-    const report = await runIngest({ redis, keys: keyspace(prefix), sources, fetch: { totalTimeoutMs: 3000 } }, { now: NOW });
+    const report = await runIngest({ pool: createStoryPool({ redis, keys: keyspace(prefix) }), sources, fetch: { totalTimeoutMs: 3000 } }, { now: NOW });
     const byId = Object.fromEntries(report.sources.map((s) => [s.sourceId, s]));
     expect(byId.good!.status).toBe('ok');
     expect(byId.evil).toMatchObject({ status: 'unhealthy', error: 'refused: private address 127.0.0.1; set allowPrivate on this source to allow it' });

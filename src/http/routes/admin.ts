@@ -2,6 +2,7 @@
 // all behind one basic-auth hook, and every write behind a same-origin check. Not registered at all without ADMIN_PASSWORD,
 // so every /admin URL is then a plain 404.
 import type { FastifyInstance } from 'fastify';
+import type { RedisClient } from '../../redis.js';
 import { z } from 'zod';
 import { adminAuthHook } from '../admin-auth.js';
 import { registerBullBoard } from '../bull-board.js';
@@ -16,6 +17,8 @@ export interface AdminOptions {
   password: string;
   readOnly: boolean;
   maxFailures?: number;
+  /** Where wrong logins are counted (shared by every api instance). */
+  failures: { redis: RedisClient; key: string };
   /** PUBLIC_URL: its origin is ours for the same-origin check of writes. */
   publicUrl?: string;
 }
@@ -30,8 +33,9 @@ export async function adminRoutes(app: FastifyInstance, ports: OpsPorts, options
       'onRequest',
       adminAuthHook({
         password: options.password,
-        redis: ports.redis,
-        limiterKey: ports.keys.rateLimit('admin-auth'),
+        redis: options.failures.redis,
+        limiterKey: options.failures.key,
+        realm: `${app.brand.name} admin`,
         ...(options.maxFailures ? { maxFailures: options.maxFailures } : {}),
       }),
     );
@@ -42,16 +46,16 @@ export async function adminRoutes(app: FastifyInstance, ports: OpsPorts, options
 
     scope.get('/admin', async (_req, reply) => {
       const overview = await gatherOverview(ports);
-      return reply.type('text/html; charset=utf-8').send(overviewPage(overview, { readOnly: options.readOnly }));
+      return reply.type('text/html; charset=utf-8').send(overviewPage(app.brand, overview, { readOnly: options.readOnly }));
     });
     scope.get('/admin/api/overview', async () => gatherOverview(ports));
     scope.get('/admin/editions/:id', async (req, reply) => {
       const { id } = EditionParams.parse(req.params);
       const funnel = await editionFunnel(ports, id);
       if (!funnel) return sendProblem(req, reply, 404, 'not_found', `There is no edition ${id}.`);
-      return reply.type('text/html; charset=utf-8').send(editionPage(funnel));
+      return reply.type('text/html; charset=utf-8').send(editionPage(app.brand, funnel));
     });
 
-    await scope.register(async (board) => registerBullBoard(board, ports.queues, { readOnly: options.readOnly }));
+    await scope.register(async (board) => registerBullBoard(board, ports.queues, { readOnly: options.readOnly, title: app.brand.name }));
   });
 }
