@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisClient, ReplicaWait } from './redis.js';
 
 export class LuaScriptError extends Error {
   override name = 'LuaScriptError';
@@ -21,10 +21,14 @@ export interface LuaCommandSpec {
   keys?: number;
 }
 
-/** What ioredis needs to run a defined command: Redis and Cluster clients both qualify. */
-export type ScriptHost = Redis | Cluster;
 type Arg = string | number;
-export type LuaCommand = (keys: readonly string[], args: readonly Arg[]) => Promise<unknown>;
+/**
+ * Run the script on `keys` with `args`. With `wait`, WAIT follows in the same pipeline (one
+ * round trip; in a cluster it goes to the node of the script's keys): the reply comes once
+ * `replicas` replicas have the write, or after `timeoutMs` (then a failover may lose it).
+ */
+export type LuaCommand = (keys: readonly string[], args: readonly Arg[], wait?: ReplicaWait) => Promise<unknown>;
+type Call = (...a: Arg[]) => Promise<unknown>;
 
 const INCLUDE = /^[ \t]*--@include[ \t]+([\w-]+)[ \t]*$/gm;
 const texts = new Map<string, string>();
@@ -62,7 +66,7 @@ export function luaCommands<const S extends Record<string, LuaCommandSpec>>(modu
     defined.set(name, lua);
     return { name, lua, keys: spec.keys };
   });
-  return (redis: ScriptHost): { [K in keyof S]: LuaCommand } => {
+  return (redis: RedisClient): { [K in keyof S]: LuaCommand } => {
     const out: Record<string, LuaCommand> = {};
     for (const { name, lua, keys } of scripts) {
       const seen = hosts.get(name) ?? new WeakSet();
@@ -71,10 +75,15 @@ export function luaCommands<const S extends Record<string, LuaCommandSpec>>(modu
         redis.defineCommand(name, keys === undefined ? { lua } : { lua, numberOfKeys: keys });
         seen.add(redis);
       }
-      const call = (redis as unknown as Record<string, (...a: Arg[]) => Promise<unknown>>)[name]!.bind(redis);
-      out[name] = (k, a) => {
+      out[name] = async (k, a, wait) => {
         if (keys !== undefined && k.length !== keys) throw new LuaScriptError(`${name} takes ${keys} keys, got ${k.length}`);
-        return keys === undefined ? call(k.length, ...k, ...a) : call(...k, ...a);
+        const argv = keys === undefined ? [k.length, ...k, ...a] : [...k, ...a];
+        if (!wait || wait.replicas <= 0) return (redis as unknown as Record<string, Call>)[name]!(...argv);
+        const pipe = redis.pipeline();
+        (pipe as unknown as Record<string, Call>)[name]!(...argv);
+        const [[err, value] = [null, null]] = (await pipe.wait(wait.replicas, wait.timeoutMs).exec()) ?? [];
+        if (err) throw err;
+        return value;
       };
     }
     return out as { [K in keyof S]: LuaCommand };

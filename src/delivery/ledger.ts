@@ -5,9 +5,17 @@
 //   queued ─claim─► claimed ─► sent | failed | bounced | skipped
 //                      │  └─release─► queued        (transient failure, will retry)
 //                      └─claimed again─► unknown    (a run died after claiming: never resent)
+//
+// Each claim records its owner (a token per send) and when it was taken, by Redis's clock, in
+// `ledger:<edition>:claims`. The same owner claiming again is its own command resent after a
+// lost reply, not a second run. Another run finding a claim younger than `claimStaleMs` is told
+// to come back later (the owner may be alive and about to write its outcome); only an older
+// claim is written off as `unknown`.
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { luaCommands } from '../lua.js';
+import { REDIS_FULL_REASON, redisMemory, type ReplicaWait } from '../redis.js';
 import { messageTotals, type MessageTotalsKeys, type OutcomeCounts } from './message-totals.js';
 
 export const LEDGER_STATES = ['queued', 'claimed', 'sent', 'failed', 'bounced', 'unknown', 'skipped'] as const;
@@ -18,6 +26,7 @@ export type FinalState = 'sent' | 'failed' | 'bounced' | 'skipped' | 'unknown';
 export interface LedgerKeys {
   ledger(editionId: string): string;
   ledgerMeta(editionId: string): string;
+  ledgerClaims(editionId: string): string;
 }
 
 export interface LedgerOptions {
@@ -27,6 +36,18 @@ export interface LedgerOptions {
   pauseFailureRatio?: number;
   /** Ledger entries and counters expire after this many days (default 30). */
   retentionDays?: number;
+  /**
+   * A claim older than this, found by another run, is written off as `unknown`; a younger one
+   * makes that run wait (default 60 s). The worker uses twice the job lock: a run whose claim is
+   * older has lost its lock twice over, or died.
+   */
+  claimStaleMs?: number;
+  /**
+   * Claims and outcomes of sends wait for this many replicas (WAIT) before the send goes on, so
+   * a failover cannot lose a claim (which could mean a resend) and rarely a `sent` mark (which
+   * can then only become `unknown`). Default none.
+   */
+  replicaWait?: ReplicaWait;
 }
 
 export const EditionReportSchema = z.object({
@@ -49,10 +70,18 @@ export const EditionReportSchema = z.object({
 });
 export type EditionReport = z.infer<typeof EditionReportSchema>;
 
-export type ClaimResult = { outcome: 'claimed' } | { outcome: 'unknown'; finished: boolean } | { outcome: 'done'; state: LedgerState };
+/** `busy`: another run holds a fresh claim; try again in `retryInMs`. */
+export type ClaimResult =
+  | { outcome: 'claimed' }
+  | { outcome: 'busy'; retryInMs: number }
+  | { outcome: 'early'; retryInMs: number }
+  | { outcome: 'unknown'; finished: boolean }
+  | { outcome: 'done'; state: LedgerState };
 export type SendClaimResult =
   | { outcome: 'paused'; reason: string }
   | { outcome: 'claimed'; subscriber: Record<string, string>; last: string | null }
+  | { outcome: 'busy'; retryInMs: number }
+  | { outcome: 'early'; retryInMs: number }
   | { outcome: 'unknown'; finished: boolean }
   | { outcome: 'done'; state: LedgerState };
 
@@ -73,33 +102,40 @@ export interface FinishResult {
 const commands = luaCommands(import.meta.url, {
   ledgerMarkQueued: { file: 'lua/ledger-mark-queued.lua', keys: 2 },
   ledgerFanoutDone: { file: 'lua/ledger-fanout-done.lua', keys: 1 },
-  ledgerClaim: { file: 'lua/ledger-claim.lua', keys: 2 },
-  ledgerClaimForSend: { file: 'lua/ledger-claim-for-send.lua', keys: 4 },
+  ledgerClaim: { file: 'lua/ledger-claim.lua', keys: 3 },
+  ledgerClaimForSend: { file: 'lua/ledger-claim-for-send.lua', keys: 5 },
   ledgerFinish: { file: 'lua/ledger-finish.lua' },
-  ledgerRelease: { file: 'lua/ledger-release.lua', keys: 1 },
+  ledgerRelease: { file: 'lua/ledger-release.lua', keys: 2 },
 });
 
 const num = (v: string | undefined) => Number(v ?? 0) || 0;
 
-export function createLedger(deps: { redis: Redis; keys: LedgerKeys & MessageTotalsKeys }, options: LedgerOptions = {}) {
+/** A claim owner's name: unique per send attempt, across processes. */
+export function newClaimToken(): string {
+  return randomUUID();
+}
+
+export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys & MessageTotalsKeys }, options: LedgerOptions = {}) {
   const { redis, keys } = deps;
   const lua = commands(redis);
   const minFailures = options.pauseMinFailures ?? 20;
   const ratio = options.pauseFailureRatio ?? 0.1;
   const ttl = (options.retentionDays ?? 30) * 86_400;
+  const staleMs = options.claimStaleMs ?? 60_000;
+  const replicaWait = options.replicaWait;
   const now = () => new Date().toISOString();
+  const claimKeys = (editionId: string) => [keys.ledger(editionId), keys.ledgerMeta(editionId), keys.ledgerClaims(editionId)];
 
   return {
-    /** Record when and for which slot delivery started (first call wins). */
-    async start(editionId: string, info: { slot: string; mode: string }): Promise<void> {
+    /**
+     * Record when and for which slot delivery started (first call wins). A scheduled slot, less
+     * `leadMs`, is also the earliest send, by Redis's clock.
+     */
+    async start(editionId: string, info: { slot: string; mode: string; leadMs?: number }): Promise<void> {
       const meta = keys.ledgerMeta(editionId);
-      await redis
-        .multi()
-        .hsetnx(meta, 'startedAt', now())
-        .hsetnx(meta, 'slot', info.slot)
-        .hsetnx(meta, 'mode', info.mode)
-        .expire(meta, ttl)
-        .exec();
+      const tx = redis.multi().hsetnx(meta, 'startedAt', now()).hsetnx(meta, 'slot', info.slot).hsetnx(meta, 'mode', info.mode);
+      if (info.mode === 'scheduled') tx.hsetnx(meta, 'notBefore', String(Date.parse(info.slot) - (info.leadMs ?? 0)));
+      await tx.expire(meta, ttl).exec();
     },
 
     async meta(editionId: string): Promise<{ slot: string; mode: string } | null> {
@@ -119,12 +155,14 @@ export function createLedger(deps: { redis: Redis; keys: LedgerKeys & MessageTot
       return Number(await lua.ledgerFanoutDone([keys.ledgerMeta(editionId)], [now()])) === 1;
     },
 
-    async claim(editionId: string, subscriberId: string): Promise<ClaimResult> {
-      const [state, finished] = (await lua.ledgerClaim([keys.ledger(editionId), keys.ledgerMeta(editionId)], [subscriberId, now()])) as [
-        LedgerState | 'became-unknown',
+    /** `token` names the run claiming (one per send attempt): the same token claiming again is the same run. */
+    async claim(editionId: string, subscriberId: string, token: string = newClaimToken()): Promise<ClaimResult> {
+      const [state, finished] = (await lua.ledgerClaim(claimKeys(editionId), [subscriberId, now(), token, staleMs])) as [
+        LedgerState | 'became-unknown' | 'busy',
         number,
       ];
       if (state === 'claimed') return { outcome: 'claimed' };
+      if (state === 'busy') return { outcome: 'busy', retryInMs: Math.max(1, finished) };
       if (state === 'became-unknown') return { outcome: 'unknown', finished: finished === 1 };
       return { outcome: 'done', state };
     },
@@ -137,13 +175,17 @@ export function createLedger(deps: { redis: Redis; keys: LedgerKeys & MessageTot
       editionId: string,
       subscriberId: string,
       read: { subscriberKey: string; lastKey: string },
+      token: string,
     ): Promise<SendClaimResult> {
       const reply = (await lua.ledgerClaimForSend(
-        [keys.ledger(editionId), keys.ledgerMeta(editionId), read.subscriberKey, read.lastKey],
-        [subscriberId, now()],
-      )) as [LedgerState | 'became-unknown' | 'paused', string | number, ...string[]];
+        [...claimKeys(editionId), read.subscriberKey, read.lastKey],
+        [subscriberId, now(), token, staleMs],
+        replicaWait,
+      )) as [LedgerState | 'became-unknown' | 'paused' | 'busy' | 'early', string | number, ...string[]];
       const [state, second, ...rest] = reply;
       if (state === 'paused') return { outcome: 'paused', reason: String(second) };
+      if (state === 'early') return { outcome: 'early', retryInMs: Math.max(1, Number(second)) };
+      if (state === 'busy') return { outcome: 'busy', retryInMs: Math.max(1, Number(second)) };
       if (state === 'claimed') {
         const [last, ...flat] = rest;
         const subscriber: Record<string, string> = {};
@@ -156,8 +198,9 @@ export function createLedger(deps: { redis: Redis; keys: LedgerKeys & MessageTot
 
     async finish(editionId: string, subscriberId: string, to: FinalState, record?: FinishRecord): Promise<FinishResult> {
       const [applied, finished, paused] = (await lua.ledgerFinish(
-        [keys.ledger(editionId), keys.ledgerMeta(editionId), ...(record ? [record.key] : [])],
+        [...claimKeys(editionId), ...(record ? [record.key] : [])],
         [subscriberId, to, now(), minFailures, ratio, ...(record ? [record.field, record.value] : [])],
+        replicaWait,
       )) as [number, number, number];
       return { applied: applied === 1, finished: finished === 1, paused: paused === 1 };
     },
@@ -166,8 +209,8 @@ export function createLedger(deps: { redis: Redis; keys: LedgerKeys & MessageTot
     totals: (nowMs = Date.now()): Promise<OutcomeCounts> => messageTotals(deps, nowMs),
 
     /** Give a claim back after a failure that certainly did not deliver (a retry will claim again). */
-    async release(editionId: string, subscriberId: string): Promise<boolean> {
-      return Number(await lua.ledgerRelease([keys.ledger(editionId)], [subscriberId])) === 1;
+    async release(editionId: string, subscriberId: string, token: string): Promise<boolean> {
+      return Number(await lua.ledgerRelease([keys.ledger(editionId), keys.ledgerClaims(editionId)], [subscriberId, token])) === 1;
     },
 
     async state(editionId: string, subscriberId: string): Promise<LedgerState | null> {
@@ -187,9 +230,10 @@ export function createLedger(deps: { redis: Redis; keys: LedgerKeys & MessageTot
       await redis.hdel(keys.ledgerMeta(editionId), 'pausedReason');
     },
 
-    /** The operators' funnel for one edition. */
+    /** The operators' funnel for one edition. A full Redis pauses every unfinished edition: that is its reason then. */
     async report(editionId: string): Promise<EditionReport> {
       const m = await redis.hgetall(keys.ledgerMeta(editionId));
+      if (!m.pausedReason && !m.finishedAt && m.startedAt && (await redisMemory(redis).catch(() => null))?.full) m.pausedReason = REDIS_FULL_REASON;
       const counts = {
         queued: num(m.queued),
         sent: num(m.sent),

@@ -5,7 +5,8 @@
 -- `sent`, in the same round trip.
 -- KEYS[1] ledger hash
 -- KEYS[2] ledger meta hash
--- KEYS[3] optional: hash of the record written with a finish to `sent`
+-- KEYS[3] claims hash (the entry's claim is dropped)
+-- KEYS[4] optional: hash of the record written with a finish to `sent`
 -- ARGV[1] subscriber id
 -- ARGV[2] final state: sent | failed | bounced | skipped | unknown
 -- ARGV[3] now (ISO)
@@ -16,7 +17,8 @@
 --@include ledger-complete
 local s = redis.call('HGET', KEYS[1], ARGV[1])
 local to = ARGV[2]
-if KEYS[3] and to == 'sent' then redis.call('HSET', KEYS[3], ARGV[6], ARGV[7]) end
+if KEYS[4] and to == 'sent' then redis.call('HSET', KEYS[4], ARGV[6], ARGV[7]) end
+redis.call('HDEL', KEYS[3], ARGV[1])
 if not (s == 'claimed' or (s == 'unknown' and to == 'sent')) then return {0, 0, 0} end
 redis.call('HSET', KEYS[1], ARGV[1], to)
 redis.call('HINCRBY', KEYS[2], to, 1)

@@ -1,6 +1,6 @@
 // Readers and non-readers written through the real subscriber store, so every
 // index (confirmed list, slots, status counts, suppression) is as the service keeps it.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../src/redis.js';
 import { keyspace } from '../../../src/keys.js';
 import { createSubscriberStore, type SubscriberStore } from '../../../src/subscribers/store.js';
 import type { SubscriberStatus } from '../../../src/subscribers/model.js';
@@ -27,7 +27,7 @@ export interface SeedOptions {
 
 const TOPIC_SETS: string[][] = [['markets'], ['world'], ['markets', 'world']];
 
-export function storeFor(redis: Redis, prefix: string): SubscriberStore {
+export function storeFor(redis: RedisClient, prefix: string): SubscriberStore {
   return createSubscriberStore({ redis, keys: keyspace(prefix) });
 }
 
