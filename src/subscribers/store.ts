@@ -1,5 +1,5 @@
 // Subscriber store on Redis. A hash per subscriber plus indexes that one Lua
-// script (store-scripts.ts) keeps in step with the hash (status counts, confirmed-in-id-order,
+// script (lua/store-save.lua and its pieces) keeps in step with the hash (status counts, confirmed-in-id-order,
 // confirmed-by-(timezone, hour) slot, pending-by-age), so a reader can be found
 // by slot without scanning everyone and the confirmed list pages by keyset.
 import type { RedisClient } from '../redis.js';
@@ -24,7 +24,7 @@ function toHash(fields: Fields): string[] {
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     let v: string;
-    // Sorted: the slot index counts readers per stored topic list (store-scripts.ts).
+    // Sorted: the slot index counts readers per stored topic list (lua/store-index-add.lua).
     if (key === 'topics') v = [...new Set(value as string[])].sort().join(',');
     else if (key === 'consent') v = JSON.stringify(value);
     else if (value === null) v = '';
