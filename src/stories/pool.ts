@@ -16,6 +16,8 @@ const StoryGroupSchema = z.object({
   id: z.string(),
   members: z.array(StorySchema).min(1),
   weights: z.record(z.string(), z.number()).optional(),
+  home: z.array(z.string()).optional(),
+  homeBoost: z.number().optional(),
 });
 
 export interface StoryPoolDeps {

@@ -12,6 +12,8 @@ export const FeedSourceSchema = z.object({
   weight: z.number().positive().max(10).default(1),
   enabled: z.boolean().default(true),
   userAgent: z.string().min(1).optional(),
+  /** The site's own feed: its story leads every cluster it is part of (see rank.ts). */
+  home: z.boolean().default(false),
 });
 export type FeedSource = z.infer<typeof FeedSourceSchema>;
 
@@ -20,6 +22,8 @@ export const MarketSymbolSchema = z.object({
   label: z.string().min(1).max(40),
   /** Fallback provider's id for the same instrument (e.g. FRED series), when there is one. */
   fallback: z.string().min(1).max(32).optional(),
+  /** How stories name the instrument ("Apple", "AAPL"): a story naming one is on its watchers' watchlist. */
+  names: z.array(z.string().trim().min(2).max(60)).max(20).default([]),
 });
 
 export const MarketConfigSchema = z.object({
@@ -35,6 +39,12 @@ export const SourcesFileSchema = z
   .object({
     feeds: z.array(FeedSourceSchema).max(500),
     market: MarketConfigSchema.default({ provider: 'yahoo', baseUrl: 'https://query1.finance.yahoo.com', symbols: [] }),
+    ranking: z
+      .object({
+        /** Added to the score of a cluster a home source is part of (0 = leadership only, no boost). */
+        homeBoost: z.number().min(0).max(10).default(0.5),
+      })
+      .default({ homeBoost: 0.5 }),
   })
   .superRefine((file, ctx) => {
     const seen = new Set<string>();

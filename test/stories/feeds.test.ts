@@ -55,6 +55,7 @@ const source = (path: string, over: Partial<FeedSource> = {}): FeedSource => ({
   section: 'markets',
   weight: 1,
   enabled: true,
+  home: false,
   ...over,
 });
 

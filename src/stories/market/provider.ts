@@ -3,7 +3,8 @@
 import type { z } from 'zod';
 import type { MarketSymbolSchema } from '../sources-schema.js';
 
-export type MarketSymbol = z.infer<typeof MarketSymbolSchema>;
+/** What a quote needs of a configured symbol (its `names` are for watchlists, not quotes). */
+export type MarketSymbol = Pick<z.infer<typeof MarketSymbolSchema>, 'symbol' | 'label' | 'fallback'>;
 
 export interface RawQuote {
   price: number;
