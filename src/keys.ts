@@ -40,6 +40,8 @@ export function keyspace(prefix: string) {
     editionIndex: () => k('editions'),
     editionVariant: (id: string, variant: string) => k('edition', id, 'variant', variant),
     editionCursor: (id: string) => k('edition', id, 'cursor'),
+    /** PNG bytes of one symbol's sparkline for one edition (editions/sparkline.ts). */
+    editionChart: (id: string, symbol: string) => k('edition', id, 'chart', symbol),
     editionCounters: (id: string) => k('edition', id, 'counters'),
     lastEditionFor: () => k('sub', 'last-edition'),
     // delivery

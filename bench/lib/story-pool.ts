@@ -287,6 +287,9 @@ export function poolMarket(at: Date): MarketSnapshot {
     previousClose: price === null || change === null ? null : price - change,
     changePercent: price === null || change === null ? null : (change / (price - change)) * 100,
     asOf: state === 'missing' ? null : new Date(at.getTime() - (state === 'stale' ? 60 : 1) * HOUR).toISOString(),
+    // Five sessions with a shape, as Yahoo's chart gives them (the sparkline and the week's change).
+    history: price === null ? [] : [0.98, 1.01, 0.985, 1, 1].map((f, i) => ({ date: `2026-03-0${2 + i}`, close: i === 4 ? price : price * f })),
+    weekAgoClose: price === null ? null : price * 0.97,
   });
   return {
     fetchedAt: new Date(at.getTime() - 5 * 60_000).toISOString(),

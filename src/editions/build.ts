@@ -9,6 +9,7 @@ import { compileMjml, type CompileMjml } from './compile.js';
 import { ALL_VARIANTS, editionIdForSlot, topicsOfVariant, type Edition, type EditionMode } from './model.js';
 import { pickClusters } from './pick.js';
 import { renderVariant, type RenderSettings } from './render.js';
+import { renderCharts } from './charts.js';
 import type { EditionStore } from './store.js';
 
 /** What editions need from the story pool (src/stories/pool.ts provides it). */
@@ -20,7 +21,7 @@ export interface StorySource {
 
 export interface BuildDeps {
   stories: StorySource;
-  editions: Pick<EditionStore, 'create' | 'get' | 'setStatus' | 'putVariant'>;
+  editions: Pick<EditionStore, 'create' | 'get' | 'setStatus' | 'putVariant' | 'putChart'>;
   settings: RenderSettings;
   now: () => Date;
   /** Injected so tests and benchmarks can count compiles. */
@@ -87,7 +88,8 @@ export async function buildEdition(deps: BuildDeps, request: BuildRequest): Prom
   }
   if (edition.status !== 'building') return edition;
 
-  const source = { ...edition, slot: new Date(edition.slot) };
+  const charts = await renderCharts(edition, editions);
+  const source = { ...edition, slot: new Date(edition.slot), charts };
   for (const key of edition.variants) {
     await editions.putVariant(await renderVariant(source, key, deps.settings, deps.compile ?? compileMjml));
   }

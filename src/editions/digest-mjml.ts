@@ -5,6 +5,7 @@ import { fillMarkup } from './templates.js';
 import { readerPlaceholder } from './model.js';
 import type { DigestView, MarketView, StoryView } from './digest-view.js';
 import type { Direction } from './format.js';
+import { SPARKLINE } from './sparkline.js';
 
 const COLOURS: Record<Direction, string> = { up: '#047857', down: '#b91c1c', flat: '#475569' };
 const ARROWS: Record<Direction, string> = { up: '▲', down: '▼', flat: '■' };
@@ -53,6 +54,9 @@ function market(view: MarketView | null): SafeHtml {
       changePercent: minus(r.changePercent),
       colour: COLOURS[r.direction],
       arrow: r.state === 'missing' ? '' : ARROWS[r.direction],
+      chart: r.chart
+        ? html`<img src="${r.chart.url}" width="${SPARKLINE.width}" height="${SPARKLINE.height}" alt="${r.chart.alt}" style="display:block;border:0;width:${SPARKLINE.width}px;height:${SPARKLINE.height}px;font-size:10px;line-height:12px;color:#64748b;" />`
+        : '',
     }),
   );
   return fillMarkup('partials/market-table.mjml', { rows: joinMarkup(rows), asOf: view.asOf, note });

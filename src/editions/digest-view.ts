@@ -20,6 +20,7 @@ import {
 } from './format.js';
 import { sectionClusters } from './pick.js';
 import { readerPlaceholder } from './model.js';
+import { chartable, chartAlt, chartUrl } from './charts.js';
 
 export interface DigestSettings {
   publicUrl: string;
@@ -51,6 +52,8 @@ export interface QuoteView {
   direction: Direction;
   asOf: string;
   state: Quote['state'];
+  /** The 5-session sparkline, when the edition has one for this symbol. */
+  chart: { url: string; alt: string } | null;
 }
 
 export interface MarketView {
@@ -112,7 +115,14 @@ function storyView(cluster: Cluster, slot: Date): StoryView {
   };
 }
 
-function quoteView(quote: Quote, timezone: string, slot: Date): QuoteView {
+/** Where the edition's charts are, and which symbols have one (charts.ts). */
+export interface ChartLinks {
+  editionId: string;
+  publicUrl: string;
+  symbols: readonly string[];
+}
+
+function quoteView(quote: Quote, timezone: string, slot: Date, charts: ChartLinks | undefined): QuoteView {
   const missing = quote.state === 'missing' || quote.price === null;
   const asOf = quote.asOf ? timeLabel(new Date(quote.asOf), timezone, slot) : 'no time';
   return {
@@ -124,14 +134,18 @@ function quoteView(quote: Quote, timezone: string, slot: Date): QuoteView {
     direction: missing ? 'flat' : direction(quote.change ?? quote.changePercent),
     asOf: missing ? 'no data' : quote.state === 'stale' ? `${asOf} · delayed` : asOf,
     state: missing ? 'missing' : quote.state,
+    chart:
+      charts && charts.symbols.includes(quote.symbol) && chartable(quote)
+        ? { url: chartUrl(charts.publicUrl, charts.editionId, quote.symbol), alt: feed(chartAlt(quote), 200) }
+        : null,
   };
 }
 
-function marketView(snapshot: MarketSnapshot | null, timezone: string, slot: Date): MarketView {
+function marketView(snapshot: MarketSnapshot | null, timezone: string, slot: Date, charts: ChartLinks | undefined): MarketView {
   if (!snapshot || snapshot.quotes.length === 0) {
     return { rows: [], asOf: '', note: 'Market data is not available for this edition.' };
   }
-  const rows = snapshot.quotes.map((q) => quoteView(q, timezone, slot));
+  const rows = snapshot.quotes.map((q) => quoteView(q, timezone, slot, charts));
   const stale = rows.filter((r) => r.state === 'stale').map((r) => `${r.label} (${r.asOf.replace(' · delayed', '')})`);
   const missing = rows.filter((r) => r.state === 'missing').map((r) => r.label);
   const notes: string[] = [];
@@ -157,6 +171,8 @@ export interface DigestInput {
    * are left as per-reader fields: readers of one slot can be on different local dates.
    */
   token?: string;
+  /** The edition's rendered charts; without them the table has no sparklines. */
+  charts?: ChartLinks;
 }
 
 export function digestView(input: DigestInput, settings: DigestSettings): DigestView {
@@ -192,7 +208,7 @@ export function digestView(input: DigestInput, settings: DigestSettings): Digest
       count === 0
         ? 'There are no new stories in this edition.'
         : `Here ${count === 1 ? 'is the top story' : `are the top ${count} stories`} of the last ${input.windowHours} hours.`,
-    market: topics.includes('markets') ? marketView(input.market, settings.timezone, slot) : null,
+    market: topics.includes('markets') ? marketView(input.market, settings.timezone, slot, input.charts) : null,
     sections,
     why: `You get this because you subscribed to ${settings.brand} (${topics.map((t) => TOPIC_NAMES[t]).join(' and ')}).`,
     postalAddress: oneLine(settings.postalAddress),

@@ -29,6 +29,8 @@ export interface VariantSource {
   token: string;
   clusters: readonly Cluster[];
   market: MarketSnapshot | null;
+  /** Symbols whose sparkline is stored for this edition (build.ts renders them first). */
+  charts?: readonly string[];
 }
 
 export function archiveUrlFor(publicUrl: string, editionId: string): string {
@@ -44,7 +46,16 @@ export async function renderVariant(
   const topics = topicsOfVariant(key);
   for (let perSection = settings.perSection; perSection >= 1; perSection -= 1) {
     const view = digestView(
-      { slot: edition.slot, clusters: edition.clusters, market: edition.market, topics, perSection, windowHours: settings.windowHours, token: edition.token },
+      {
+        slot: edition.slot,
+        clusters: edition.clusters,
+        market: edition.market,
+        topics,
+        perSection,
+        windowHours: settings.windowHours,
+        token: edition.token,
+        ...(edition.charts?.length ? { charts: { editionId: edition.id, publicUrl: settings.publicUrl, symbols: edition.charts } } : {}),
+      },
       settings,
     );
     const started = performance.now();

@@ -41,7 +41,7 @@ describe('digest rendering', () => {
     }
     // Market table: one row per quote, sign and arrow beside the colour.
     const rows = $('tr').filter(
-      (_, tr) => $(tr).children('td').length === 4 && /S&P 500|Nasdaq|FTSE 100|EUR\/USD|Nikkei 225/.test($(tr).children('td').first().text()),
+      (_, tr) => $(tr).children('td').length === 5 && /S&P 500|Nasdaq|FTSE 100|EUR\/USD|Nikkei 225/.test($(tr).children('td').first().text()),
     );
     expect(rows).toHaveLength(5);
     const sp = rows.filter((_, tr) => $(tr).text().includes('S&P 500'));
