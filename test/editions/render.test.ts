@@ -46,10 +46,10 @@ describe('digest rendering', () => {
     expect(rows).toHaveLength(5);
     const sp = rows.filter((_, tr) => $(tr).text().includes('S&P 500'));
     expect(sp.text()).toMatch(/5,012\.34[\s\S]*\+12\.30[\s\S]*▲\s*\+0\.25%/);
-    expect(sp.find('td').eq(2).attr('style')).toContain('color:#047857');
+    expect(sp.find('td').eq(3).attr('style')).toContain('color:#047857');
     const nasdaq = rows.filter((_, tr) => $(tr).text().includes('Nasdaq'));
     expect(nasdaq.text()).toMatch(/−95\.42[\s\S]*▼\s*−0\.54%/);
-    expect(nasdaq.find('td').eq(3).attr('style')).toContain('color:#b91c1c');
+    expect(nasdaq.find('td').eq(4).attr('style')).toContain('color:#b91c1c');
     expect($.text()).toContain('Snapshot taken 06:55 GMT');
     expect($.text()).toMatch(/Stale prices, not updated recently: FTSE 100 \(21 Nov 16:30 GMT\)/);
     expect($.text()).toContain('No price available: Nikkei 225');
