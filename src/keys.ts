@@ -11,7 +11,12 @@ export function keyspace(prefix: string) {
     subscribersConfirmed: () => k('sub', 'confirmed'),
     subscribersAll: () => k('sub', 'all'),
     subscribersBySlot: (timezone: string, hour: number) => k('sub', 'slot', timezone, hour),
-    /** The subscriber store's Lua script appends `${timezone}:${hour}` to this (keep in step with subscribersBySlot). */
+    /** Weekly readers: a zset per (timezone, hour, day), apart from the daily ones. */
+    subscribersByWeeklySlot: (timezone: string, hour: number, day: string) => k('sub', 'slot', timezone, hour, day),
+    /**
+     * The subscriber store's Lua script appends `${timezone}:${hour}` (daily) or
+     * `${timezone}:${hour}:${day}` (weekly) to this (keep in step with the two above).
+     */
     slotKeyPrefix: () => k('sub', 'slot', ''),
     slotIndex: () => k('sub', 'slots'),
     subscribersPending: () => k('sub', 'pending'),

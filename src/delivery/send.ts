@@ -125,8 +125,10 @@ export function createSender<V>(deps: SenderDeps<V>) {
     if (sub.status !== 'confirmed') return sub.status;
     if (await ports.subscribers.isSuppressed(sub.email)) return 'suppressed';
     const last = parseLast(lastRaw);
-    if (info.mode === 'scheduled') {
-      if (!isDeliveryDay(info.slot, sub.timezone, sub.weekdaysOnly)) return 'weekend';
+    if (info.mode !== 'now') {
+      // The reader may have changed cadence since the fan-out read the index.
+      if ((info.mode === 'weekly') !== (sub.cadence === 'weekly')) return 'cadence';
+      if (info.mode === 'scheduled' && !isDeliveryDay(info.slot, sub.timezone, sub.weekdaysOnly)) return 'weekend';
       if (hadDigestOnLocalDate(last?.slot ?? null, info.slot, sub.timezone)) return 'already-today';
     }
     if (await nothingNew(editionId, topicsKey(sub.topics), last)) return 'nothing-new';

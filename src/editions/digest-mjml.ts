@@ -59,7 +59,7 @@ function market(view: MarketView | null): SafeHtml {
         : '',
     }),
   );
-  return fillMarkup('partials/market-table.mjml', { rows: joinMarkup(rows), asOf: view.asOf, note });
+  return fillMarkup('partials/market-table.mjml', { title: view.title, changeHeading: view.changeHeading, rows: joinMarkup(rows), asOf: view.asOf, note });
 }
 
 /** The footer and greeting are shared with other mails (welcome). */

@@ -12,7 +12,7 @@ function marketText(view: MarketView | null): string {
   if (!view) return '';
   if (view.rows.length === 0) return `\n${wrap(view.note ?? '', WIDTH)}\n`;
   const cells = view.rows.map((r) => [r.label, r.level, r.change, `${r.changePercent} ${ARROWS[r.direction]}`.trim(), r.asOf]);
-  const header = ['Index', 'Level', 'Change', '%', 'As of'];
+  const header = ['Index', 'Level', view.changeHeading, '%', 'As of'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   // Label and time left-aligned, numbers right-aligned: a table that survives any font.
   const line = (row: string[]) =>
@@ -22,6 +22,7 @@ function marketText(view: MarketView | null): string {
       .trimEnd();
   const rows = [line(header), ...cells.map(line)].join('\n');
   return fillText('partials/market-table.txt', {
+    title: view.title,
     rows,
     asOf: wrap(view.asOf, WIDTH),
     note: view.note ? wrap(`! ${view.note}`, WIDTH) : '',

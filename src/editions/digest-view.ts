@@ -57,6 +57,9 @@ export interface QuoteView {
 }
 
 export interface MarketView {
+  /** "MARKETS AT A GLANCE", or "THIS WEEK IN MARKETS" with the week's change. */
+  title: string;
+  changeHeading: string;
   rows: QuoteView[];
   asOf: string;
   /** Visible warning when prices are stale, missing or unavailable. */
@@ -122,6 +125,14 @@ export interface ChartLinks {
   symbols: readonly string[];
 }
 
+/** The quote with its change against the close a week ago (weekly editions). */
+function overTheWeek(quote: Quote): Quote {
+  const base = quote.weekAgoClose;
+  if (quote.price === null || base === null || base === 0) return { ...quote, change: null, changePercent: null };
+  const change = quote.price - base;
+  return { ...quote, previousClose: base, change: Math.round(change * 1e6) / 1e6, changePercent: Math.round((change / base) * 100 * 1e4) / 1e4 };
+}
+
 function quoteView(quote: Quote, timezone: string, slot: Date, charts: ChartLinks | undefined): QuoteView {
   const missing = quote.state === 'missing' || quote.price === null;
   const asOf = quote.asOf ? timeLabel(new Date(quote.asOf), timezone, slot) : 'no time';
@@ -141,17 +152,19 @@ function quoteView(quote: Quote, timezone: string, slot: Date, charts: ChartLink
   };
 }
 
-function marketView(snapshot: MarketSnapshot | null, timezone: string, slot: Date, charts: ChartLinks | undefined): MarketView {
+function marketView(snapshot: MarketSnapshot | null, timezone: string, slot: Date, charts: ChartLinks | undefined, weekly: boolean): MarketView {
+  const headings = weekly ? { title: 'THIS WEEK IN MARKETS', changeHeading: 'Week' } : { title: 'MARKETS AT A GLANCE', changeHeading: 'Change' };
   if (!snapshot || snapshot.quotes.length === 0) {
-    return { rows: [], asOf: '', note: 'Market data is not available for this edition.' };
+    return { ...headings, rows: [], asOf: '', note: 'Market data is not available for this edition.' };
   }
-  const rows = snapshot.quotes.map((q) => quoteView(q, timezone, slot, charts));
+  const rows = snapshot.quotes.map((q) => quoteView(weekly ? overTheWeek(q) : q, timezone, slot, charts));
   const stale = rows.filter((r) => r.state === 'stale').map((r) => `${r.label} (${r.asOf.replace(' · delayed', '')})`);
   const missing = rows.filter((r) => r.state === 'missing').map((r) => r.label);
   const notes: string[] = [];
   if (stale.length) notes.push(`Stale prices, not updated recently: ${stale.join(', ')}.`);
   if (missing.length) notes.push(`No price available: ${missing.join(', ')}.`);
   return {
+    ...headings,
     rows,
     asOf: `Snapshot taken ${timeLabel(new Date(snapshot.fetchedAt), timezone, slot)}; each row shows when its price was set.`,
     note: notes.length ? notes.join(' ') : null,
@@ -173,6 +186,8 @@ export interface DigestInput {
   token?: string;
   /** The edition's rendered charts; without them the table has no sparklines. */
   charts?: ChartLinks;
+  /** The weekly edition: "This week" header, the week's market change. */
+  weekly?: boolean;
 }
 
 export function digestView(input: DigestInput, settings: DigestSettings): DigestView {
@@ -191,9 +206,11 @@ export function digestView(input: DigestInput, settings: DigestSettings): Digest
     .filter((c) => stories.some((s) => s.id === c.id))
     .sort((a, b) => b.score - a.score)[0];
   const topHeadline = top ? (stories.find((s) => s.id === top.id)?.title ?? null) : null;
-  const date = input.token ? readerPlaceholder(input.token, 'date') : longDate(slot, settings.timezone);
+  const weekly = input.weekly === true;
+  const thisWeek = (d: string) => (weekly ? `This week · ${d}` : d);
+  const date = thisWeek(input.token ? readerPlaceholder(input.token, 'date') : longDate(slot, settings.timezone));
   const subject = subjectFrom(settings.subjectPattern, {
-    date: input.token ? readerPlaceholder(input.token, 'date_short') : shortDate(slot, settings.timezone),
+    date: thisWeek(input.token ? readerPlaceholder(input.token, 'date_short') : shortDate(slot, settings.timezone)),
     topHeadline,
     brand: settings.brand,
   });
@@ -207,8 +224,10 @@ export function digestView(input: DigestInput, settings: DigestSettings): Digest
     intro:
       count === 0
         ? 'There are no new stories in this edition.'
-        : `Here ${count === 1 ? 'is the top story' : `are the top ${count} stories`} of the last ${input.windowHours} hours.`,
-    market: topics.includes('markets') ? marketView(input.market, settings.timezone, slot, input.charts) : null,
+        : weekly
+          ? `Here ${count === 1 ? 'is the top story' : `are the top ${count} stories`} of the past seven days, the most widely covered first.`
+          : `Here ${count === 1 ? 'is the top story' : `are the top ${count} stories`} of the last ${input.windowHours} hours.`,
+    market: topics.includes('markets') ? marketView(input.market, settings.timezone, slot, input.charts, weekly) : null,
     sections,
     why: `You get this because you subscribed to ${settings.brand} (${topics.map((t) => TOPIC_NAMES[t]).join(' and ')}).`,
     postalAddress: oneLine(settings.postalAddress),

@@ -9,7 +9,8 @@ export const EDITION_STATUSES = ['building', 'ready', 'sending', 'done', 'cancel
 export const EditionStatusSchema = z.enum(EDITION_STATUSES);
 export type EditionStatus = z.infer<typeof EditionStatusSchema>;
 
-export const EditionModeSchema = z.enum(['scheduled', 'now']);
+/** `scheduled`: daily readers due in the slot; `weekly`: weekly readers due in it; `now`: everyone (operator). */
+export const EditionModeSchema = z.enum(['scheduled', 'now', 'weekly']);
 export type EditionMode = z.infer<typeof EditionModeSchema>;
 
 /** The moves the status machine allows; anything else is a bug, not a race. */
@@ -95,12 +96,14 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /**
  * Id of the edition for a slot; a valid BullMQ job-id fragment (no ':').
- * Scheduled: `e20261124T0700` (minutes kept for :30/:45 zones). Send-now: `now20261124T071533`.
+ * Scheduled: `e20261124T0700` (minutes kept for :30/:45 zones); weekly: `w20261124T0700`;
+ * send-now: `now20261124T071533`.
  */
 export function editionIdForSlot(slot: Date, mode: EditionMode): string {
   const day = `${slot.getUTCFullYear()}${pad(slot.getUTCMonth() + 1)}${pad(slot.getUTCDate())}`;
   const hm = `${pad(slot.getUTCHours())}${pad(slot.getUTCMinutes())}`;
-  return mode === 'now' ? `now${day}T${hm}${pad(slot.getUTCSeconds())}` : `e${day}T${hm}`;
+  if (mode === 'now') return `now${day}T${hm}${pad(slot.getUTCSeconds())}`;
+  return `${mode === 'weekly' ? 'w' : 'e'}${day}T${hm}`;
 }
 
-export const EDITION_ID_PATTERN = /^(?:e\d{8}T\d{4}|now\d{8}T\d{6})$/;
+export const EDITION_ID_PATTERN = /^(?:[ew]\d{8}T\d{4}|now\d{8}T\d{6})$/;

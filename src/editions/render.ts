@@ -6,7 +6,7 @@ import { compileMjml, type CompileMjml } from './compile.js';
 import { digestView, type DigestSettings } from './digest-view.js';
 import { digestMjml } from './digest-mjml.js';
 import { digestText } from './digest-text.js';
-import { topicsOfVariant, type EditionVariant } from './model.js';
+import { topicsOfVariant, type EditionMode, type EditionVariant } from './model.js';
 import { asciiHtml } from './format.js';
 
 export class EditionTooLargeError extends Error {
@@ -31,6 +31,8 @@ export interface VariantSource {
   market: MarketSnapshot | null;
   /** Symbols whose sparkline is stored for this edition (build.ts renders them first). */
   charts?: readonly string[];
+  /** `weekly` renders the weekly edition's header, intro and market table. */
+  mode?: EditionMode;
 }
 
 export function archiveUrlFor(publicUrl: string, editionId: string): string {
@@ -54,6 +56,7 @@ export async function renderVariant(
         perSection,
         windowHours: settings.windowHours,
         token: edition.token,
+        weekly: edition.mode === 'weekly',
         ...(edition.charts?.length ? { charts: { editionId: edition.id, publicUrl: settings.publicUrl, symbols: edition.charts } } : {}),
       },
       settings,

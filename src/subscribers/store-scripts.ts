@@ -2,33 +2,48 @@
 // (the signup's one round trip), optionally behind a guard. Used by store.ts only.
 import { appendEntryLua } from './confirm-outbox.js';
 
+// A confirmed reader's delivery slot: daily readers by (timezone, hour), weekly readers by
+// (timezone, hour, day) in keys of their own, so a daily slot never pages through them.
+// Returns the zset key suffix and the slot-index field (store.ts reads both forms).
+const SLOT_OF = `
+local function slotOf(r)
+  if r[4] == 'weekly' then
+    local day = r[5] or 'mon'
+    if day == '' then day = 'mon' end
+    return r[2] .. ':' .. r[3] .. ':' .. day, r[2] .. '|' .. r[3] .. '|' .. day
+  end
+  return r[2] .. ':' .. r[3], r[2] .. '|' .. r[3]
+end
+`;
+
 // Index entries for the record now in hash h (status count, confirmed, slot, pending, all).
 // Shared by SAVE and CREATE; expects h, id, score and pendingScore in scope, KEYS[2..6] as in SAVE.
 const INDEX_ADD = `
-local new = redis.call('HMGET', h, 'status', 'timezone', 'sendHour')
+local new = redis.call('HMGET', h, 'status', 'timezone', 'sendHour', 'cadence', 'weeklyDay')
 redis.call('HINCRBY', KEYS[5], new[1], 1)
 if new[1] == 'confirmed' then
+  local suffix, field = slotOf(new)
   redis.call('ZADD', KEYS[2], score, id)
-  redis.call('ZADD', ARGV[1] .. new[2] .. ':' .. new[3], score, id)
-  redis.call('HINCRBY', KEYS[4], new[2] .. '|' .. new[3], 1)
+  redis.call('ZADD', ARGV[1] .. suffix, score, id)
+  redis.call('HINCRBY', KEYS[4], field, 1)
 elseif new[1] == 'pending' then
   redis.call('ZADD', KEYS[3], pendingScore, id)
 end
 redis.call('ZADD', KEYS[6], score, id)
 `;
 
-export const SAVE = `
+export const SAVE = `${SLOT_OF}
 local h = KEYS[1]
 local id = ARGV[2]
 local score = tonumber(ARGV[3])
 local pendingScore = tonumber(ARGV[4])
-local old = redis.call('HMGET', h, 'status', 'timezone', 'sendHour')
+local old = redis.call('HMGET', h, 'status', 'timezone', 'sendHour', 'cadence', 'weeklyDay')
 if old[1] then
   redis.call('HINCRBY', KEYS[5], old[1], -1)
   if old[1] == 'confirmed' then
+    local suffix, f = slotOf(old)
     redis.call('ZREM', KEYS[2], id)
-    redis.call('ZREM', ARGV[1] .. old[2] .. ':' .. old[3], id)
-    local f = old[2] .. '|' .. old[3]
+    redis.call('ZREM', ARGV[1] .. suffix, id)
     if redis.call('HINCRBY', KEYS[4], f, -1) <= 0 then redis.call('HDEL', KEYS[4], f) end
   elseif old[1] == 'pending' then
     redis.call('ZREM', KEYS[3], id)
@@ -52,7 +67,7 @@ return 1
 // ARGV: slot prefix, subscriber key prefix, email, pending score, counter ttl, claim ttl (0 = that
 // key is absent), fields...
 // Returns {0, id, hgetall...} for an existing record, {1, id, claimed} for a new one.
-const CREATE = `
+const CREATE = `${SLOT_OF}
 local id = redis.call('HGET', KEYS[1], ARGV[3])
 if id then
   local existing = redis.call('HGETALL', ARGV[2] .. id)

@@ -7,8 +7,10 @@ import type { Keyspace } from '../keys.js';
 import { runScript } from '../redis.js';
 import { emailHash } from './address.js';
 import {
+  CHOICE_DEFAULTS,
   ConsentSchema,
   STATUSES,
+  WEEKDAYS,
   SubscriberSchema,
   type Subscriber,
   type SubscriberStatus,
@@ -36,7 +38,7 @@ function toHash(fields: Fields): string[] {
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     let v: string;
-    if (key === 'topics') v = (value as string[]).join(',');
+    if (key === 'topics' || key === 'watchlist') v = (value as string[]).join(',');
     else if (key === 'consent') v = JSON.stringify(value);
     else if (value === null) v = '';
     else v = String(value);
@@ -56,6 +58,9 @@ function fromHash(hash: Record<string, string>): Subscriber | null {
     timezone: hash.timezone,
     sendHour: Number(hash.sendHour),
     weekdaysOnly: hash.weekdaysOnly === 'true',
+    cadence: hash.cadence || CHOICE_DEFAULTS.cadence,
+    weeklyDay: hash.weeklyDay || CHOICE_DEFAULTS.weeklyDay,
+    watchlist: (hash.watchlist ?? '').split(',').filter(Boolean),
     consent: ConsentSchema.safeParse(JSON.parse(hash.consent || '{}')).data ?? {
       at: hash.createdAt,
       ip: '',
@@ -74,7 +79,16 @@ function fromHash(hash: Record<string, string>): Subscriber | null {
 export interface SlotCount {
   timezone: string;
   hour: number;
+  /** Weekly readers' slots carry their local weekday (0 = Sunday, as in slot maths); daily ones none. */
+  weekday?: number;
   count: number;
+}
+
+/** A slot-index field: `tz|hour` for daily readers, `tz|hour|day` for weekly ones (store-scripts.ts). */
+function slotCount(field: string, count: string): SlotCount {
+  const [timezone = '', hour = '', day] = field.split('|');
+  const weekday = WEEKDAYS.findIndex((d) => d === day);
+  return { timezone, hour: Number(hour), ...(weekday >= 0 ? { weekday } : {}), count: Number(count) };
 }
 
 export interface CreateResult {
@@ -83,8 +97,8 @@ export interface CreateResult {
   claimed: boolean;
 }
 
-export type NewSubscriber = Omit<Subscriber, 'id' | 'createdAt' | 'updatedAt' | 'tokenVersion'> &
-  Partial<Pick<Subscriber, 'tokenVersion'>>;
+export type NewSubscriber = Omit<Subscriber, 'id' | 'createdAt' | 'updatedAt' | 'tokenVersion' | keyof typeof CHOICE_DEFAULTS> &
+  Partial<Pick<Subscriber, 'tokenVersion' | keyof typeof CHOICE_DEFAULTS>>;
 
 export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
   const { redis, keys } = deps;
@@ -142,6 +156,7 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
     guard?: CreateGuard,
   ): Promise<CreateResult | { stopped: unknown[] }> {
     const partial: Omit<Subscriber, 'id'> = {
+      ...CHOICE_DEFAULTS,
       ...input,
       tokenVersion: input.tokenVersion ?? 0,
       createdAt: at.toISOString(),
@@ -230,21 +245,21 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
 
     /** Confirmed subscriber ids after `afterId`, in id order (keyset cursor). */
     pageConfirmed: (afterId: string | null, limit: number) => page(keys.subscribersConfirmed(), afterId, limit),
-    /** Confirmed subscriber ids of one (timezone, hour) slot, in id order. */
+    /** Confirmed daily readers of one (timezone, hour) slot, in id order. */
     pageSlot: (timezone: string, hour: number, afterId: string | null, limit: number) =>
       page(keys.subscribersBySlot(timezone, hour), afterId, limit),
+    /** Confirmed weekly readers of one (timezone, hour, weekday 0–6) slot, in id order: a daily slot never reads these. */
+    pageWeeklySlot: (timezone: string, hour: number, weekday: number, afterId: string | null, limit: number) =>
+      page(keys.subscribersByWeeklySlot(timezone, hour, WEEKDAYS[weekday] ?? 'mon'), afterId, limit),
     /** All subscriber ids (any status), in id order. */
     pageAll: (afterId: string | null, limit: number) => page(keys.subscribersAll(), afterId, limit),
 
     async slotsInUse(): Promise<SlotCount[]> {
       const hash = await redis.hgetall(keys.slotIndex());
       return Object.entries(hash)
-        .map(([field, count]) => {
-          const sep = field.lastIndexOf('|');
-          return { timezone: field.slice(0, sep), hour: Number(field.slice(sep + 1)), count: Number(count) };
-        })
+        .map(([field, count]) => slotCount(field, count))
         .filter((s) => s.count > 0)
-        .sort((a, b) => a.timezone.localeCompare(b.timezone) || a.hour - b.hour);
+        .sort((a, b) => a.timezone.localeCompare(b.timezone) || a.hour - b.hour || (a.weekday ?? -1) - (b.weekday ?? -1));
     },
 
     async countsByStatus(): Promise<Record<SubscriberStatus, number>> {
