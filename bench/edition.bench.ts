@@ -8,7 +8,7 @@
 import { loadavg } from 'node:os';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../src/config.js';
-import { escapeHtml } from '../src/http/pages/html.js';
+import { escapeHtml } from '../src/html.js';
 import { keyspace } from '../src/keys.js';
 import { buildEdition, type BuildDeps } from '../src/editions/build.js';
 import { compileMjml, countingCompiler, type CompileMjml } from '../src/editions/compile.js';
@@ -18,7 +18,7 @@ import { digestText } from '../src/editions/digest-text.js';
 import { ALL_VARIANTS, topicsOfVariant, type Edition } from '../src/editions/model.js';
 import { greetingFor, personalise } from '../src/editions/personalise.js';
 import { archiveUrlFor, renderVariant, type RenderSettings } from '../src/editions/render.js';
-import { editionSettings } from '../src/editions/settings.js';
+import { editionSettings } from '../src/processes/settings.js';
 import { createEditionStore } from '../src/editions/store.js';
 import { createStoryPool } from '../src/stories/pool.js';
 import { MARKET, READER, SETTINGS, SLOT, clusters } from '../test/editions/fixtures.js';

@@ -9,12 +9,13 @@ import { createLogger, type Logger } from './log.js';
 import { createRedis, closeRedis, type RedisRole } from './redis.js';
 import { QUEUE } from './queues/names.js';
 import { createQueues, type Queues } from './queues/queues.js';
-import { createMailer, type Mailer } from './delivery/mailer.js';
+import { jobOptionsByQueue } from './jobs/worker.js';
+import { createMailer, type Mailer } from './delivery/transport/mail-transport.js';
 import { createConfirmOutbox, type ConfirmOutbox } from './subscribers/confirm-outbox.js';
 import { createRateLimits, type RateLimits } from './subscribers/rate-limits.js';
 import { createSubscriptions, type Subscriptions } from './subscribers/service.js';
 import { createSubscriberStore, type SubscriberStore } from './subscribers/store.js';
-import { systemMailQueue } from './subscribers/system-mail.js';
+import { systemMailQueue } from './mail/system-mail.js';
 import { createTokens, type Tokens } from './subscribers/tokens.js';
 
 export interface AppContext {
@@ -59,7 +60,7 @@ export function createContext(config: Config, options: ContextOptions): AppConte
     ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
     maxRetriesPerRequest: null,
   };
-  const queues = createQueues(connection, config.KEY_PREFIX, (err) =>
+  const queues = createQueues(connection, config.KEY_PREFIX, jobOptionsByQueue(), (err) =>
     log.warn({ event: 'queue.connection-error', err: err.message }, 'queue connection error'),
   );
   let mailer: Mailer | undefined;

@@ -8,13 +8,13 @@ import nodemailer from 'nodemailer';
 import type { Config } from '../../src/config.js';
 import type { SendMailOptions } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
-import { createMailer } from '../../src/delivery/mailer.js';
+import { createMailer } from '../../src/delivery/transport/mail-transport.js';
 import { buildMessage, listHeaders } from '../../src/delivery/mime.js';
 import { createLinks } from '../../src/delivery/links.js';
 import type { Edition, EditionVariant } from '../../src/editions/model.js';
 import { personalise } from '../../src/editions/personalise.js';
 import { renderVariant } from '../../src/editions/render.js';
-import { editionSettings } from '../../src/editions/settings.js';
+import { editionSettings } from '../../src/processes/settings.js';
 import { compileMjml } from '../../src/editions/compile.js';
 import { createTokens } from '../../src/subscribers/tokens.js';
 import { CHOICE_DEFAULTS, type Subscriber } from '../../src/subscribers/model.js';
@@ -91,7 +91,7 @@ export function baselines(rig: BaselineRig) {
     return { send: (m) => transport.sendMail(m), close: () => transport.close() };
   }
 
-  /** The service's own mailer (src/delivery/mailer.ts: smtp-client.ts's pool). */
+  /** The service's own mailer (src/delivery/transport: the SMTP pool). */
   function ownPool(): Sender {
     return createMailer({ smtpUrl: rig.sink.url, outboxDir: '/tmp', poolSize: config.SMTP_POOL_SIZE, dkim: config.dkim });
   }

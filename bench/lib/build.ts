@@ -16,7 +16,7 @@ export function digestArgs(useTsx: boolean): string[] {
 }
 
 let built = false;
-/** Compile src/ and workers/ once per benchmark run (tsc emits even past type errors elsewhere). */
+/** Compile src/ once per benchmark run (tsc emits even past type errors elsewhere). */
 export function buildOnce(): void {
   if (built) return;
   try {

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { AppContext } from '../context.js';
 import { renderPreview, screenshotHtml } from '../editions/preview.js';
-import { editionSettings } from '../editions/settings.js';
+import { editionSettings } from '../processes/settings.js';
 import { createStoryPool } from '../stories/pool.js';
 import { stdio, type Output } from './output.js';
 

@@ -2,7 +2,7 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { SendJobSchema } from '../queues/jobs.js';
 import { MissingVariantError, EditionPausedError, type Sender, type SendOutcome } from './send.js';
-import { PermanentSmtpError, RelayUnavailableError } from './smtp-errors.js';
+import { PermanentSmtpError, RelayUnavailableError } from './transport/failures.js';
 
 export interface SendJobDeps {
   sender: Sender;

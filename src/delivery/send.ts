@@ -8,11 +8,11 @@ import { topicsKey, type Subscriber } from '../subscribers/model.js';
 import { hadDigestOnLocalDate, isDeliveryDay } from '../editions/slots.js';
 import { hasNewStoriesSince } from '../editions/pick.js';
 import type { Ledger } from './ledger.js';
-import type { SentInfo } from './mailer.js';
+import type { SentInfo } from './transport/mail-transport.js';
 import { listHeaders, type EditionHeaders } from './mime.js';
 import { buildRawFromParts, buildRawMessage } from './raw-message.js';
 import type { DeliveryPorts } from './ports.js';
-import { AmbiguousDeliveryError, classifySmtpError, PermanentSmtpError } from './smtp-errors.js';
+import { AmbiguousDeliveryError, classifySmtpError, PermanentSmtpError } from './transport/failures.js';
 
 export class EditionPausedError extends Error {
   override name = 'EditionPausedError';

@@ -1,6 +1,6 @@
 // What the web archive shows, independent of HTTP: which editions are public, the
 // archive copy of a variant (generic links instead of a reader's), and the Atom feed.
-import { escapeHtml } from '../http/pages/html.js';
+import { escapeHtml } from '../html.js';
 import { personalise } from './personalise.js';
 import { ALL_VARIANTS, type Edition, type EditionVariant } from './model.js';
 import { truncate } from './format.js';

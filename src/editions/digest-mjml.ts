@@ -1,6 +1,6 @@
 // DigestView → MJML source, from the partials in templates/. Every feed value is
 // escaped by fillMarkup; only fragments built here with html`` go in as markup.
-import { SafeHtml, html } from '../http/pages/html.js';
+import { SafeHtml, html } from '../html.js';
 import { fillMarkup } from './templates.js';
 import { readerPlaceholder } from './model.js';
 import type { DigestView, MarketView, StoryView } from './digest-view.js';

@@ -3,7 +3,7 @@
 import type { Cluster, MarketSnapshot, Quote } from '../stories/model.js';
 import type { Section } from '../stories/sources-schema.js';
 import type { Topic } from '../subscribers/model.js';
-import { safeUrl } from '../http/pages/html.js';
+import { safeUrl } from '../html.js';
 import {
   direction,
   formatLevel,

@@ -2,7 +2,7 @@
 // and text are split once at their `%%<token>:<field>%%` placeholders (cached), so
 // a reader costs a few escapes and a join. The token is random per edition, so feed
 // text cannot forge a placeholder.
-import { escapeHtml, safeUrl } from '../http/pages/html.js';
+import { escapeHtml, safeUrl } from '../html.js';
 import { asciiHtml, longDate, oneLine, shortDate } from './format.js';
 import { READER_FIELDS, type EditionVariant, type ReaderField } from './model.js';
 

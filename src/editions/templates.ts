@@ -4,7 +4,7 @@
 // is an error rather than an empty hole. Loops and conditions live in TypeScript.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SafeHtml, escapeHtml } from '../http/pages/html.js';
+import { SafeHtml, escapeHtml } from '../html.js';
 import { TEMPLATES_DIR } from '../paths.js';
 
 export class TemplateError extends Error {

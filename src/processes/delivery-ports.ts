@@ -6,7 +6,7 @@ import type { DeliveryPorts, EditionPort } from '../delivery/ports.js';
 import { buildEdition } from '../editions/build.js';
 import type { EditionStatus, EditionVariant } from '../editions/model.js';
 import { personalise, personaliseParts } from '../editions/personalise.js';
-import { editionSettings } from '../editions/settings.js';
+import { editionSettings } from './settings.js';
 import { createEditionStore, editionIdForSlot } from '../editions/store.js';
 import { createStoryPool } from '../stories/pool.js';
 

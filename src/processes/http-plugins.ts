@@ -2,11 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { createEditionStore } from '../editions/store.js';
-import { brandOf } from '../editions/settings.js';
+import { brandOf } from './settings.js';
 import { archiveRoutes } from '../http/routes/archive.js';
 import { webhookRoutes } from '../http/routes/webhooks.js';
 import { createLedger } from '../delivery/ledger.js';
-import { opsPlugins } from '../ops/http.js';
+import { opsPlugins } from '../http/ops.js';
 import { createStoryPool } from '../stories/pool.js';
 
 export function httpPlugins(ctx: AppContext): ((app: FastifyInstance) => void | Promise<void>)[] {

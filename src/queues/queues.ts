@@ -1,36 +1,29 @@
 // Producers: one Queue object per registry name, sharing one connection.
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
-import { QUEUE, type QueueName } from './names.js';
-
-const DAY = 86_400;
-
-/** Retention keeps deterministic job ids meaningful (a removed id could be re-added). */
-const DEFAULTS: Record<QueueName, DefaultJobOptions> = {
-  [QUEUE.ingest]: { attempts: 2, backoff: { type: 'fixed', delay: 30_000 }, removeOnComplete: { age: 2 * DAY, count: 500 }, removeOnFail: { age: 7 * DAY } },
-  [QUEUE.edition]: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: { age: 7 * DAY }, removeOnFail: { age: 14 * DAY } },
-  [QUEUE.fanout]: { attempts: 10, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { age: 7 * DAY }, removeOnFail: { age: 14 * DAY } },
-  [QUEUE.send]: { attempts: 8, backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 }, removeOnComplete: { age: 3 * DAY }, removeOnFail: { age: 14 * DAY } },
-  [QUEUE.systemMail]: { attempts: 12, backoff: { type: 'exponential', delay: 5_000, jitter: 0.3 }, removeOnComplete: { age: 2 * DAY }, removeOnFail: { age: 14 * DAY } },
-};
+import { ALL_QUEUES, type QueueName } from './names.js';
 
 export type Queues = Record<QueueName, Queue> & { close(): Promise<void> };
 
-export function createQueues(connection: ConnectionOptions, prefix: string, onError: (err: Error) => void = () => {}): Queues {
+/** `jobOptions`: what each queue adds its jobs with (the job definitions in src/jobs/). */
+export function createQueues(
+  connection: ConnectionOptions,
+  prefix: string,
+  jobOptions: Record<QueueName, DefaultJobOptions>,
+  onError: (err: Error) => void = () => {},
+): Queues {
   const make = (name: QueueName) => {
-    const queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULTS[name] });
+    const queue = new Queue(name, { connection, prefix, defaultJobOptions: jobOptions[name] });
     queue.on('error', onError); // connection errors surface on the calls that fail; do not crash
     return queue;
   };
-  const queues = {
-    [QUEUE.ingest]: make(QUEUE.ingest),
-    [QUEUE.edition]: make(QUEUE.edition),
-    [QUEUE.fanout]: make(QUEUE.fanout),
-    [QUEUE.send]: make(QUEUE.send),
-    [QUEUE.systemMail]: make(QUEUE.systemMail),
-  } as Record<QueueName, Queue>;
+  const queues = Object.fromEntries(ALL_QUEUES.map((name) => [name, make(name)])) as Record<QueueName, Queue>;
+  const all = Object.values(queues);
+  let closing: Promise<void> | undefined;
   return Object.assign(queues, {
-    async close() {
-      await Promise.allSettled(Object.values(queues).map((q) => q.close()));
+    /** Closes every queue (each even if another fails); safe to call twice. */
+    close() {
+      closing ??= Promise.allSettled(all.map((q) => q.close())).then(() => undefined);
+      return closing;
     },
   });
 }

@@ -41,7 +41,7 @@ describe('connection lost after the relay accepted', () => {
 
 describe('classifySmtpError', () => {
   it('tells a lost reply from a relay that never answered', async () => {
-    const { classifySmtpError, AmbiguousDeliveryError, RelayUnavailableError } = await import('../../src/delivery/smtp-errors.js');
+    const { classifySmtpError, AmbiguousDeliveryError, RelayUnavailableError } = await import('../../src/delivery/transport/failures.js');
     const lost = Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION', command: 'CONN' });
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ESOCKET', command: 'CONN' });
     const beforeGreeting = Object.assign(new Error('Reached maximum number of retries after connection was closed'), { code: 'ECONNECTION' });

@@ -86,10 +86,10 @@ describe('sending', () => {
     r = await rig();
     const ids = await seedReaders(r.ctx.subscribers, 10);
     // Fan-out only: no send worker yet.
-    const { startDeliveryWorkers } = await import('../../src/delivery/workers.js');
-    const { createEditionProcessor } = await import('../../workers/edition.js');
-    const { createFanoutProcessor } = await import('../../workers/fanout.js');
-    const partial = startDeliveryWorkers(r.ctx, { edition: createEditionProcessor(r.ctx, r.ports), fanout: createFanoutProcessor(r.ctx, r.ports) });
+    const { startJobWorkers } = await import('../../src/jobs/worker.js');
+    const { createEditionProcessor } = await import('../../src/jobs/edition.js');
+    const { createFanoutProcessor } = await import('../../src/jobs/fanout.js');
+    const partial = startJobWorkers(r.ctx, { edition: createEditionProcessor(r.ctx, r.ports), fanout: createFanoutProcessor(r.ctx, r.ports) });
     const editionId = await sendNow(r);
     for (;;) {
       if ((await r.ledger.report(editionId)).fanoutDoneAt) break;

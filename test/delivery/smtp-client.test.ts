@@ -1,10 +1,10 @@
 // The service's own SMTP pool against a real smtp-server: the protocol paths (pipelined
 // or not, STARTTLS, implicit TLS, AUTH), refusals, and what each failure means for a
-// resend (smtp-errors.ts reads the errors the pool throws).
+// resend (transport/failures.ts reads the errors the pool throws).
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSmtpPool, SmtpClientError, toSmtpData, type SmtpPool } from '../../src/delivery/smtp-client.js';
-import { AmbiguousDeliveryError, classifySmtpError, PermanentSmtpError, RelayUnavailableError, TransientSmtpError } from '../../src/delivery/smtp-errors.js';
+import { createSmtpPool, SmtpClientError, toSmtpData, type SmtpPool } from '../../src/delivery/transport/smtp-pool.js';
+import { AmbiguousDeliveryError, classifySmtpError, PermanentSmtpError, RelayUnavailableError, TransientSmtpError } from '../../src/delivery/transport/failures.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 
 const message = (to: string, body = 'Hello.\r\n') =>

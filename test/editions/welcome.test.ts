@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as cheerio from 'cheerio';
 import { countingCompiler } from '../../src/editions/compile.js';
-import { createWelcomeRenderer } from '../../src/editions/welcome.js';
+import { createWelcomeRenderer } from '../../src/mail/welcome.js';
 
 describe('welcome mail', () => {
   it('is compiled once and personalised per reader', async () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BULL_BOARD_CSP } from '../../src/ops/bull-board.js';
+import { BULL_BOARD_CSP } from '../../src/http/bull-board.js';
 import { ADMIN, basic, seedEdition, startOps, type OpsStack } from './helpers.js';
 
 let stack: OpsStack | undefined;

@@ -5,7 +5,7 @@ import { createContext, type AppContext } from '../../src/context.js';
 import { createLedger, type Ledger } from '../../src/delivery/ledger.js';
 import { createEditionStore, type EditionStore } from '../../src/editions/store.js';
 import { buildApp } from '../../src/http/build-app.js';
-import { opsPlugins, type OpsDeps } from '../../src/ops/http.js';
+import { opsPlugins, type OpsDeps } from '../../src/http/ops.js';
 import { createStoryPool, type StoryPool } from '../../src/stories/pool.js';
 import { testConfig } from '../helpers/env.js';
 import { dropPrefix, testRedis } from '../helpers/redis.js';

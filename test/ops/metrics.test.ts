@@ -3,7 +3,7 @@
 import { Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/build-app.js';
-import { opsPlugins } from '../../src/ops/http.js';
+import { opsPlugins } from '../../src/http/ops.js';
 import { messageTotals } from '../../src/ops/message-totals.js';
 import { quantile } from '../../src/ops/metrics.js';
 import { parseExposition, valueOf, ExpositionError } from './prom-text.js';

@@ -1,5 +1,5 @@
 // The page frame shared by every server-rendered page.
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from '../../html.js';
 
 export function page(title: string, body: SafeHtml, options: { wide?: boolean; scripts?: string[] } = {}): string {
   return html`<!doctype html>

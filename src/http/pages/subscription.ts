@@ -1,6 +1,6 @@
 // Signup, confirm, unsubscribe and preferences pages. Forms POST; GET never changes state.
 import type { Subscriber } from '../../subscribers/model.js';
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from '../../html.js';
 import { page } from './layout.js';
 
 const HOURS = Array.from({ length: 24 }, (_, h) => h);

@@ -3,11 +3,11 @@
 // so every /admin URL is then a plain 404.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { adminAuthHook } from '../../ops/admin-auth.js';
-import { registerBullBoard } from '../../ops/bull-board.js';
+import { adminAuthHook } from '../admin-auth.js';
+import { registerBullBoard } from '../bull-board.js';
 import { editionFunnel } from '../../ops/edition-funnel.js';
 import { gatherOverview } from '../../ops/overview.js';
-import { editionPage, overviewPage } from '../../ops/overview-page.js';
+import { editionPage, overviewPage } from '../pages/overview.js';
 import type { OpsPorts } from '../../ops/ports.js';
 import { sendProblem } from '../errors.js';
 

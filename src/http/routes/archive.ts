@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { EditionStore } from '../../editions/store.js';
 import { EDITION_ID_PATTERN } from '../../editions/model.js';
 import { archiveHtml, archiveVariantOrder, atomFeed, editionLabel, headlines, isPublished } from '../../editions/archive.js';
-import { html } from '../pages/html.js';
+import { html } from '../../html.js';
 import { messagePage, page } from '../pages/layout.js';
 
 export interface ArchiveOptions {

@@ -6,7 +6,7 @@ import type { RateLimits } from '../../subscribers/rate-limits.js';
 import { PreferencesSchema, describeIssue } from '../../subscribers/schemas.js';
 import type { Subscriptions } from '../../subscribers/service.js';
 import { InvalidTokenError } from '../../subscribers/tokens.js';
-import { html } from '../pages/html.js';
+import { html } from '../../html.js';
 import { messagePage } from '../pages/layout.js';
 import { confirmPage, expiredConfirmPage, preferencesPage, unsubscribePage } from '../pages/subscription.js';
 

@@ -53,7 +53,7 @@ const CLOSED_IN_FLIGHT = /^Connection closed unexpectedly/;
 
 interface NodemailerError {
   message?: string;
-  /** smtp-client.ts: the end-of-data dot was written before the session was lost. */
+  /** smtp-pool.ts: the end-of-data dot was written before the session was lost. */
   messageSent?: boolean;
   code?: string;
   responseCode?: number;

@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { parseBasicAuth, secretsEqual } from '../http/secrets.js';
+import { parseBasicAuth, secretsEqual } from './secrets.js';
 
 export const ADMIN_USER = 'admin';
 

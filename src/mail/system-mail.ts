@@ -2,12 +2,12 @@
 // SMTP outage delays it (retries with backoff) instead of losing it or failing the signup.
 import type { Queue } from 'bullmq';
 import type { SendMailOptions } from 'nodemailer';
-import { classifySmtpError, PermanentSmtpError } from '../delivery/smtp-errors.js';
+import { classifySmtpError, PermanentSmtpError } from '../delivery/transport/failures.js';
 import { jobId, type SystemMailJob } from '../queues/jobs.js';
 import type { Logger } from '../log.js';
-import type { Subscriptions, SystemMailer } from './service.js';
-import type { SubscriberStore } from './store.js';
-import { renderConfirmMail, type RenderedMail } from './confirm-mail.js';
+import type { Subscriptions, SystemMailer } from '../subscribers/service.js';
+import type { SubscriberStore } from '../subscribers/store.js';
+import { renderConfirmMail, type RenderedMail } from './confirm.js';
 
 export class PermanentMailError extends Error {
   override name = 'PermanentMailError';

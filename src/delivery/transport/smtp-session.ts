@@ -1,6 +1,6 @@
-// One SMTP session for smtp-client.ts: greeting, EHLO, STARTTLS, AUTH, and pipelined
+// One SMTP session for smtp-pool.ts: greeting, EHLO, STARTTLS, AUTH, and pipelined
 // transactions whose replies are matched to commands in order. Errors carry
-// nodemailer's shape (code, responseCode, command, response) so that smtp-errors.ts
+// nodemailer's shape (code, responseCode, command, response) so that failures.ts
 // keeps making every decision; `messageSent` marks a session lost after the
 // end-of-data dot went out (the relay may have the message).
 import net from 'node:net';

@@ -1,11 +1,11 @@
 // One mail transport per process: a pool of SMTP sessions to the relay (SMTP_URL,
-// smtp-client.ts), or, when no relay is configured, .eml files in OUTBOX_DIR so
+// smtp-pool.ts), or, when no relay is configured, .eml files in OUTBOX_DIR so
 // development needs nothing else. nodemailer writes (and DKIM-signs) every message
 // that does not arrive as finished bytes.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
-import { createSmtpPool } from './smtp-client.js';
+import { createSmtpPool } from './smtp-pool.js';
 
 export interface MailerOptions {
   smtpUrl?: string | undefined;
@@ -64,7 +64,7 @@ export function createMailer(options: MailerOptions): Mailer {
     // Messages that are not finished bytes yet (system mail, the fallback for addresses the
     // raw writer cannot write), and every message when DKIM signs, are written by nodemailer
     // first; the pool sends bytes only. The pool never resends on its own once the message
-    // is out: the ledger decides (smtp-errors.ts: ambiguous).
+    // is out: the ledger decides (failures.ts: ambiguous).
     const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows', ...(dkim ? { dkim } : {}) });
     return {
       kind: 'smtp',

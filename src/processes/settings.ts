@@ -1,6 +1,6 @@
 // Config → the plain values editions use. Library code takes RenderSettings, never Config.
 import type { Config } from '../config.js';
-import { DEFAULT_RENDER, type RenderSettings } from './render.js';
+import { DEFAULT_RENDER, type RenderSettings } from '../editions/render.js';
 
 type EditionConfig = Pick<
   Config,

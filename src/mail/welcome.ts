@@ -1,13 +1,13 @@
 // The welcome mail after confirmation: compiled once per process from templates/welcome.mjml
 // with the digest's partials, then personalised like a digest variant (same placeholders).
-import { SafeHtml } from '../http/pages/html.js';
-import { compileMjml, type CompileMjml } from './compile.js';
-import { footerMarkup } from './digest-mjml.js';
-import { footerText } from './digest-text.js';
-import { asciiHtml } from './format.js';
-import { readerPlaceholder, type EditionVariant } from './model.js';
-import { personalise, type PersonalisedMessage } from './personalise.js';
-import { fillMarkup, fillText } from './templates.js';
+import { SafeHtml } from '../html.js';
+import { compileMjml, type CompileMjml } from '../editions/compile.js';
+import { footerMarkup } from '../editions/digest-mjml.js';
+import { footerText } from '../editions/digest-text.js';
+import { asciiHtml } from '../editions/format.js';
+import { readerPlaceholder, type EditionVariant } from '../editions/model.js';
+import { personalise, type PersonalisedMessage } from '../editions/personalise.js';
+import { fillMarkup, fillText } from '../editions/templates.js';
 
 export interface WelcomeSettings {
   brand: string;

@@ -1,11 +1,11 @@
 // The /admin overview: server-rendered, every value escaped by html``, no inline
 // style or script (the CSP forbids both), tables scroll sideways on a phone.
-import { html, type SafeHtml } from '../http/pages/html.js';
-import { page } from '../http/pages/layout.js';
-import { ALL_QUEUES } from '../queues/names.js';
-import { funnelRows, type EditionFunnel } from './edition-funnel.js';
-import { duration, shortTime } from './format.js';
-import type { Overview, SourceRow } from './overview.js';
+import { html, type SafeHtml } from '../../html.js';
+import { page } from './layout.js';
+import { ALL_QUEUES } from '../../queues/names.js';
+import { funnelRows, type EditionFunnel } from '../../ops/edition-funnel.js';
+import { duration, shortTime } from '../../ops/format.js';
+import type { Overview, SourceRow } from '../../ops/overview.js';
 
 const STATES_SHOWN = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
 

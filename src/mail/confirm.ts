@@ -2,7 +2,7 @@
 // (link, name) filled in, escaped. Same path as the digest's "compile once" rule.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { escapeHtml } from '../http/pages/html.js';
+import { escapeHtml } from '../html.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { compileMjml } from '../editions/compile.js';
 import { TemplateError } from '../editions/templates.js';

@@ -1,11 +1,11 @@
 // The operators' HTTP surface as app plugins, for the composition root to add:
 // /healthz, /readyz, /metrics always; /admin (overview, bull-board) only with a password.
 import type { FastifyInstance } from 'fastify';
-import { adminRoutes } from '../http/routes/admin.js';
-import { healthRoutes } from '../http/routes/health.js';
-import { metricsRoutes } from '../http/routes/metrics.js';
-import { createMetrics } from './metrics.js';
-import type { OpsPorts } from './ports.js';
+import { adminRoutes } from './routes/admin.js';
+import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { createMetrics } from '../ops/metrics.js';
+import type { OpsPorts } from '../ops/ports.js';
 
 export interface OpsDeps extends OpsPorts {
   admin: {
