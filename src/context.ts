@@ -17,6 +17,7 @@ import { createSubscriptions, type Subscriptions } from './subscribers/service.j
 import { createSubscriberStore, type SubscriberStore } from './subscribers/store.js';
 import { systemMailQueue } from './mail/system-mail.js';
 import { createTokens, type Tokens } from './subscribers/tokens.js';
+import { watchOptions } from './stories/sources-schema.js';
 
 export interface AppContext {
   readonly config: Config;
@@ -76,7 +77,12 @@ export function createContext(config: Config, options: ContextOptions): AppConte
     log,
     mail: systemMailQueue(queues[QUEUE.systemMail]),
     outbox: confirmOutbox,
-    defaults: { timezone: config.DEFAULT_TIMEZONE, sendHour: config.DEFAULT_SEND_HOUR, publicUrl: config.PUBLIC_URL },
+    defaults: {
+      timezone: config.DEFAULT_TIMEZONE,
+      sendHour: config.DEFAULT_SEND_HOUR,
+      publicUrl: config.PUBLIC_URL,
+      watchOptions: watchOptions(config.sources),
+    },
   });
   const rateLimits = createRateLimits(
     { redis, keys },

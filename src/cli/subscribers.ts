@@ -4,12 +4,14 @@ import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import type { AppContext } from '../context.js';
 import { emailHash, normaliseEmail } from '../subscribers/address.js';
-import type { Subscriber } from '../subscribers/model.js';
+import { unknownSymbols } from '../subscribers/choices.js';
+import { CHOICE_DEFAULTS, type Subscriber } from '../subscribers/model.js';
+import { watchOptions } from '../stories/sources-schema.js';
 import { SignupSchema, describeIssue } from '../subscribers/schemas.js';
 import type { Output } from './output.js';
 
 export const EXPORT_COLUMNS = [
-  'email', 'status', 'name', 'topics', 'timezone', 'send_hour', 'weekdays_only', 'created_at', 'confirmed_at',
+  'email', 'status', 'name', 'topics', 'timezone', 'send_hour', 'weekdays_only', 'cadence', 'weekly_day', 'watchlist', 'created_at', 'confirmed_at',
   'unsubscribed_at', 'consent_at', 'consent_ip', 'consent_user_agent', 'consent_source',
 ] as const;
 
@@ -35,11 +37,15 @@ function rowToInput(row: Record<string, string>) {
     timezone: get('timezone') || undefined,
     sendHour: get('send_hour') || undefined,
     weekdaysOnly: get('weekdays_only') || undefined,
+    cadence: get('cadence') || undefined,
+    weeklyDay: get('weekly_day') || undefined,
+    watchlist: get('watchlist') || undefined,
   };
 }
 
 export async function importSubscribers(ctx: AppContext, file: string, confirmed: boolean): Promise<ImportReport> {
   const report: ImportReport = { imported: 0, existing: 0, suppressed: 0, errors: [] };
+  const offered = watchOptions(ctx.config.sources);
   const parser = createReadStream(file).pipe(
     parse({
       bom: true,
@@ -57,6 +63,11 @@ export async function importSubscribers(ctx: AppContext, file: string, confirmed
     const parsed = SignupSchema.safeParse(rowToInput(row));
     if (!parsed.success) {
       report.errors.push({ line, reason: describeIssue(parsed.error).message });
+      continue;
+    }
+    const unknown = unknownSymbols(parsed.data.watchlist ?? [], offered);
+    if (unknown.length) {
+      report.errors.push({ line, reason: `watchlist: ${unknown.join(', ')} is not a configured market symbol` });
       continue;
     }
     let email: string;
@@ -96,6 +107,9 @@ export async function importSubscribers(ctx: AppContext, file: string, confirmed
         timezone: parsed.data.timezone ?? ctx.config.DEFAULT_TIMEZONE,
         sendHour: parsed.data.sendHour ?? ctx.config.DEFAULT_SEND_HOUR,
         weekdaysOnly: parsed.data.weekdaysOnly ?? false,
+        cadence: parsed.data.cadence ?? CHOICE_DEFAULTS.cadence,
+        weeklyDay: parsed.data.weeklyDay ?? CHOICE_DEFAULTS.weeklyDay,
+        watchlist: parsed.data.watchlist ?? [],
         status: asConfirmed ? 'confirmed' : 'unsubscribed',
         consent,
         confirmedAt: asConfirmed ? (row.confirmed_at && !Number.isNaN(Date.parse(row.confirmed_at)) ? new Date(row.confirmed_at).toISOString() : at.toISOString()) : null,
@@ -112,7 +126,8 @@ export async function importSubscribers(ctx: AppContext, file: string, confirmed
 
 function toRow(s: Subscriber): string[] {
   return [
-    s.email, s.status, s.name, s.topics.join(';'), s.timezone, String(s.sendHour), String(s.weekdaysOnly), s.createdAt,
+    s.email, s.status, s.name, s.topics.join(';'), s.timezone, String(s.sendHour), String(s.weekdaysOnly), s.cadence, s.weeklyDay,
+    s.watchlist.join(';'), s.createdAt,
     s.confirmedAt ?? '', s.unsubscribedAt ?? '', s.consent.at, s.consent.ip, s.consent.userAgent, s.consent.source,
   ];
 }

@@ -71,7 +71,8 @@ export type EditionVariant = z.infer<typeof EditionVariantSchema>;
 
 /** Per-reader fields a variant leaves open. */
 /** `date` / `date_short`: the slot's date in the reader's own time zone (header, subject). */
-export const READER_FIELDS = ['greeting', 'unsubscribe_url', 'preferences_url', 'browser_url', 'date', 'date_short'] as const;
+/** `choices`: the reader's schedule and watchlist in words (the welcome mail). */
+export const READER_FIELDS = ['greeting', 'unsubscribe_url', 'preferences_url', 'browser_url', 'date', 'date_short', 'choices'] as const;
 export type ReaderField = (typeof READER_FIELDS)[number];
 
 export function readerPlaceholder(token: string, field: ReaderField): string {

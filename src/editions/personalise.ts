@@ -22,6 +22,8 @@ export interface Reader {
   browserUrl?: string;
   /** The reader's IANA zone: the date in the header and subject is theirs. Defaults to the edition's. */
   timezone?: string;
+  /** The reader's choices in words, for mails that show them (welcome). */
+  choices?: string;
 }
 
 export interface PersonalisedMessage {
@@ -135,8 +137,9 @@ export function readerValues(variant: EditionVariant, reader: Reader): { html: R
       browser_url: escapeHtml(urls.browser_url),
       date: asciiHtml(escapeHtml(dates.date)),
       date_short: asciiHtml(escapeHtml(dates.date_short)),
+      choices: asciiHtml(escapeHtml(reader.choices ?? '')),
     },
-    text: { greeting, ...urls, ...dates },
+    text: { greeting, ...urls, ...dates, choices: reader.choices ?? '' },
   };
 }
 

@@ -4,6 +4,7 @@ import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../log.js';
+import type { WatchOption } from '../subscribers/choices.js';
 import type { RateLimits } from '../subscribers/rate-limits.js';
 import type { Subscriptions } from '../subscribers/service.js';
 import { installErrorHandlers } from './errors.js';
@@ -19,7 +20,7 @@ export interface HttpDeps {
   log: Logger;
   subscriptions: Subscriptions;
   rateLimits: RateLimits;
-  defaults: { timezone: string; sendHour: number };
+  defaults: { timezone: string; sendHour: number; watchOptions?: readonly WatchOption[] };
   allowedOrigins: string[];
   trustProxy?: boolean;
   /** Further route groups (archive, webhooks, operators), registered in order. */

@@ -7,6 +7,7 @@ import { jobId, type SystemMailJob } from '../queues/jobs.js';
 import type { Logger } from '../log.js';
 import type { Subscriptions, SystemMailer } from '../subscribers/service.js';
 import type { SubscriberStore } from '../subscribers/store.js';
+import { describeChoices, type WatchOption } from '../subscribers/choices.js';
 import { renderConfirmMail, type RenderedMail } from './confirm.js';
 
 export class PermanentMailError extends Error {
@@ -35,7 +36,9 @@ export interface SystemMailDeps {
   postalAddress: string;
   log: Logger;
   /** Optional renderer for the welcome mail (templates/welcome.mjml); skipped when absent. */
-  renderWelcome?: (values: { name: string; preferencesUrl: string; unsubscribeUrl: string }) => Promise<RenderedMail>;
+  renderWelcome?: (values: { name: string; preferencesUrl: string; unsubscribeUrl: string; choices: string }) => Promise<RenderedMail>;
+  /** Labels for the watchlist in the welcome mail (the configured market symbols). */
+  watchOptions?: readonly WatchOption[];
 }
 
 export type SystemMailResult = 'sent' | 'skipped';
@@ -51,7 +54,12 @@ export async function sendSystemMail(deps: SystemMailDeps, job: SystemMailJob, a
     mail = await renderConfirmMail({ name: sub.name, confirmUrl: links.confirm, postalAddress: deps.postalAddress });
   } else {
     if (sub.status !== 'confirmed' || !deps.renderWelcome) return 'skipped';
-    mail = await deps.renderWelcome({ name: sub.name, preferencesUrl: links.preferences, unsubscribeUrl: links.unsubscribe });
+    mail = await deps.renderWelcome({
+      name: sub.name,
+      preferencesUrl: links.preferences,
+      unsubscribeUrl: links.unsubscribe,
+      choices: describeChoices(sub, deps.watchOptions),
+    });
   }
   try {
     await deps.send({

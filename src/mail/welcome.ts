@@ -15,7 +15,7 @@ export interface WelcomeSettings {
   postalAddress: string;
 }
 
-export type RenderWelcome = (values: { name: string; preferencesUrl: string; unsubscribeUrl: string }) => Promise<PersonalisedMessage>;
+export type RenderWelcome = (values: { name: string; preferencesUrl: string; unsubscribeUrl: string; choices: string }) => Promise<PersonalisedMessage>;
 
 // Fixed rather than random: nothing from a feed goes into this mail.
 const TOKEN = '0000000000we';
@@ -36,6 +36,7 @@ async function compileWelcome(settings: WelcomeSettings, compile: CompileMjml): 
       intro: 'Your subscription is confirmed.',
     }),
     preferencesUrl: new SafeHtml(readerPlaceholder(TOKEN, 'preferences_url')),
+    choices: new SafeHtml(readerPlaceholder(TOKEN, 'choices')),
     archiveUrl,
     footer: footerMarkup(TOKEN, links),
   }).value;
@@ -44,6 +45,7 @@ async function compileWelcome(settings: WelcomeSettings, compile: CompileMjml): 
     brand: settings.brand,
     greeting: readerPlaceholder(TOKEN, 'greeting'),
     preferencesUrl: readerPlaceholder(TOKEN, 'preferences_url'),
+    choices: readerPlaceholder(TOKEN, 'choices'),
     archiveUrl,
     footer: footerText(TOKEN, links),
   });

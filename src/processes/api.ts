@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { buildApp } from '../http/build-app.js';
 import { httpPlugins } from './http-plugins.js';
+import { watchOptions } from '../stories/sources-schema.js';
 
 export interface Running {
   close(): Promise<void>;
@@ -14,7 +15,7 @@ export async function createHttpApp(ctx: AppContext): Promise<FastifyInstance> {
     log: ctx.log,
     subscriptions: ctx.subscriptions,
     rateLimits: ctx.rateLimits,
-    defaults: { timezone: config.DEFAULT_TIMEZONE, sendHour: config.DEFAULT_SEND_HOUR },
+    defaults: { timezone: config.DEFAULT_TIMEZONE, sendHour: config.DEFAULT_SEND_HOUR, watchOptions: watchOptions(config.sources) },
     allowedOrigins: config.ALLOWED_ORIGINS,
     trustProxy: config.TRUST_PROXY,
     plugins: httpPlugins(ctx),

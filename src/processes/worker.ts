@@ -2,6 +2,7 @@
 // all from the one factory in src/jobs/worker.ts; the processors are in src/jobs/<queue>.ts.
 import type { Processor, Worker } from 'bullmq';
 import type { AppContext } from '../context.js';
+import { watchOptions } from '../stories/sources-schema.js';
 import { QUEUE, type QueueName } from '../queues/names.js';
 import { brandOf } from './settings.js';
 import { createWelcomeRenderer } from '../mail/welcome.js';
@@ -36,6 +37,7 @@ export async function startWorkers(ctx: AppContext): Promise<Running & { workers
             postalAddress: config.POSTAL_ADDRESS,
             log: ctx.log,
             renderWelcome: createWelcomeRenderer({ brand: brandOf(config.MAIL_FROM), publicUrl: config.PUBLIC_URL, postalAddress: config.POSTAL_ADDRESS }),
+            watchOptions: watchOptions(config.sources),
           }),
         }
       : {}),

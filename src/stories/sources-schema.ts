@@ -54,3 +54,8 @@ export const SourcesFileSchema = z
     });
   });
 export type SourcesFile = z.infer<typeof SourcesFileSchema>;
+
+/** The instruments readers may watch: every configured market symbol, with its label. */
+export function watchOptions(file: Pick<SourcesFile, 'market'>): { symbol: string; label: string }[] {
+  return file.market.symbols.map((s) => ({ symbol: s.symbol, label: s.label }));
+}

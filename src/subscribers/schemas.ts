@@ -1,7 +1,7 @@
 // Input schemas for the public endpoints. The same schema reads JSON and
 // form-encoded bodies (where every value is a string and checkboxes repeat).
 import { z } from 'zod';
-import { TOPICS, TopicSchema } from './model.js';
+import { CADENCES, TOPICS, TopicSchema, WATCHLIST_MAX, WEEKDAYS } from './model.js';
 
 // Building an Intl.DateTimeFormat per signup was the largest CPU cost of POST
 // /api/subscribe (bench/signup): remember the answers (the set of zones is small).
@@ -53,6 +53,32 @@ const FlagSchema = z.preprocess(
   z.boolean(),
 );
 
+const CadenceInput = z.preprocess(
+  (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+  z.enum(CADENCES, { error: `cadence must be ${CADENCES.join(' or ')}` }),
+);
+
+const WeekdayInput = z.preprocess(
+  (v) => (typeof v === 'string' ? v.trim().toLowerCase().slice(0, 3) : v),
+  z.enum(WEEKDAYS, { error: `weeklyDay must be one of ${WEEKDAYS.join(', ')}` }),
+);
+
+/** Symbols, from a form (repeated checkboxes) or CSV (`AAPL;MSFT`); order kept, duplicates dropped. */
+const WatchlistSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(/[;,]/) : v),
+  z
+    .array(z.string().trim().max(32, 'watchlist symbols are at most 32 characters'))
+    .transform((list) => [...new Set(list.filter(Boolean))])
+    .refine((list) => list.length <= WATCHLIST_MAX, `watchlist: choose at most ${WATCHLIST_MAX} instruments`),
+);
+
+/** How often and which instruments: shared by signup, preferences and the CSV import. */
+const choiceFields = {
+  cadence: z.preprocess(emptyToUndefined, CadenceInput.optional()),
+  weeklyDay: z.preprocess(emptyToUndefined, WeekdayInput.optional()),
+  watchlist: z.preprocess(emptyToUndefined, WatchlistSchema.optional()),
+};
+
 export const SignupSchema = z.object({
   email: z.string({ error: 'email is required' }).max(320, 'email is longer than 254 characters'),
   name: z.preprocess(emptyToUndefined, NameSchema.optional()),
@@ -60,6 +86,7 @@ export const SignupSchema = z.object({
   timezone: z.preprocess(emptyToUndefined, TimezoneSchema.optional()),
   sendHour: z.preprocess(emptyToUndefined, HourSchema.optional()),
   weekdaysOnly: z.preprocess(emptyToUndefined, FlagSchema.optional()),
+  ...choiceFields,
   /** Honeypot: a field people never see. Anything in it means a bot. */
   website: z.string().max(1000).optional(),
   source: z.string().max(64).regex(/^[a-z0-9-]*$/).optional(),
@@ -72,6 +99,9 @@ export const PreferencesSchema = z.object({
   sendHour: HourSchema,
   weekdaysOnly: z.preprocess((v) => (v === undefined || v === '' ? false : v), FlagSchema),
   name: z.preprocess(emptyToUndefined, NameSchema.optional()),
+  ...choiceFields,
+  /** A form with no box ticked sends no `watchlist` at all: that empties it. */
+  watchlist: z.preprocess((v) => (v === undefined || v === '' ? [] : v), WatchlistSchema),
 });
 export type PreferencesInput = z.infer<typeof PreferencesSchema>;
 

@@ -6,7 +6,8 @@ import type { Logger } from '../log.js';
 import { emailHash, InvalidAddressError, toAddress, type Address } from './address.js';
 import type { ConfirmOutbox } from './confirm-outbox.js';
 import type { SignupGuard } from './rate-limits.js';
-import type { Consent, Subscriber, Topic } from './model.js';
+import { unknownSymbols, type WatchOption } from './choices.js';
+import { CHOICE_DEFAULTS, type Consent, type Subscriber, type Topic } from './model.js';
 import type { PreferencesInput, SignupInput } from './schemas.js';
 import type { SubscriberStore } from './store.js';
 import { CONFIRM_TTL_SEC, InvalidTokenError, type TokenPurpose, type Tokens } from './tokens.js';
@@ -15,6 +16,8 @@ export interface SubscriptionDefaults {
   timezone: string;
   sendHour: number;
   publicUrl: string;
+  /** Instruments readers may put on their watchlist (the configured market symbols); default none. */
+  watchOptions?: readonly WatchOption[];
 }
 
 /** Port to the system-mail queue for the welcome mail (confirmations go through the outbox). */
@@ -52,6 +55,12 @@ const CONFIRM_MAIL_WINDOW_SEC = 24 * 3600;
 export function createSubscriptions(deps: SubscriptionDeps) {
   const { store, tokens, redis, keys, log } = deps;
   const now = deps.now ?? (() => new Date());
+  const watchOptions = deps.defaults.watchOptions ?? [];
+  /** Only instruments the site offers; the forms offer no others, so the rest is tampering. */
+  const offered = (watchlist: readonly string[]) => {
+    const unknown = new Set(unknownSymbols(watchlist, watchOptions));
+    return watchlist.filter((s) => !unknown.has(s));
+  };
 
   /** Claims the once-per-24h slot and hands the mail over in one step; false when a mail went out recently. */
   function sendConfirmation(sub: Subscriber): Promise<boolean> {
@@ -104,6 +113,9 @@ export function createSubscriptions(deps: SubscriptionDeps) {
         timezone: input.timezone ?? deps.defaults.timezone,
         sendHour: input.sendHour ?? deps.defaults.sendHour,
         weekdaysOnly: input.weekdaysOnly ?? false,
+        cadence: input.cadence ?? CHOICE_DEFAULTS.cadence,
+        weeklyDay: input.weeklyDay ?? CHOICE_DEFAULTS.weeklyDay,
+        watchlist: offered(input.watchlist ?? []),
       };
       // A new address costs one round trip: the gate, the counter, the 24 h claim and the
       // confirmation's outbox entry ride in the create.
@@ -194,6 +206,9 @@ export function createSubscriptions(deps: SubscriptionDeps) {
         timezone: input.timezone,
         sendHour: input.sendHour,
         weekdaysOnly: input.weekdaysOnly,
+        ...(input.cadence !== undefined ? { cadence: input.cadence } : {}),
+        ...(input.weeklyDay !== undefined ? { weeklyDay: input.weeklyDay } : {}),
+        watchlist: offered(input.watchlist),
         ...(input.name !== undefined ? { name: input.name } : {}),
       }, now());
       log.info({ event: 'subscriber.preferences', subscriberId: sub.id }, 'preferences changed');

@@ -1,5 +1,6 @@
 // Signup, confirm, unsubscribe and preferences pages. Forms POST; GET never changes state.
-import type { Subscriber } from '../../subscribers/model.js';
+import { WEEK_ORDER, WEEKDAY_NAMES, type WatchOption } from '../../subscribers/choices.js';
+import { CHOICE_DEFAULTS, WATCHLIST_MAX, type Subscriber } from '../../subscribers/model.js';
 import { html, type SafeHtml } from '../../html.js';
 import { page } from './layout.js';
 
@@ -23,11 +24,33 @@ function whenFields(timezone: string, hour: number, weekdaysOnly: boolean): Safe
 <fieldset><legend>Days</legend><label><input type="checkbox" name="weekdaysOnly"${weekdaysOnly ? html` checked` : ''}> Weekdays only</label></fieldset>`;
 }
 
-export function signupPage(defaults: { timezone: string; sendHour: number }): string {
+type Choices = Pick<Subscriber, 'cadence' | 'weeklyDay' | 'watchlist'>;
+
+/** Daily or weekly, and the weekly edition's day; with JavaScript off both stay usable. */
+function cadenceFields(choices: Choices): SafeHtml {
+  const radio = (value: string, label: string) =>
+    html`<label><input type="radio" name="cadence" value="${value}"${choices.cadence === value ? html` checked` : ''}> ${label}</label>`;
+  return html`<fieldset><legend>How often</legend>
+  ${radio('daily', 'Every day (the top stories of the last 24 hours)')}
+  ${radio('weekly', 'Once a week (the best of the past seven days)')}
+  <label for="weeklyDay">Weekly on</label>
+  <select id="weeklyDay" name="weeklyDay">${WEEK_ORDER.map((d) => html`<option value="${d}"${d === choices.weeklyDay ? html` selected` : ''}>${WEEKDAY_NAMES[d]}</option>`)}</select>
+</fieldset>`;
+}
+
+/** Up to WATCHLIST_MAX of the configured instruments; absent when none is configured. */
+function watchlistFields(options: readonly WatchOption[], selected: readonly string[]): SafeHtml | '' {
+  if (options.length === 0) return '';
+  return html`<fieldset><legend>Your watchlist <span class="muted">(up to ${WATCHLIST_MAX}; their prices come first and stories naming them are marked)</span></legend>
+  ${options.map((o) => html`<label><input type="checkbox" name="watchlist" value="${o.symbol}"${selected.includes(o.symbol) ? html` checked` : ''}> ${o.label}</label>`)}
+</fieldset>`;
+}
+
+export function signupPage(defaults: { timezone: string; sendHour: number; watchOptions?: readonly WatchOption[] }): string {
   return page(
     'Subscribe',
     html`<h1>Markets &amp; World, every morning</h1>
-<p class="lead">One email a day at your hour: the top market and world stories, with a small market snapshot.</p>
+<p class="lead">One email a day — or once a week — at your hour: the top market and world stories, with a market snapshot of the instruments you watch first.</p>
 <form id="signup" method="post" action="/api/subscribe" novalidate>
   <label for="email">Email address</label>
   <input type="email" id="email" name="email" required autocomplete="email" maxlength="254">
@@ -35,6 +58,8 @@ export function signupPage(defaults: { timezone: string; sendHour: number }): st
   <input type="text" id="name" name="name" autocomplete="given-name" maxlength="100">
   ${topicBoxes(['markets', 'world'])}
   ${whenFields(defaults.timezone, defaults.sendHour, false)}
+  ${cadenceFields(CHOICE_DEFAULTS)}
+  ${watchlistFields(defaults.watchOptions ?? [], [])}
   <div class="hp" aria-hidden="true"><label for="website">Leave this empty</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
   <button type="submit">Subscribe</button>
   <p id="signup-status" role="status" aria-live="polite" tabindex="-1"></p>
@@ -71,7 +96,7 @@ export function unsubscribePage(token: string): string {
   );
 }
 
-export function preferencesPage(token: string, sub: Subscriber, notice?: SafeHtml): string {
+export function preferencesPage(token: string, sub: Subscriber, notice?: SafeHtml, watchOptions: readonly WatchOption[] = []): string {
   const active = sub.status === 'confirmed' || sub.status === 'pending';
   return page(
     'Your preferences',
@@ -83,6 +108,8 @@ ${active ? '' : html`<p class="notice err">You are unsubscribed. Sign up again o
   <input type="text" id="name" name="name" value="${sub.name}" maxlength="100">
   ${topicBoxes(sub.topics)}
   ${whenFields(sub.timezone, sub.sendHour, sub.weekdaysOnly)}
+  ${cadenceFields(sub)}
+  ${watchlistFields(watchOptions, sub.watchlist)}
   <button type="submit">Save preferences</button>
 </form>
 ${active ? html`<form method="post" action="/preferences/${token}"><input type="hidden" name="action" value="unsubscribe"><button type="submit" class="secondary">Unsubscribe from the digest</button></form>` : ''}`,

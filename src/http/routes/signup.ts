@@ -1,6 +1,7 @@
 // GET / (signup page), POST /api/subscribe (JSON or form), static assets.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from '../../log.js';
+import type { WatchOption } from '../../subscribers/choices.js';
 import { toAddress, type Address } from '../../subscribers/address.js';
 import type { RateLimits } from '../../subscribers/rate-limits.js';
 import { SignupSchema, type SignupInput } from '../../subscribers/schemas.js';
@@ -19,7 +20,7 @@ export interface SignupRouteDeps {
   log: Logger;
   subscriptions: Subscriptions;
   rateLimits: RateLimits;
-  defaults: { timezone: string; sendHour: number };
+  defaults: { timezone: string; sendHour: number; watchOptions?: readonly WatchOption[] };
 }
 
 const userAgent = (req: FastifyRequest) => String(req.headers['user-agent'] ?? '').slice(0, 512);

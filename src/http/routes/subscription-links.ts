@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { RateLimits } from '../../subscribers/rate-limits.js';
 import { PreferencesSchema, describeIssue } from '../../subscribers/schemas.js';
 import type { Subscriptions } from '../../subscribers/service.js';
+import type { WatchOption } from '../../subscribers/choices.js';
 import { InvalidTokenError } from '../../subscribers/tokens.js';
 import { html } from '../../html.js';
 import { messagePage } from '../pages/layout.js';
@@ -13,6 +14,8 @@ import { confirmPage, expiredConfirmPage, preferencesPage, unsubscribePage } fro
 export interface LinkRouteDeps {
   subscriptions: Subscriptions;
   rateLimits: RateLimits;
+  /** The watchlist's choices on the preference centre (the configured market symbols). */
+  defaults?: { watchOptions?: readonly WatchOption[] };
 }
 
 const TokenParams = z.object({ token: z.string().min(1).max(512) });
@@ -22,6 +25,7 @@ const sendPage = (reply: FastifyReply, body: string, code = 200) =>
 
 export function subscriptionLinkRoutes(app: FastifyInstance, deps: LinkRouteDeps): void {
   const { subscriptions } = deps;
+  const watchOptions = deps.defaults?.watchOptions ?? [];
   const limit = async (req: FastifyRequest) => deps.rateLimits.linkByIp(req.ip);
 
   app.get('/confirm/:token', async (req, reply) => {
@@ -76,7 +80,7 @@ export function subscriptionLinkRoutes(app: FastifyInstance, deps: LinkRouteDeps
   app.get('/preferences/:token', async (req, reply) => {
     await limit(req);
     const t = token(req);
-    return sendPage(reply, preferencesPage(t, await subscriptions.peek(t, 'preferences')));
+    return sendPage(reply, preferencesPage(t, await subscriptions.peek(t, 'preferences'), undefined, watchOptions));
   });
 
   app.post('/preferences/:token', async (req, reply) => {
@@ -91,9 +95,9 @@ export function subscriptionLinkRoutes(app: FastifyInstance, deps: LinkRouteDeps
     const parsed = PreferencesSchema.safeParse(body);
     if (!parsed.success) {
       const { message } = describeIssue(parsed.error);
-      return sendPage(reply, preferencesPage(t, sub, html`<p class="notice err" role="alert">${message}</p>`), 400);
+      return sendPage(reply, preferencesPage(t, sub, html`<p class="notice err" role="alert">${message}</p>`, watchOptions), 400);
     }
     const updated = await subscriptions.updatePreferences(t, parsed.data);
-    return sendPage(reply, preferencesPage(t, updated, html`<p class="notice ok" role="status">Your preferences are saved.</p>`));
+    return sendPage(reply, preferencesPage(t, updated, html`<p class="notice ok" role="status">Your preferences are saved.</p>`, watchOptions));
   });
 }
