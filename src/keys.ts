@@ -30,7 +30,7 @@ export function keyspace(prefix: string) {
     rateLimit: (name: string) => k('rl', name),
     dailyCounter: (name: string, day: string) => k('daily', name, day),
     // stories
-    /** One cluster (its member stories as JSON), expiring 3 days after its last change. */
+    /** One cluster (its member stories as JSON), expiring 8 days after its last change (weekly editions look back 7). */
     storyCluster: (id: string) => k('cluster', id),
     /** zset: cluster id → newest member's published time (ms). */
     clustersByTime: () => k('clusters', 'by-time'),

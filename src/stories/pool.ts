@@ -10,7 +10,8 @@ import type { StoryGroup } from './cluster.js';
 import { rankClusters } from './rank.js';
 import { SourceHealthSchema, type SourceHealth } from './report.js';
 
-export const POOL_TTL_SECONDS = 3 * 24 * 3600;
+/** A weekly edition looks back seven days; a day more covers a late ingest and DST. */
+export const POOL_TTL_SECONDS = 8 * 24 * 3600;
 
 const StoryGroupSchema = z.object({
   id: z.string(),
