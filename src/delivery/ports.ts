@@ -39,6 +39,8 @@ export interface ReaderFields {
   preferencesUrl: string;
   browserUrl: string;
   timezone?: string;
+  /** Market symbols the reader watches (their rows and stories first). */
+  watchlist?: readonly string[];
 }
 
 export interface Personalised {

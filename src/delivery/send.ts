@@ -176,7 +176,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
       const key = topicsKey(sub.topics);
       const unsubscribeUrl = ports.links.unsubscribeUrl(sub);
       const prepared = await variant(info, editionId, key);
-      const fields = { name: sub.name, unsubscribeUrl, preferencesUrl: ports.links.preferencesUrl(sub), browserUrl: ports.links.browserUrl(editionId, key), timezone: sub.timezone };
+      const fields = { name: sub.name, unsubscribeUrl, preferencesUrl: ports.links.preferencesUrl(sub), browserUrl: ports.links.browserUrl(editionId, key), timezone: sub.timezone, watchlist: sub.watchlist };
       const envelope = { from: deps.mail.from, to: sub.email, subscriberId, editionId, unsubscribeUrl };
       // In pieces when the editions stage offers it: the body is then encoded once per variant.
       message = ports.editions.personaliseParts

@@ -21,6 +21,8 @@ import {
 import { sectionClusters } from './pick.js';
 import { readerPlaceholder } from './model.js';
 import { chartable, chartAlt, chartUrl } from './charts.js';
+import { symbolsNamed, type WatchNames } from './watchlist.js';
+import type { WatchLayout } from './model.js';
 
 export interface DigestSettings {
   publicUrl: string;
@@ -30,6 +32,8 @@ export interface DigestSettings {
   brand: string;
   /** IANA zone for the dates and times shown. */
   timezone: string;
+  /** How stories name each market symbol (sources file), for watchlist marks. */
+  watchNames?: readonly WatchNames[];
 }
 
 export interface StoryView {
@@ -42,9 +46,12 @@ export interface StoryView {
   age: string;
   summary: string;
   imageUrl: string | null;
+  /** Market symbols the story names: it is marked for readers watching one. */
+  symbols: string[];
 }
 
 export interface QuoteView {
+  symbol: string;
   label: string;
   level: string;
   change: string;
@@ -84,6 +91,8 @@ export interface DigestView {
   why: string;
   postalAddress: string;
   storyIds: string[];
+  /** Which row and story is which, for arranging per watchlist (watchlist.ts). */
+  watch: WatchLayout;
 }
 
 export const LIMITS = { title: 200, summary: 320, alsoCovered: 3, label: 40, preheader: 140 } as const;
@@ -99,7 +108,7 @@ function feed(text: string, max: number): string {
 const SECTION_TITLES: Record<Section, string> = { markets: 'MARKETS', world: 'WORLD' };
 const TOPIC_NAMES: Record<Topic, string> = { markets: 'Markets', world: 'World' };
 
-function storyView(cluster: Cluster, slot: Date): StoryView {
+function storyView(cluster: Cluster, slot: Date, watchNames: readonly WatchNames[]): StoryView {
   const lead = cluster.lead;
   const others = cluster.alsoCoveredBy.filter((s) => safeUrl(s.url) !== '#');
   const image = lead.imageUrl ? safeUrl(lead.imageUrl) : '#';
@@ -115,6 +124,7 @@ function storyView(cluster: Cluster, slot: Date): StoryView {
     age: relativeAge(new Date(cluster.publishedAt), slot),
     summary: feed(lead.summary, LIMITS.summary),
     imageUrl: image === '#' ? null : image,
+    symbols: symbolsNamed(`${lead.title}\n${lead.summary}`, watchNames),
   };
 }
 
@@ -137,6 +147,7 @@ function quoteView(quote: Quote, timezone: string, slot: Date, charts: ChartLink
   const missing = quote.state === 'missing' || quote.price === null;
   const asOf = quote.asOf ? timeLabel(new Date(quote.asOf), timezone, slot) : 'no time';
   return {
+    symbol: quote.symbol,
     label: feed(quote.label, LIMITS.label),
     level: missing ? '—' : formatLevel(quote.price!),
     // Change keeps the level's precision (FX: four decimals) whatever its own size.
@@ -197,7 +208,7 @@ export function digestView(input: DigestInput, settings: DigestSettings): Digest
     .map((s) => ({
       section: s,
       title: SECTION_TITLES[s],
-      stories: sectionClusters(input.clusters, s, input.perSection).map((c) => storyView(c, slot)),
+      stories: sectionClusters(input.clusters, s, input.perSection).map((c) => storyView(c, slot, settings.watchNames ?? [])),
     }))
     .filter((s) => s.stories.length > 0);
   const stories = sections.flatMap((s) => s.stories);
@@ -215,6 +226,7 @@ export function digestView(input: DigestInput, settings: DigestSettings): Digest
     brand: settings.brand,
   });
   const count = stories.length;
+  const market = topics.includes('markets') ? marketView(input.market, settings.timezone, slot, input.charts, weekly) : null;
   return {
     brand: settings.brand,
     date,
@@ -227,10 +239,11 @@ export function digestView(input: DigestInput, settings: DigestSettings): Digest
         : weekly
           ? `Here ${count === 1 ? 'is the top story' : `are the top ${count} stories`} of the past seven days, the most widely covered first.`
           : `Here ${count === 1 ? 'is the top story' : `are the top ${count} stories`} of the last ${input.windowHours} hours.`,
-    market: topics.includes('markets') ? marketView(input.market, settings.timezone, slot, input.charts, weekly) : null,
+    market,
     sections,
     why: `You get this because you subscribed to ${settings.brand} (${topics.map((t) => TOPIC_NAMES[t]).join(' and ')}).`,
     postalAddress: oneLine(settings.postalAddress),
     storyIds: stories.map((s) => s.id),
+    watch: { rows: market?.rows.map((r) => r.symbol) ?? [], stories: stories.map((s) => s.symbols) },
   };
 }

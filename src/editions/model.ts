@@ -45,6 +45,13 @@ export const EditionSchema = z.object({
 });
 export type Edition = z.infer<typeof EditionSchema>;
 
+/** What a variant needs for watchlists (watchlist.ts): each row's symbol, the symbols each story names, in mail order. */
+export const WatchLayoutSchema = z.object({
+  rows: z.array(z.string()),
+  stories: z.array(z.array(z.string())),
+});
+export type WatchLayout = z.infer<typeof WatchLayoutSchema>;
+
 export const EditionVariantSchema = z.object({
   editionId: z.string(),
   /** topicsKey of the readers it serves: `markets`, `world`, `markets+world`. */
@@ -66,6 +73,10 @@ export const EditionVariantSchema = z.object({
   /** The slot and the zone used when a reader has none: for the per-reader date fields. */
   slot: z.iso.datetime().optional(),
   timezone: z.string().optional(),
+  /** Present when the HTML and text carry watchlist cut marks (see watchlist.ts). */
+  watch: WatchLayoutSchema.optional(),
+  /** Set on an arranged copy (never stored): which reader arrangement it is. */
+  arrangement: z.string().optional(),
 });
 export type EditionVariant = z.infer<typeof EditionVariantSchema>;
 

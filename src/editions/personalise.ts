@@ -5,6 +5,7 @@
 import { escapeHtml, safeUrl } from '../html.js';
 import { asciiHtml, longDate, oneLine, shortDate } from './format.js';
 import { READER_FIELDS, type EditionVariant, type ReaderField } from './model.js';
+import { arrangeVariant } from './watchlist.js';
 
 export class PlaceholderError extends Error {
   override name = 'PlaceholderError';
@@ -24,6 +25,8 @@ export interface Reader {
   timezone?: string;
   /** The reader's choices in words, for mails that show them (welcome). */
   choices?: string;
+  /** Market symbols the reader watches: their rows and stories come first. */
+  watchlist?: readonly string[];
 }
 
 export interface PersonalisedMessage {
@@ -45,7 +48,7 @@ interface Prepared {
 
 const KNOWN = new Set<string>(READER_FIELDS);
 const cache = new Map<string, Prepared>();
-const CACHE_SIZE = 64;
+const CACHE_SIZE = 256; // variants × watchlist arrangements in use (watchlist.ts)
 
 function split(source: string, token: string, what: string): Split {
   const marker = `%%${token}:`;
@@ -66,7 +69,7 @@ function split(source: string, token: string, what: string): Split {
 
 /** Split a variant once; later calls for the same variant hit the cache. */
 export function prepareVariant(variant: EditionVariant): Prepared {
-  const key = `${variant.editionId}|${variant.key}|${variant.token}|${variant.html.length}|${variant.text.length}`;
+  const key = `${variant.editionId}|${variant.key}|${variant.token}|${variant.html.length}|${variant.text.length}|${variant.arrangement ?? ''}`;
   let prepared = cache.get(key);
   if (!prepared) {
     prepared = {
@@ -147,13 +150,15 @@ export function readerValues(variant: EditionVariant, reader: Reader): { html: R
  * The same message as `personalise`, left in pieces: the variant's cached split (the
  * same objects for every reader, so a sender can encode them once) and this reader's values.
  */
-export function personaliseParts(variant: EditionVariant, reader: Reader) {
+export function personaliseParts(stored: EditionVariant, reader: Reader) {
+  const variant = arrangeVariant(stored, reader.watchlist);
   const prepared = prepareVariant(variant);
   const values = readerValues(variant, reader);
   return { subject: join(prepared.subject, values.text), html: prepared.html, text: prepared.text, values };
 }
 
-export function personalise(variant: EditionVariant, reader: Reader): PersonalisedMessage {
+export function personalise(stored: EditionVariant, reader: Reader): PersonalisedMessage {
+  const variant = arrangeVariant(stored, reader.watchlist);
   const prepared = prepareVariant(variant);
   const values = readerValues(variant, reader);
   return { subject: join(prepared.subject, values.text), html: join(prepared.html, values.html), text: join(prepared.text, values.text) };

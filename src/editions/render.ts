@@ -81,6 +81,7 @@ export async function renderVariant(
         compileMs: Math.round(compileMs * 100) / 100,
         slot: edition.slot.toISOString(),
         timezone: settings.timezone,
+        watch: view.watch,
       };
     }
   }

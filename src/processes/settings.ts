@@ -5,7 +5,7 @@ import { DEFAULT_RENDER, type RenderSettings } from '../editions/render.js';
 type EditionConfig = Pick<
   Config,
   'PUBLIC_URL' | 'POSTAL_ADDRESS' | 'SUBJECT_PATTERN' | 'EDITION_WINDOW_HOURS' | 'DEFAULT_TIMEZONE' | 'MAIL_FROM'
->;
+> & { sources?: Pick<Config['sources'], 'market'> };
 
 /** The brand shown in the header is MAIL_FROM's display name ("Market Digest <…>"). */
 export function brandOf(mailFrom: string): string {
@@ -23,5 +23,6 @@ export function editionSettings(config: EditionConfig): RenderSettings {
     windowHours: config.EDITION_WINDOW_HOURS,
     perSection: DEFAULT_RENDER.perSection,
     maxHtmlBytes: DEFAULT_RENDER.maxHtmlBytes,
+    watchNames: config.sources?.market.symbols.map((s) => ({ symbol: s.symbol, names: s.names })) ?? [],
   };
 }
