@@ -61,6 +61,7 @@ function market(view: MarketView | null, token: string): SafeHtml {
       change: minus(r.change),
       changePercent: minus(r.changePercent),
       colour: COLOURS[r.direction],
+      direction: r.direction,
       arrow: r.state === 'missing' ? '' : ARROWS[r.direction],
       chart: r.chart
         ? html`<img src="${r.chart.url}" width="${SPARKLINE.width}" height="${SPARKLINE.height}" alt="${r.chart.alt}" style="display:block;border:0;width:${SPARKLINE.width}px;height:${SPARKLINE.height}px;font-size:10px;line-height:12px;color:#64748b;" />`

@@ -51,7 +51,7 @@ describe('a mix of daily, weekly and watchlist readers', () => {
     await pool.saveMarketSnapshot({ fetchedAt: now.toISOString(), quotes: [quote('^GSPC', 'S&P 500', 5000), quote('^IXIC', 'Nasdaq', 17000)] });
 
     const seed = async (name: string, over: Parameters<typeof seedReaders>[2], offset: number) => {
-      [ids[name]] = await seedReaders(stack.ctx.subscribers, 1, { timezone: 'UTC', sendHour: hour, ...over }, offset);
+      ids[name] = (await seedReaders(stack.ctx.subscribers, 1, { timezone: 'UTC', sendHour: hour, ...over }, offset))[0]!;
     };
     await seed('daily', {}, 0);
     await seed('dailyWatch', { watchlist: ['^IXIC'] }, 1);
