@@ -3,19 +3,22 @@
 // builds; MJML compiles counted on each build (the run fails unless compiles = variants);
 // peak RSS and heap of a build. Baselines in the same run: the same variants rendered without
 // pool or Redis (the floor), and one MJML compile per reader (the naive build).
-// 2. Compile per variant vs personalise per reader vs an MJML compile per reader (fixture edition).
-//   npm run bench -- edition [--stories 2000] [--builds 20] [--readers 20000] [--baseline 30] [--rounds 10]
+// 2. Six topics: an edition renders the topic combinations its readers have, not all 63;
+// compiles counted (must equal the distinct combinations among the readers).
+// 3. Compile per variant vs personalise per reader vs an MJML compile per reader (fixture edition).
+//   npm run bench -- edition [--stories 2000] [--builds 20] [--readers 20000] [--baseline 30] [--rounds 10] [--six-readers 20000] [--six-builds 3]
 import { loadavg } from 'node:os';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../src/config.js';
 import { escapeHtml } from '../src/html.js';
 import { keyspace } from '../src/keys.js';
-import { buildEdition, type BuildDeps } from '../src/editions/build.js';
+import { buildEdition, type Audience, type BuildDeps } from '../src/editions/build.js';
 import { compileMjml, countingCompiler, type CompileMjml } from '../src/editions/compile.js';
 import { digestView } from '../src/editions/digest-view.js';
 import { digestMjml } from '../src/editions/digest-mjml.js';
 import { digestText } from '../src/editions/digest-text.js';
-import { ALL_VARIANTS, topicsOfVariant, type Edition } from '../src/editions/model.js';
+import type { Edition } from '../src/editions/model.js';
+import { TopicSchema, topicsKey, topicsOfKey, type Topic } from '../src/topics.js';
 import { greetingFor, personalise } from '../src/editions/personalise.js';
 import { archiveUrlFor, renderVariant, type RenderSettings } from '../src/editions/render.js';
 import { editionSettings } from '../src/processes/settings.js';
@@ -56,6 +59,32 @@ function fillReader(s: string, token: string, archiveUrl: string, r: ReturnType<
 
 const HOUR = 3_600_000;
 
+/** The readers' topic mix of bench/lib/seed.ts, over the two default topics. */
+const TWO_TOPIC_VARIANTS = ['markets', 'markets+world', 'world'];
+const TWO_TOPIC_AUDIENCE: Audience = { topicSets: async () => TWO_TOPIC_VARIANTS.map((k) => k.split('+')) };
+
+/** Four more topics for the six-topic row (labels only: the pool's clusters are spread over all six). */
+const EXTRA_TOPICS: Topic[] = ['crypto', 'tech', 'energy', 'health'].map((id) => TopicSchema.parse({ id, label: id[0]!.toUpperCase() + id.slice(1) }));
+
+/**
+ * `n` readers' topic lists over six topics, deterministic: most pick one to three topics,
+ * popular ones more often (as real readers do), so the distinct combinations are far fewer than 63.
+ */
+function sixTopicReaders(topics: readonly Topic[], n: number): string[][] {
+  let s = 12345;
+  const r = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+  const weights = [0.35, 0.25, 0.15, 0.1, 0.1, 0.05];
+  const one = () => {
+    let x = r();
+    for (const [i, w] of weights.entries()) if ((x -= w) < 0) return topics[i]!.id;
+    return topics[0]!.id;
+  };
+  return Array.from({ length: n }, () => {
+    const k = r() < 0.5 ? 1 : r() < 0.7 ? 2 : 3;
+    return [...new Set(Array.from({ length: k }, one))];
+  });
+}
+
 interface BuildRun {
   ms: number;
   poolMs: number;
@@ -76,6 +105,7 @@ interface BuildFigures {
   naiveMsPerReader: number;
   naiveReaders: number;
   compilesChecked: number;
+  six: { readers: number; distinct: number; runs: { ms: number; compiles: number; variants: number }[] };
 }
 
 /**
@@ -84,7 +114,7 @@ interface BuildFigures {
  * and a timer around the pool read. Each build serves its own slot (a minute apart), so
  * every build is a full one, not the "already built" shortcut.
  */
-async function measureBuilds(o: { stories: number; builds: number; baselineReaders: number }): Promise<BuildFigures> {
+async function measureBuilds(o: { stories: number; builds: number; baselineReaders: number; sixReaders: number; sixBuilds: number }): Promise<BuildFigures> {
   const server = await startRedisServer();
   const redis = new Redis(server.url, { maxRetriesPerRequest: 1 });
   try {
@@ -126,6 +156,7 @@ async function measureBuilds(o: { stories: number; builds: number; baselineReade
         getMarketSnapshot: () => storyPool.getMarketSnapshot(),
       },
       editions,
+      audience: TWO_TOPIC_AUDIENCE,
       settings,
       now: () => new Date(),
       compile,
@@ -146,7 +177,7 @@ async function measureBuilds(o: { stories: number; builds: number; baselineReade
       const compiles = compile.count - before;
       // The issue's check: one compile per variant, on every build.
       check(edition.status === 'ready', `build ${i}: edition ${edition.id} is ${edition.status}`);
-      check(edition.variants.length === ALL_VARIANTS.length, `build ${i}: ${edition.variants.length} variants, expected ${ALL_VARIANTS.length}`);
+      check(edition.variants.join() === TWO_TOPIC_VARIANTS.join(), `build ${i}: variants ${edition.variants.join()}, expected the readers' ${TWO_TOPIC_VARIANTS.join()}`);
       check(compiles === edition.variants.length, `build ${i}: ${compiles} MJML compiles for ${edition.variants.length} variants`);
       compilesChecked += 1;
       for (const section of ['markets', 'world'] as const) {
@@ -177,7 +208,7 @@ async function measureBuilds(o: { stories: number; builds: number; baselineReade
       const mjml = new Map<string, { mjml: string; text: string }>();
       for (const key of edition.variants) {
         const view = digestView(
-          { slot: new Date(edition.slot), clusters: edition.clusters, market: edition.market, topics: topicsOfVariant(key), perSection: settings.perSection, windowHours: settings.windowHours, token: edition.token },
+          { slot: new Date(edition.slot), clusters: edition.clusters, market: edition.market, topics: topicsOfKey(key, settings.topics), perSection: settings.perSection, windowHours: settings.windowHours, token: edition.token },
           settings,
         );
         mjml.set(key, { mjml: digestMjml(view, edition.token), text: digestText(view, edition.token) });
@@ -211,9 +242,41 @@ async function measureBuilds(o: { stories: number; builds: number; baselineReade
       await naiveSlice(run.edition, perBuild);
     }
     check(naiveCompile.count === naiveDone, 'naive baseline: one compile per reader');
+
+    // Six topics: the same pool, its clusters spread over six topics, readers with a skewed mix.
+    const six = [...settings.topics, ...EXTRA_TOPICS];
+    const sixSettings: RenderSettings = { ...settings, topics: six };
+    const readersTopics = sixTopicReaders(six, o.sixReaders);
+    const distinct = new Set(readersTopics.map(topicsKey)).size;
+    const spread = (id: string) => six[[...id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % six.length]!.id;
+    const sixDeps: BuildDeps = {
+      ...deps,
+      settings: sixSettings,
+      audience: { topicSets: async () => readersTopics },
+      stories: {
+        async listClusters(query) {
+          const all = (await storyPool.listClusters({ since: query.since, until: query.until })).map((c) => ({ ...c, section: spread(c.id) }));
+          return query.sections ? all.filter((c) => query.sections!.includes(c.section)) : all;
+        },
+        getMarketSnapshot: () => storyPool.getMarketSnapshot(),
+      },
+    };
+    const sixRuns: { ms: number; compiles: number; variants: number }[] = [];
+    for (let i = 0; i < o.sixBuilds; i += 1) {
+      const before = compile.count;
+      const t = performance.now();
+      const edition = await buildEdition(sixDeps, { slot: new Date(firstSlot.getTime() + (o.builds + 1 + i) * 60_000), mode: 'scheduled' });
+      const ms = performance.now() - t;
+      const compiles = compile.count - before;
+      check(edition.status === 'ready', `six-topic build ${i}: ${edition.status}`);
+      check(edition.variants.length === distinct, `six-topic build ${i}: ${edition.variants.length} variants for ${distinct} distinct combinations`);
+      check(compiles === edition.variants.length && compiles <= 63, `six-topic build ${i}: ${compiles} compiles for ${edition.variants.length} variants`);
+      sixRuns.push({ ms, compiles, variants: edition.variants.length });
+    }
     return {
       pool, windowHours: settings.windowHours, variants: first.edition.variants, htmlBytes, first, warm, floorMs,
       naiveMsPerReader: median(naiveMs), naiveReaders: naiveDone, compilesChecked,
+      six: { readers: o.sixReaders, distinct, runs: sixRuns },
     };
   } finally {
     redis.disconnect();
@@ -230,10 +293,13 @@ const bench: Benchmark = {
     const readers = numArg(args, 'readers', 20_000);
     const baselineReaders = numArg(args, 'baseline', 30);
     const rounds = numArg(args, 'rounds', 10);
+    const sixReaders = numArg(args, 'six-readers', 20_000);
+    const sixBuilds = numArg(args, 'six-builds', 3);
     const loadStart = load();
 
     // 1. The issue's form, first: its first build is the process's first MJML compile (cold).
-    const b = await measureBuilds({ stories, builds, baselineReaders });
+    const b = await measureBuilds({ stories, builds, baselineReaders, sixReaders, sixBuilds });
+    const sixMedian = median(b.six.runs.map((r) => r.ms));
     const warmMs = b.warm.map((r) => r.ms);
     const buildMedian = median(warmMs);
     const floorMedian = median(b.floorMs);
@@ -253,7 +319,7 @@ const bench: Benchmark = {
     const firstMs = performance.now() - t0;
     const perVariant: Record<string, number[]> = {};
     for (let r = 0; r < rounds; r += 1) {
-      for (const key of ALL_VARIANTS) {
+      for (const key of TWO_TOPIC_VARIANTS) {
         const v = await renderVariant(source, key, SETTINGS, compile);
         (perVariant[key] ??= []).push(v.compileMs);
       }
@@ -283,7 +349,7 @@ const bench: Benchmark = {
     // 4. Baseline: what per-reader rendering costs — fill the reader into the MJML, compile, write text.
     const compilesBefore = compile.count;
     const view = digestView(
-      { slot: SLOT, clusters: source.clusters, market: MARKET, topics: topicsOfVariant('markets+world'), perSection: 8, windowHours: 24 },
+      { slot: SLOT, clusters: source.clusters, market: MARKET, topics: ['markets', 'world'], perSection: 8, windowHours: 24 },
       SETTINGS,
     );
     const mjml = digestMjml(view, source.token);
@@ -303,7 +369,7 @@ const bench: Benchmark = {
       ['— edition build (issue 7 item 5) —', ''],
       ['story pool (private redis-server)', `${b.pool.stories} stories in ${b.pool.clusters} clusters (${b.pool.multiSource} from 2+ outlets); seeded + read back in ${Math.round(b.pool.ms)} ms`],
       [`clusters in the ${b.windowHours} h window`, `markets ${b.pool.inWindow.markets}, world ${b.pool.inWindow.world}`],
-      ['variants built (every topic combination)', `${b.variants.length}: ${b.variants.join(', ')}`],
+      ['variants built (the readers\' topic combinations)', `${b.variants.length}: ${b.variants.join(', ')}`],
       ['MJML compiles per build', `${b.first.compiles} = variants (checked on all ${b.compilesChecked} builds)`],
       ['HTML bytes per variant', b.variants.map((k) => `${k} ${b.htmlBytes[k]}`).join(', ')],
       ['build, first (cold: loads MJML)', `${round(b.first.ms)} ms (pool ${round(b.first.poolMs)}, compile ${round(b.first.compileMs)})`],
@@ -320,9 +386,14 @@ const bench: Benchmark = {
       ['RSS warm builds: before (median) → peak (max)', `${mb(warmRssBefore)} → ${mb(warmPeakRss)} MB`],
       ['heap used first build: before → peak (sampled); committed peak', `${mb(f.heapBefore)} → ${mb(f.peakHeap)} MB; ${mb(f.peakHeapTotal)} MB`],
       ['heap used warm builds: before (median) → peak (max); committed peak', `${mb(warmHeapBefore)} → ${mb(warmPeakHeap)} MB; ${mb(warmPeakHeapTotal)} MB`],
+      ['— six topics: variants = the readers\' combinations, not 2^6 − 1 = 63 —', ''],
+      [`readers (skewed topic mix) → distinct topic combinations`, `${b.six.readers} → ${b.six.distinct}`],
+      ['variants / MJML compiles per build (checked)', `${b.six.runs[0]?.variants} / ${b.six.runs[0]?.compiles} (≤ ${b.six.distinct} on all ${b.six.runs.length} builds)`],
+      [`six-topic build, median of ${b.six.runs.length}`, `${round(sixMedian)} ms (${round(sixMedian / (b.six.runs[0]?.variants ?? 1))} ms per variant)`],
+      ['six-topic build if all 63 combinations were rendered (projected)', `${round((sixMedian / (b.six.runs[0]?.variants ?? 1)) * 63)} ms`],
       ['— compile per variant vs personalise per reader (fixture edition) —', ''],
       ['compile, first fixture call (MJML already loaded)', `${round(firstMs)} ms`],
-      ...ALL_VARIANTS.map((k): Row => [`compile ${k} (median of ${rounds})`, `${round(median(perVariant[k]!))} ms`]),
+      ...TWO_TOPIC_VARIANTS.map((k): Row => [`compile ${k} (median of ${rounds})`, `${round(median(perVariant[k]!))} ms`]),
       ['compile, any variant p95', `${round(quantile(all, 0.95))} ms`],
       ['HTML size (markets+world)', `${(first.htmlBytes / 1024).toFixed(1)} KB`],
       [`personalise HTML+text (${readers} readers)`, `${round(personaliseUs, 1)} µs/message`],
@@ -362,10 +433,11 @@ const bench: Benchmark = {
         warmPeakHeapTotalMB: mb(warmPeakHeapTotal),
         exactRss: f.exactRss,
       },
+      sixTopics: { readers: b.six.readers, distinctCombinations: b.six.distinct, variants: b.six.runs[0]?.variants, compiles: b.six.runs.map((r) => r.compiles), medianMs: round(sixMedian) },
       readers,
       baselineReaders,
       compileFirstMs: round(firstMs),
-      compileMedianMs: Object.fromEntries(ALL_VARIANTS.map((k) => [k, round(median(perVariant[k]!))])),
+      compileMedianMs: Object.fromEntries(TWO_TOPIC_VARIANTS.map((k) => [k, round(median(perVariant[k]!))])),
       compileP95Ms: round(quantile(all, 0.95)),
       htmlBytes: first.htmlBytes,
       personaliseUsPerMessage: round(personaliseUs, 2),

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { Brand } from './brand.js';
 import { ALL_QUEUES, type QueueName } from './queues/names.js';
 import { SourcesFileSchema, type SourcesFile } from './stories/sources-schema.js';
 import { isTimeZone } from './subscribers/schemas.js';
@@ -39,6 +40,23 @@ export const EnvSchema = z.object({
     .url({ protocol: /^https?$/ })
     .default('http://localhost:3000')
     .transform((v) => v.replace(/\/+$/, '')),
+  /** The product's name on every page and mail, the List-Id comment and the archive feed. */
+  SITE_NAME: z
+    .string()
+    .trim()
+    .min(1)
+    .max(80)
+    .refine((v) => !/[\r\n<>"\\]/.test(v), 'one line without < > " or \\')
+    .default('Daily Stock Markets News'),
+  /** The product's home page (the name links there); PUBLIC_URL when unset. */
+  SITE_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .transform((v) => v?.replace(/\/+$/, '')),
+  /** Header band and button colour of pages and mails. */
+  BRAND_COLOR: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #0b3d91').default('#0b3d91'),
+  /** Optional logo (https) beside the name in pages and mails. */
+  LOGO_URL: z.url({ protocol: /^https$/ }).optional(),
   SECRET_KEY: z
     .string({ error: 'is required (at least 32 characters)' })
     .min(32, 'must be at least 32 characters'),
@@ -48,7 +66,8 @@ export const EnvSchema = z.object({
     .transform((v) => (v === '' ? undefined : v))
     .refine((v) => v === undefined || /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://'),
   OUTBOX_DIR: z.string().min(1).default('./outbox'),
-  MAIL_FROM: z.string().min(3).default('Market Digest <digest@localhost>'),
+  /** Default: SITE_NAME <digest@localhost>. */
+  MAIL_FROM: z.string().min(3).optional(),
   SOURCES_FILE: z.string().min(1).default('config/sources.json'),
   ADMIN_PASSWORD: z
     .string()
@@ -92,8 +111,9 @@ export const EnvSchema = z.object({
   FRESHNESS_HOURS: int(1, 48).default(3),
   EDITION_WINDOW_HOURS: int(1, 168).default(24),
   SKIP_EMPTY_EDITIONS: bool.default(true),
-  SUBJECT_PATTERN: z.string().min(1).default('Markets & World — {date}: {top headline}'),
-  POSTAL_ADDRESS: z.string().default('Daily Stock Markets News, 1 Example Street, Example City'),
+  SUBJECT_PATTERN: z.string().min(1).default('{brand} — {date}: {top headline}'),
+  /** Default: SITE_NAME, 1 Example Street, Example City. */
+  POSTAL_ADDRESS: z.string().optional(),
   LIST_ID: z.string().default(''),
   FEEDBACK_ID_SENDER: z.string().regex(/^[A-Za-z0-9]{5,15}$/, '5-15 letters or digits').default('mddigest'),
   /** Shared secret for POST /webhooks/bounces (Basic auth password or X-Webhook-Secret); unset = webhooks off. */
@@ -110,7 +130,11 @@ export const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
-export interface Config extends Env {
+export interface Config extends Omit<Env, 'MAIL_FROM' | 'POSTAL_ADDRESS' | 'SITE_URL'> {
+  readonly MAIL_FROM: string;
+  readonly POSTAL_ADDRESS: string;
+  readonly SITE_URL: string;
+  readonly brand: Brand;
   /** Domain of MAIL_FROM, used for Message-ID and List-Id. */
   readonly mailDomain: string;
   readonly sources: SourcesFile;
@@ -170,7 +194,11 @@ function mailDomainOf(from: string): string {
 /** Parse and freeze the whole configuration; throws ConfigError naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = parseEnv(env);
-  const mailDomain = mailDomainOf(parsed.MAIL_FROM);
+  const MAIL_FROM = parsed.MAIL_FROM ?? `${parsed.SITE_NAME} <digest@localhost>`;
+  const POSTAL_ADDRESS = parsed.POSTAL_ADDRESS ?? `${parsed.SITE_NAME}, 1 Example Street, Example City`;
+  const SITE_URL = parsed.SITE_URL ?? parsed.PUBLIC_URL;
+  const brand: Brand = { name: parsed.SITE_NAME, url: SITE_URL, color: parsed.BRAND_COLOR.toLowerCase(), logoUrl: parsed.LOGO_URL };
+  const mailDomain = mailDomainOf(MAIL_FROM);
   let dkim: Config['dkim'];
   const dkimVars = [parsed.DKIM_DOMAIN, parsed.DKIM_SELECTOR, parsed.DKIM_PRIVATE_KEY_FILE];
   if (dkimVars.some(Boolean)) {
@@ -189,5 +217,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dkim = { domainName: parsed.DKIM_DOMAIN, keySelector: parsed.DKIM_SELECTOR, privateKey };
   }
   const sources = loadSourcesFile(parsed.SOURCES_FILE);
-  return Object.freeze({ ...parsed, mailDomain, sources, ...(dkim ? { dkim } : {}) });
+  return Object.freeze({ ...parsed, MAIL_FROM, POSTAL_ADDRESS, SITE_URL, brand, mailDomain, sources, ...(dkim ? { dkim } : {}) });
 }

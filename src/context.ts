@@ -81,6 +81,7 @@ export function createContext(config: Config, options: ContextOptions): AppConte
       timezone: config.DEFAULT_TIMEZONE,
       sendHour: config.DEFAULT_SEND_HOUR,
       publicUrl: config.PUBLIC_URL,
+      topics: config.sources.topics.map((t) => t.id),
       watchOptions: watchOptions(config.sources),
     },
   });

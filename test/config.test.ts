@@ -14,7 +14,6 @@ describe('config', () => {
       HOST: '0.0.0.0',
       PUBLIC_URL: 'http://localhost:3000',
       OUTBOX_DIR: './outbox',
-      MAIL_FROM: 'Market Digest <digest@localhost>',
       SOURCES_FILE: 'config/sources.json',
       DEFAULT_TIMEZONE: 'UTC',
       DEFAULT_SEND_HOUR: 7,
@@ -22,6 +21,21 @@ describe('config', () => {
     });
     expect(env.SMTP_URL).toBeUndefined();
     expect(env.ADMIN_PASSWORD).toBeUndefined();
+  });
+
+  it('sets the brand once: SITE_NAME, SITE_URL, BRAND_COLOR, LOGO_URL, and what defaults from them', () => {
+    const plain = loadConfig(base);
+    expect(plain.brand).toEqual({ name: 'Daily Stock Markets News', url: 'http://localhost:3000', color: '#0b3d91', logoUrl: undefined });
+    expect(plain.MAIL_FROM).toBe('Daily Stock Markets News <digest@localhost>');
+    expect(plain.POSTAL_ADDRESS).toBe('Daily Stock Markets News, 1 Example Street, Example City');
+    expect(plain.SUBJECT_PATTERN).toBe('{brand} — {date}: {top headline}');
+    const acme = loadConfig({ ...base, SITE_NAME: 'Acme Ticker', SITE_URL: 'https://acme.example/', BRAND_COLOR: '#AA3300', LOGO_URL: 'https://acme.example/logo.png' });
+    expect(acme.brand).toEqual({ name: 'Acme Ticker', url: 'https://acme.example', color: '#aa3300', logoUrl: 'https://acme.example/logo.png' });
+    expect(acme.MAIL_FROM).toBe('Acme Ticker <digest@localhost>');
+    expect(acme.mailDomain).toBe('localhost');
+    for (const [variable, value] of [['BRAND_COLOR', 'red'], ['LOGO_URL', 'http://acme.example/logo.png'], ['SITE_NAME', 'Acme "Ticker"'], ['SITE_URL', 'javascript:alert(1)']]) {
+      expect(() => loadConfig({ ...base, [variable!]: value })).toThrow(new RegExp(`^${variable}:`));
+    }
   });
 
   it.each([
@@ -49,7 +63,7 @@ describe('config', () => {
 
   it('names the bad entry of the sources file', () => {
     expect(() => loadConfig({ ...base, SOURCES_FILE: 'test/fixtures/config/bad-sources.json' })).toThrow(
-      /SOURCES_FILE: .*feeds\.1\.section/,
+      /SOURCES_FILE: .*feeds\.1\.topic: topic "sports" is not one of the file's topics: markets, world/,
     );
   });
 

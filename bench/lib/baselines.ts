@@ -65,7 +65,7 @@ function readerLike(i: number, email: string): Subscriber {
 export function baselines(rig: BaselineRig) {
   const { config, edition } = rig;
   const links = createLinks({ tokens: createTokens(config.SECRET_KEY), publicUrl: config.PUBLIC_URL });
-  const headers = listHeaders({ mailDomain: config.mailDomain, listId: config.LIST_ID, feedbackSender: config.FEEDBACK_ID_SENDER, editionId: edition.id, mode: edition.mode });
+  const headers = listHeaders({ mailDomain: config.mailDomain, listId: config.LIST_ID, listName: config.brand.name, feedbackSender: config.FEEDBACK_ID_SENDER, editionId: edition.id, mode: edition.mode });
 
   const variantOf = (i: number) => rig.variants.get(variantKeyOf(i))!;
 

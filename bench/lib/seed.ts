@@ -5,7 +5,6 @@
 // layout drift fails the benchmark instead of skewing it.
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../../src/keys.js';
-import type { Topic } from '../../src/subscribers/model.js';
 import { createSubscriberStore } from '../../src/subscribers/store.js';
 import { createStoryPool } from '../../src/stories/pool.js';
 import type { Story } from '../../src/stories/model.js';
@@ -14,7 +13,7 @@ import { check } from './report.js';
 export const readerEmail = (i: number): string => `r${i}@example.test`;
 export const subscriberId = (i: number): string => String(i).padStart(12, '0');
 
-const TOPIC_MIX: Topic[][] = [['markets'], ['world'], ['markets', 'world'], ['markets', 'world']];
+const TOPIC_MIX: string[][] = [['markets'], ['world'], ['markets', 'world'], ['markets', 'world']];
 /** The variant reader i reads (the same mix the seed writes). */
 export const variantKeyOf = (i: number): string => TOPIC_MIX[i % 4]!.join('+');
 
@@ -44,6 +43,10 @@ export async function seedConfirmed(redis: Redis, keys: Keyspace, n: number, bat
     p.zadd(keys.subscribersAll(), ...scored);
     p.zadd(slotKey, ...scored);
     p.hincrby(keys.slotIndex(), 'UTC|7', end - start + 1);
+    // The slot index also counts readers per topic list (as the store's Lua does).
+    const perMix = new Map<string, number>();
+    for (let i = start; i <= end; i += 1) perMix.set(TOPIC_MIX[i % 4]!.join(','), (perMix.get(TOPIC_MIX[i % 4]!.join(',')) ?? 0) + 1);
+    for (const [topics, count] of perMix) p.hincrby(keys.slotIndex(), `UTC|7|${topics}`, count);
     p.hincrby(keys.subscriberStatusCount(), 'confirmed', end - start + 1);
     inFlight.push(p.exec());
     if (inFlight.length >= 4) await inFlight.shift();

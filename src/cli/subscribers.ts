@@ -7,7 +7,7 @@ import { emailHash, normaliseEmail } from '../subscribers/address.js';
 import { unknownSymbols } from '../subscribers/choices.js';
 import { CHOICE_DEFAULTS, type Subscriber } from '../subscribers/model.js';
 import { watchOptions } from '../stories/sources-schema.js';
-import { SignupSchema, describeIssue } from '../subscribers/schemas.js';
+import { describeIssue } from '../subscribers/schemas.js';
 import type { Output } from './output.js';
 
 export const EXPORT_COLUMNS = [
@@ -60,7 +60,7 @@ export async function importSubscribers(ctx: AppContext, file: string, confirmed
   for await (const { record: row, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
     const line = info.lines;
     if (!('email' in row)) throw new Error('the header row needs an "email" column');
-    const parsed = SignupSchema.safeParse(rowToInput(row));
+    const parsed = ctx.subscriptions.schemas.signup.safeParse(rowToInput(row));
     if (!parsed.success) {
       report.errors.push({ line, reason: describeIssue(parsed.error).message });
       continue;
@@ -103,7 +103,7 @@ export async function importSubscribers(ctx: AppContext, file: string, confirmed
       await ctx.subscribers.create({
         email,
         name: parsed.data.name ?? '',
-        topics: parsed.data.topics ?? ['markets', 'world'],
+        topics: parsed.data.topics ?? [...ctx.subscriptions.topics].sort(),
         timezone: parsed.data.timezone ?? ctx.config.DEFAULT_TIMEZONE,
         sendHour: parsed.data.sendHour ?? ctx.config.DEFAULT_SEND_HOUR,
         weekdaysOnly: parsed.data.weekdaysOnly ?? false,

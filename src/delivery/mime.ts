@@ -9,6 +9,8 @@ export interface ListHeaderOptions {
   mailDomain: string;
   /** LIST_ID, or empty for `digest.<mailDomain>`. */
   listId: string;
+  /** SITE_NAME: the List-Id's comment (the list's name in mail clients). */
+  listName: string;
   /** FEEDBACK_ID_SENDER: the stable SenderId of Gmail's feedback loop. */
   feedbackSender: string;
   editionId: string;
@@ -17,6 +19,7 @@ export interface ListHeaderOptions {
 
 export interface EditionHeaders {
   listId: string;
+  listName: string;
   feedbackId: string;
   mailDomain: string;
 }
@@ -27,6 +30,7 @@ const fbl = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 40) || 'x'
 export function listHeaders(o: ListHeaderOptions): EditionHeaders {
   return {
     listId: o.listId || `digest.${o.mailDomain}`,
+    listName: o.listName,
     feedbackId: `${fbl(o.editionId)}:${fbl(o.mode)}:digest:${o.feedbackSender}`,
     mailDomain: o.mailDomain,
   };
@@ -63,7 +67,7 @@ export function buildMessage(edition: EditionHeaders, m: ReaderMessage): SendMai
     html: m.content.html,
     messageId: messageIdFor(m.editionId, m.subscriberId, edition.mailDomain),
     list: {
-      id: { url: edition.listId, comment: 'Market Digest' },
+      id: { url: edition.listId, comment: edition.listName },
       // Nested array: both URIs on one header line, as Gmail expects.
       unsubscribe: [[m.unsubscribeUrl, mailto]],
     },

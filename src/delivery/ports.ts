@@ -76,6 +76,12 @@ export interface EditionPort<V = unknown> {
   build(job: { slot: string; mode: EditionMode }): Promise<BuildResult>;
   /** Compare-and-set; false when the edition was not in `from`. */
   setStatus(editionId: string, from: string, to: string): Promise<boolean>;
+  /** The variant key of a reader's topics (topics no longer configured are dropped). */
+  variantFor(topics: readonly string[]): string;
+  /**
+   * The prepared variant for this key; when the edition has no such variant (the reader
+   * changed topics after the build), the closest one it has. Null when it has none.
+   */
   getVariant(editionId: string, variantKey: string): Promise<V | null>;
   personalise(variant: V, fields: ReaderFields): Personalised;
   /** Optional: the same message in pieces; when given, the MIME body is prepared once per variant. */

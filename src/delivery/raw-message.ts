@@ -32,6 +32,7 @@ function hasLongLine(s: string, max = 998): boolean {
 
 const fromCache = new Map<string, { header: string; address: string }>();
 const subjectCache = new Map<string, string>();
+const phraseCache = new Map<string, string>();
 
 function cached<T>(map: Map<string, T>, key: string, make: () => T): T {
   let v = map.get(key);
@@ -53,6 +54,10 @@ function fromHeader(from: string): { header: string; address: string } {
     return { header: `${phrase} <${address}>`, address };
   });
 }
+
+/** The List-Id comment as a phrase: quoted when ASCII, an encoded word otherwise. */
+const listPhrase = (name: string) =>
+  cached(phraseCache, name, () => (/^[\x20-\x7e]*$/.test(name) ? `"${name.replace(/(["\\])/g, '\\$1')}"` : encodeWords(name, 'Q', 52)));
 
 const subjectHeader = (subject: string) => cached(subjectCache, subject, () => foldLines(`Subject: ${encodeWords(subject.replace(/[\r\n]+/g, ' '), 'Q', 52)}`, 76));
 
@@ -76,7 +81,7 @@ function head(edition: EditionHeaders, m: Envelope, subject: string, boundary: s
     `Message-ID: ${messageIdFor(m.editionId, m.subscriberId, edition.mailDomain)}\r\n` +
     `Date: ${now.toUTCString().replace('GMT', '+0000')}\r\n` +
     'MIME-Version: 1.0\r\n' +
-    `List-ID: "Market Digest" <${edition.listId}>\r\n` +
+    `List-ID: ${listPhrase(edition.listName)} <${edition.listId}>\r\n` +
     // Both URIs on one header line (folded), as Gmail expects.
     `List-Unsubscribe: <${m.unsubscribeUrl}>,\r\n <${unsubscribeMailto(edition, m.unsubscribeUrl)}>\r\n` +
     'List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n' +

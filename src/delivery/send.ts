@@ -4,7 +4,7 @@
 import type { Redis } from 'ioredis';
 import type { SendMailOptions } from 'nodemailer';
 import { redactAddresses, type Logger } from '../log.js';
-import { topicsKey, type Subscriber } from '../subscribers/model.js';
+import type { Subscriber } from '../subscribers/model.js';
 import { hadDigestOnLocalDate, isDeliveryDay } from '../editions/slots.js';
 import { hasNewStoriesSince } from '../editions/pick.js';
 import type { Ledger } from './ledger.js';
@@ -41,7 +41,7 @@ export interface SenderDeps<V> {
   ports: DeliveryPorts<V>;
   mailer: { send(message: SendMailOptions): Promise<SentInfo> };
   log: Logger;
-  mail: { from: string; mailDomain: string; listId: string; feedbackSender: string };
+  mail: { from: string; mailDomain: string; listId: string; listName: string; feedbackSender: string };
   /** SKIP_EMPTY_EDITIONS: skip a reader when nothing is new since their previous edition. */
   skipEmpty?: boolean;
 }
@@ -88,6 +88,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
         const headers = listHeaders({
           mailDomain: deps.mail.mailDomain,
           listId: deps.mail.listId,
+          listName: deps.mail.listName,
           feedbackSender: deps.mail.feedbackSender,
           editionId,
           mode: meta.mode,
@@ -131,7 +132,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
       if (info.mode === 'scheduled' && !isDeliveryDay(info.slot, sub.timezone, sub.weekdaysOnly)) return 'weekend';
       if (hadDigestOnLocalDate(last?.slot ?? null, info.slot, sub.timezone)) return 'already-today';
     }
-    if (await nothingNew(editionId, topicsKey(sub.topics), last)) return 'nothing-new';
+    if (await nothingNew(editionId, ports.editions.variantFor(sub.topics), last)) return 'nothing-new';
     return null;
   }
 
@@ -173,7 +174,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
         log.debug({ event: 'digest.send.skipped', editionId, subscriberId, reason }, 'skipped');
         return 'skipped';
       }
-      const key = topicsKey(sub.topics);
+      const key = ports.editions.variantFor(sub.topics);
       const unsubscribeUrl = ports.links.unsubscribeUrl(sub);
       const prepared = await variant(info, editionId, key);
       const fields = { name: sub.name, unsubscribeUrl, preferencesUrl: ports.links.preferencesUrl(sub), browserUrl: ports.links.browserUrl(editionId, key), timezone: sub.timezone, watchlist: sub.watchlist };
@@ -221,7 +222,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
       throw failure;
     }
 
-    const last = { slot: info.slot.toISOString(), edition: editionId, variant: topicsKey(sub.topics) };
+    const last = { slot: info.slot.toISOString(), edition: editionId, variant: ports.editions.variantFor(sub.topics) };
     const result = await ledger.finish(editionId, subscriberId, 'sent', {
       key: deps.keys.lastEditionFor(),
       field: subscriberId,

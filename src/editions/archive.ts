@@ -2,7 +2,7 @@
 // archive copy of a variant (generic links instead of a reader's), and the Atom feed.
 import { escapeHtml } from '../html.js';
 import { personalise } from './personalise.js';
-import { ALL_VARIANTS, type Edition, type EditionVariant } from './model.js';
+import type { Edition, EditionVariant } from './model.js';
 import { truncate } from './format.js';
 
 /** Editions readers may have received: built and not withdrawn. */
@@ -10,9 +10,10 @@ export function isPublished(edition: Edition): boolean {
   return edition.status === 'ready' || edition.status === 'sending' || edition.status === 'done';
 }
 
-/** Variants to try for the archive page, the requested one first, then the fullest. */
+/** Variants to try for the archive page, the requested one first, then the ones with most topics. */
 export function archiveVariantOrder(edition: Edition, requested?: string): string[] {
-  const preferred = [...ALL_VARIANTS].reverse();
+  const topicCount = (key: string) => key.split('+').length;
+  const preferred = [...edition.variants].sort((a, b) => topicCount(b) - topicCount(a) || a.localeCompare(b));
   const order = requested ? [requested, ...preferred] : preferred;
   return [...new Set(order)].filter((k) => edition.variants.includes(k));
 }

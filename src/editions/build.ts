@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import type { Cluster, MarketSnapshot } from '../stories/model.js';
 import type { Section } from '../stories/sources-schema.js';
 import { compileMjml, type CompileMjml } from './compile.js';
-import { ALL_VARIANTS, editionIdForSlot, topicsOfVariant, type Edition, type EditionMode } from './model.js';
+import { editionIdForSlot, type Edition, type EditionMode } from './model.js';
+import { readerVariant, topicsKey, topicsOfKey } from '../topics.js';
 import { pickClusters } from './pick.js';
 import { renderVariant, type RenderSettings } from './render.js';
 import { renderCharts } from './charts.js';
@@ -20,8 +21,15 @@ export interface StorySource {
   getMarketSnapshot(): Promise<MarketSnapshot | null>;
 }
 
+/** Who an edition is for, as far as rendering cares: the topic sets of its due readers. */
+export interface Audience {
+  /** Topic lists of the readers due in this slot (`scheduled`) or of every confirmed reader (`now`); one entry per distinct list. */
+  topicSets(slot: Date, mode: EditionMode): Promise<readonly (readonly string[])[]>;
+}
+
 export interface BuildDeps {
   stories: StorySource;
+  audience: Audience;
   editions: Pick<EditionStore, 'create' | 'get' | 'setStatus' | 'putVariant' | 'putChart'>;
   settings: RenderSettings;
   now: () => Date;
@@ -33,7 +41,7 @@ export interface BuildRequest {
   /** The UTC slot served; for mode `now`, the moment the operator asked. */
   slot: Date;
   mode: EditionMode;
-  /** Variant keys to render (topicsKey form); default every combination. */
+  /** Variant keys to render (topicsKey form); default: the combinations the audience has. */
   variants?: string[];
 }
 
@@ -51,11 +59,11 @@ const HOUR = 3_600_000;
 export async function draftEdition(
   stories: StorySource,
   request: BuildRequest & { variants: string[] },
-  settings: Pick<RenderSettings, 'perSection' | 'windowHours'>,
+  settings: Pick<RenderSettings, 'perSection' | 'windowHours' | 'topics'>,
   now: Date,
   previous: readonly Cluster[] = [],
 ): Promise<Edition> {
-  const sections = [...new Set(request.variants.flatMap(topicsOfVariant))];
+  const sections = [...new Set(request.variants.flatMap((key) => topicsOfKey(key, settings.topics)))];
   const weekly = request.mode === 'weekly';
   const until = request.slot;
   const since = new Date(until.getTime() - (weekly ? WEEK_HOURS : settings.windowHours) * HOUR);
@@ -87,14 +95,25 @@ async function previousWeekly(editions: Pick<EditionStore, 'get'>, slot: Date): 
   return found.flatMap((e) => (e && e.status !== 'cancelled' ? e.clusters : []));
 }
 
+/**
+ * The variants an edition renders: one per distinct topic combination among its readers
+ * (topics the sources file no longer declares are dropped, see readerVariant), never
+ * every possible one. With no reader at all, the full one, so the archive has a copy.
+ */
+export function variantsFor(topicSets: readonly (readonly string[])[], settings: Pick<RenderSettings, 'topics'>): string[] {
+  const keys = new Set(topicSets.map((set) => readerVariant(set, settings.topics)));
+  if (keys.size === 0) keys.add(topicsKey(settings.topics.map((t) => t.id)));
+  return [...keys].sort();
+}
+
 export async function buildEdition(deps: BuildDeps, request: BuildRequest): Promise<Edition> {
   const { editions } = deps;
-  const variants = request.variants ?? [...ALL_VARIANTS];
-  variants.forEach(topicsOfVariant); // refuse unknown keys before touching Redis
   const id = editionIdForSlot(request.slot, request.mode);
 
   let edition = await editions.get(id);
   if (!edition) {
+    const variants = request.variants ?? variantsFor(await deps.audience.topicSets(request.slot, request.mode), deps.settings);
+    variants.forEach((key) => topicsOfKey(key, deps.settings.topics)); // refuse unknown keys before touching Redis
     const previous = request.mode === 'weekly' ? await previousWeekly(editions, request.slot) : [];
     const draft = await draftEdition(deps.stories, { ...request, variants }, deps.settings, deps.now(), previous);
     await editions.create(draft); // false: another builder got there first; use theirs

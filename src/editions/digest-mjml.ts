@@ -1,5 +1,6 @@
 // DigestView → MJML source, from the partials in templates/. Every feed value is
 // escaped by fillMarkup; only fragments built here with html`` go in as markup.
+import type { Brand } from '../brand.js';
 import { SafeHtml, html } from '../html.js';
 import { fillMarkup } from './templates.js';
 import { readerPlaceholder } from './model.js';
@@ -72,18 +73,37 @@ function market(view: MarketView | null, token: string): SafeHtml {
   return fillMarkup('partials/market-table.mjml', { title: view.title, changeHeading: view.changeHeading, rows: cutRows, asOf: view.asOf, note });
 }
 
-/** The footer and greeting are shared with other mails (welcome). */
-export function footerMarkup(token: string, values: { why: string; postalAddress: string; browserLink: boolean }): SafeHtml {
-  const browserLink = values.browserLink
-    ? html`<a href="${new SafeHtml(readerPlaceholder(token, 'browser_url'))}" style="color:#1d4ed8;">View in browser</a> · `
-    : '';
-  return fillMarkup('partials/footer.mjml', {
-    browserLink: new SafeHtml(String(browserLink)),
-    preferencesUrl: new SafeHtml(readerPlaceholder(token, 'preferences_url')),
-    unsubscribeUrl: new SafeHtml(readerPlaceholder(token, 'unsubscribe_url')),
-    why: values.why,
-    postalAddress: values.postalAddress,
+/** The brand band, date, greeting and intro: the top of every mail (digest, welcome, confirmation). */
+export function headerMarkup(brand: Brand, values: { date: string; greeting: SafeHtml | string; intro: string }): SafeHtml {
+  return fillMarkup('partials/header.mjml', {
+    brand: brand.name,
+    brandUrl: brand.url,
+    brandColor: brand.color,
+    logo: brand.logoUrl ? html`<mj-image src="${brand.logoUrl}" alt="" width="48px" align="left" padding="0 0 10px 0" />` : '',
+    date: values.date,
+    greeting: values.greeting,
+    intro: values.intro,
   });
+}
+
+/** Which of the reader's links a mail's footer carries: none (confirmation), theirs, theirs and "view in browser". */
+export type FooterLinks = 'none' | 'reader' | 'reader+browser';
+
+/** The footer is shared with every mail (digest, welcome, confirmation). */
+export function footerMarkup(token: string, values: { why: string; postalAddress: string; links: FooterLinks }): SafeHtml {
+  const browserLink =
+    values.links === 'reader+browser'
+      ? html`<a href="${new SafeHtml(readerPlaceholder(token, 'browser_url'))}" style="color:#1d4ed8;">View in browser</a> · `
+      : '';
+  const links =
+    values.links === 'none'
+      ? ''
+      : fillMarkup('partials/footer-links.mjml', {
+          browserLink,
+          preferencesUrl: new SafeHtml(readerPlaceholder(token, 'preferences_url')),
+          unsubscribeUrl: new SafeHtml(readerPlaceholder(token, 'unsubscribe_url')),
+        });
+  return fillMarkup('partials/footer.mjml', { links, why: values.why, postalAddress: values.postalAddress });
 }
 
 export function digestMjml(view: DigestView, token: string): string {
@@ -97,14 +117,9 @@ export function digestMjml(view: DigestView, token: string): string {
     title: view.title,
     preheader: view.preheader,
     head: fillMarkup('partials/head.mjml', {}),
-    header: fillMarkup('partials/header.mjml', {
-      brand: view.brand,
-      date: view.date,
-      greeting: new SafeHtml(readerPlaceholder(token, 'greeting')),
-      intro: view.intro,
-    }),
+    header: headerMarkup(view.brand, { date: view.date, greeting: new SafeHtml(readerPlaceholder(token, 'greeting')), intro: view.intro }),
     market: market(view.market, token),
     sections: joinMarkup(sections),
-    footer: footerMarkup(token, { why: view.why, postalAddress: view.postalAddress, browserLink: true }),
+    footer: footerMarkup(token, { why: view.why, postalAddress: view.postalAddress, links: 'reader+browser' }),
   }).value;
 }

@@ -1,5 +1,6 @@
 // DigestView → the plain-text part, from the .txt partials. Written for people:
 // aligned market rows, numbered stories, wrapped summaries, links on their own line.
+import type { FooterLinks } from './digest-mjml.js';
 import { fillText } from './templates.js';
 import { readerPlaceholder } from './model.js';
 import { cutMark, markSlot, numberSlot } from './watchlist.js';
@@ -45,11 +46,17 @@ function storyText(story: StoryView, token: string): string {
   });
 }
 
-export function footerText(token: string, values: { why: string; postalAddress: string; browserLink: boolean }): string {
+export function footerText(token: string, values: { why: string; postalAddress: string; links: FooterLinks }): string {
+  const links =
+    values.links === 'none'
+      ? ''
+      : fillText('partials/footer-links.txt', {
+          browserLine: values.links === 'reader+browser' ? `View in your browser: ${readerPlaceholder(token, 'browser_url')}\n` : '',
+          preferencesUrl: readerPlaceholder(token, 'preferences_url'),
+          unsubscribeUrl: readerPlaceholder(token, 'unsubscribe_url'),
+        });
   return fillText('partials/footer.txt', {
-    browserLine: values.browserLink ? `View in your browser: ${readerPlaceholder(token, 'browser_url')}\n` : '',
-    preferencesUrl: readerPlaceholder(token, 'preferences_url'),
-    unsubscribeUrl: readerPlaceholder(token, 'unsubscribe_url'),
+    links,
     why: wrap(values.why, WIDTH),
     postalAddress: wrap(values.postalAddress, WIDTH),
   });
@@ -66,13 +73,13 @@ export function digestText(view: DigestView, token: string): string {
     )
     .join('');
   const out = fillText('digest.txt', {
-    brand: view.brand,
+    brand: view.brand.name,
     date: view.date,
     greeting: readerPlaceholder(token, 'greeting'),
     intro: view.intro,
     market: marketText(view.market, token),
     sections,
-    footer: footerText(token, { why: view.why, postalAddress: view.postalAddress, browserLink: true }),
+    footer: footerText(token, { why: view.why, postalAddress: view.postalAddress, links: 'reader+browser' }),
   });
   // Empty optional parts leave runs of blank lines; one blank line is enough.
   return `${out.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;

@@ -2,10 +2,12 @@
 // once from the edition. Pure; feed text is cleaned and cut here, escaped later.
 import type { Cluster, MarketSnapshot, Quote } from '../stories/model.js';
 import type { Section } from '../stories/sources-schema.js';
-import type { Topic } from '../subscribers/model.js';
+import type { Brand } from '../brand.js';
+import type { Topic } from '../topics.js';
 import { safeUrl } from '../html.js';
 import {
   direction,
+  listOf,
   formatLevel,
   longDate,
   oneLine,
@@ -27,11 +29,13 @@ import type { WatchLayout } from './model.js';
 export interface DigestSettings {
   publicUrl: string;
   postalAddress: string;
-  /** SUBJECT_PATTERN, e.g. `Markets & World — {date}: {top headline}`. */
+  /** SUBJECT_PATTERN, e.g. `{brand} — {date}: {top headline}`. */
   subjectPattern: string;
-  brand: string;
+  brand: Brand;
   /** IANA zone for the dates and times shown. */
   timezone: string;
+  /** The configured topics, in the order their sections appear. */
+  topics: readonly Topic[];
   /** How stories name each market symbol (sources file), for watchlist marks. */
   watchNames?: readonly WatchNames[];
 }
@@ -80,7 +84,7 @@ export interface SectionView {
 }
 
 export interface DigestView {
-  brand: string;
+  brand: Brand;
   date: string;
   title: string;
   subject: string;
@@ -105,8 +109,6 @@ function feed(text: string, max: number): string {
   return truncate(oneLine(text).replace(/%%/g, '%\u2060%'), max);
 }
 
-const SECTION_TITLES: Record<Section, string> = { markets: 'MARKETS', world: 'WORLD' };
-const TOPIC_NAMES: Record<Topic, string> = { markets: 'Markets', world: 'World' };
 
 function storyView(cluster: Cluster, slot: Date, watchNames: readonly WatchNames[]): StoryView {
   const lead = cluster.lead;
@@ -186,7 +188,8 @@ export interface DigestInput {
   slot: Date;
   clusters: readonly Cluster[];
   market: MarketSnapshot | null;
-  topics: readonly Topic[];
+  /** The reader's topic ids. */
+  topics: readonly string[];
   /** Stories per section shown (the size guard may lower it). */
   perSection: number;
   windowHours: number;
@@ -202,13 +205,13 @@ export interface DigestInput {
 }
 
 export function digestView(input: DigestInput, settings: DigestSettings): DigestView {
-  const { slot, topics } = input;
-  const sections: SectionView[] = (['markets', 'world'] as const)
-    .filter((s) => topics.includes(s))
-    .map((s) => ({
-      section: s,
-      title: SECTION_TITLES[s],
-      stories: sectionClusters(input.clusters, s, input.perSection).map((c) => storyView(c, slot, settings.watchNames ?? [])),
+  const { slot } = input;
+  const topics = settings.topics.filter((t) => input.topics.includes(t.id));
+  const sections: SectionView[] = topics
+    .map((t) => ({
+      section: t.id,
+      title: t.label.toUpperCase(),
+      stories: sectionClusters(input.clusters, t.id, input.perSection).map((c) => storyView(c, slot, settings.watchNames ?? [])),
     }))
     .filter((s) => s.stories.length > 0);
   const stories = sections.flatMap((s) => s.stories);
@@ -223,10 +226,10 @@ export function digestView(input: DigestInput, settings: DigestSettings): Digest
   const subject = subjectFrom(settings.subjectPattern, {
     date: thisWeek(input.token ? readerPlaceholder(input.token, 'date_short') : shortDate(slot, settings.timezone)),
     topHeadline,
-    brand: settings.brand,
+    brand: settings.brand.name,
   });
   const count = stories.length;
-  const market = topics.includes('markets') ? marketView(input.market, settings.timezone, slot, input.charts, weekly) : null;
+  const market = topics.some((t) => t.marketTable) ? marketView(input.market, settings.timezone, slot, input.charts, weekly) : null;
   return {
     brand: settings.brand,
     date,
@@ -241,7 +244,7 @@ export function digestView(input: DigestInput, settings: DigestSettings): Digest
           : `Here ${count === 1 ? 'is the top story' : `are the top ${count} stories`} of the last ${input.windowHours} hours.`,
     market,
     sections,
-    why: `You get this because you subscribed to ${settings.brand} (${topics.map((t) => TOPIC_NAMES[t]).join(' and ')}).`,
+    why: `You get this because you subscribed to ${settings.brand.name} (${listOf(topics.map((t) => t.label))}).`,
     postalAddress: oneLine(settings.postalAddress),
     storyIds: stories.map((s) => s.id),
     watch: { rows: market?.rows.map((r) => r.symbol) ?? [], stories: stories.map((s) => s.symbols) },

@@ -124,3 +124,8 @@ export function subjectFrom(pattern: string, values: SubjectValues, max = 150): 
 export function asciiHtml(html: string): string {
   return html.replace(/[^\x00-\x7f]/gu, (c) => `&#${c.codePointAt(0)};`);
 }
+
+/** `A`, `A and B`, `A, B and C`. */
+export function listOf(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

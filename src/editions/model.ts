@@ -3,7 +3,7 @@
 // sent), and has one rendered variant per topic combination.
 import { z } from 'zod';
 import { ClusterSchema, MarketSnapshotSchema } from '../stories/model.js';
-import { TOPICS, TopicSchema, topicsKey, type Topic } from '../subscribers/model.js';
+import { TopicIdSchema } from '../topics.js';
 
 export const EDITION_STATUSES = ['building', 'ready', 'sending', 'done', 'cancelled'] as const;
 export const EditionStatusSchema = z.enum(EDITION_STATUSES);
@@ -36,7 +36,7 @@ export const EditionSchema = z.object({
   market: MarketSnapshotSchema.nullable(),
   /** Random per edition; part of every per-reader placeholder (see personalise.ts). */
   token: z.string().regex(/^[a-f0-9]{8,32}$/),
-  /** Variant keys rendered for this edition (topicsKey form). */
+  /** Variant keys rendered for this edition (topicsKey form): the topic combinations of its readers. */
   variants: z.array(z.string()),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -54,9 +54,9 @@ export type WatchLayout = z.infer<typeof WatchLayoutSchema>;
 
 export const EditionVariantSchema = z.object({
   editionId: z.string(),
-  /** topicsKey of the readers it serves: `markets`, `world`, `markets+world`. */
+  /** topicsKey of the readers it serves, e.g. `markets`, `crypto+markets`. */
   key: z.string(),
-  topics: z.array(TopicSchema).min(1),
+  topics: z.array(TopicIdSchema).min(1),
   subject: z.string(),
   preheader: z.string(),
   /** Compiled HTML; per-reader fields are `%%<token>:<field>%%` placeholders. */
@@ -80,28 +80,16 @@ export const EditionVariantSchema = z.object({
 });
 export type EditionVariant = z.infer<typeof EditionVariantSchema>;
 
-/** Per-reader fields a variant leaves open. */
-/** `date` / `date_short`: the slot's date in the reader's own time zone (header, subject). */
-/** `choices`: the reader's schedule and watchlist in words (the welcome mail). */
-export const READER_FIELDS = ['greeting', 'unsubscribe_url', 'preferences_url', 'browser_url', 'date', 'date_short', 'choices'] as const;
+/**
+ * Per-reader fields a compiled mail leaves open. `date` / `date_short`: the slot's date in
+ * the reader's own time zone (header, subject); `confirm_url`: the confirmation mail's link;
+ * `choices`: the reader's schedule and watchlist in words (the welcome mail).
+ */
+export const READER_FIELDS = ['greeting', 'unsubscribe_url', 'preferences_url', 'browser_url', 'date', 'date_short', 'confirm_url', 'choices'] as const;
 export type ReaderField = (typeof READER_FIELDS)[number];
 
 export function readerPlaceholder(token: string, field: ReaderField): string {
   return `%%${token}:${field}%%`;
-}
-
-/** Every topic combination a reader can have, in topicsKey form. */
-export const ALL_VARIANTS: readonly string[] = ['markets', 'world', 'markets+world'];
-
-export class UnknownVariantError extends Error {
-  override name = 'UnknownVariantError';
-}
-
-/** `markets+world` → ['markets', 'world']; refuses anything that is not a topicsKey. */
-export function topicsOfVariant(key: string): Topic[] {
-  const topics = key.split('+').filter((t): t is Topic => (TOPICS as readonly string[]).includes(t));
-  if (topics.length === 0 || topicsKey(topics) !== key) throw new UnknownVariantError(`not a variant key: "${key}"`);
-  return topics;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');

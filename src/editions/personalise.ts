@@ -15,10 +15,12 @@ export class ReaderLinkError extends Error {
   override name = 'ReaderLinkError';
 }
 
+/** A reader's values; a link a mail does not use may be left out (one it uses must be there). */
 export interface Reader {
   name: string;
-  unsubscribeUrl: string;
-  preferencesUrl: string;
+  unsubscribeUrl?: string;
+  preferencesUrl?: string;
+  confirmUrl?: string;
   /** Defaults to the edition's archive page. */
   browserUrl?: string;
   /** The reader's IANA zone: the date in the header and subject is theirs. Defaults to the edition's. */
@@ -44,6 +46,8 @@ interface Prepared {
   subject: Split;
   html: Split;
   text: Split;
+  /** Every field the three use, once. */
+  fields: ReaderField[];
 }
 
 const KNOWN = new Set<string>(READER_FIELDS);
@@ -72,25 +76,26 @@ export function prepareVariant(variant: EditionVariant): Prepared {
   const key = `${variant.editionId}|${variant.key}|${variant.token}|${variant.html.length}|${variant.text.length}|${variant.arrangement ?? ''}`;
   let prepared = cache.get(key);
   if (!prepared) {
-    prepared = {
-      subject: split(variant.subject, variant.token, `${variant.editionId}/${variant.key} subject`),
-      html: split(variant.html, variant.token, `${variant.editionId}/${variant.key} html`),
-      text: split(variant.text, variant.token, `${variant.editionId}/${variant.key} text`),
-    };
+    const subject = split(variant.subject, variant.token, `${variant.editionId}/${variant.key} subject`);
+    const html = split(variant.html, variant.token, `${variant.editionId}/${variant.key} html`);
+    const text = split(variant.text, variant.token, `${variant.editionId}/${variant.key} text`);
+    prepared = { subject, html, text, fields: [...new Set([...subject.fields, ...html.fields, ...text.fields])] };
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
     cache.set(key, prepared);
   }
   return prepared;
 }
 
-function join(split: Split, values: Record<ReaderField, string>): string {
+type Values = Partial<Record<ReaderField, string>>;
+
+function join(split: Split, values: Values): string {
   let out = split.parts[0]!;
   for (let i = 0; i < split.fields.length; i += 1) out += values[split.fields[i]!] + split.parts[i + 1]!;
   return out;
 }
 
-function link(url: string, what: string): string {
-  const safe = safeUrl(url);
+function link(url: string | undefined, what: string): string {
+  const safe = safeUrl(url ?? '');
   if (safe === '#') throw new ReaderLinkError(`${what} is not an http(s) URL`);
   return safe;
 }
@@ -123,27 +128,38 @@ export function greetingFor(name: string): string {
   return clean ? `Hello ${clean},` : 'Hello,';
 }
 
-/** The reader's values for each placeholder: HTML-escaped for the HTML part, plain for the text. */
-export function readerValues(variant: EditionVariant, reader: Reader): { html: Record<ReaderField, string>; text: Record<ReaderField, string> } {
-  const urls = {
-    unsubscribe_url: link(reader.unsubscribeUrl, 'unsubscribeUrl'),
-    preferences_url: link(reader.preferencesUrl, 'preferencesUrl'),
-    browser_url: link(reader.browserUrl ?? variant.archiveUrl, 'browserUrl'),
-  };
-  const greeting = greetingFor(reader.name);
-  const dates = localDates(variant, reader.timezone);
-  return {
-    html: {
-      greeting: asciiHtml(escapeHtml(greeting)), // keep the HTML one-byte (see render.ts)
-      unsubscribe_url: escapeHtml(urls.unsubscribe_url),
-      preferences_url: escapeHtml(urls.preferences_url),
-      browser_url: escapeHtml(urls.browser_url),
-      date: asciiHtml(escapeHtml(dates.date)),
-      date_short: asciiHtml(escapeHtml(dates.date_short)),
-      choices: asciiHtml(escapeHtml(reader.choices ?? '')),
-    },
-    text: { greeting, ...urls, ...dates, choices: reader.choices ?? '' },
-  };
+/** One field's plain value for this reader. */
+function textValue(field: ReaderField, variant: EditionVariant, reader: Reader): string {
+  switch (field) {
+    case 'greeting':
+      return greetingFor(reader.name);
+    case 'unsubscribe_url':
+      return link(reader.unsubscribeUrl, 'unsubscribeUrl');
+    case 'preferences_url':
+      return link(reader.preferencesUrl, 'preferencesUrl');
+    case 'browser_url':
+      return link(reader.browserUrl ?? variant.archiveUrl, 'browserUrl');
+    case 'confirm_url':
+      return link(reader.confirmUrl, 'confirmUrl');
+    case 'date':
+      return localDates(variant, reader.timezone).date;
+    case 'date_short':
+      return localDates(variant, reader.timezone).date_short;
+    case 'choices':
+      return reader.choices ?? '';
+  }
+}
+
+/** The reader's values for the placeholders the mail has: HTML-escaped for the HTML part, plain for the text. */
+export function readerValues(variant: EditionVariant, reader: Reader, fields: readonly ReaderField[] = READER_FIELDS): { html: Values; text: Values } {
+  const html: Values = {};
+  const text: Values = {};
+  for (const field of fields) {
+    const value = textValue(field, variant, reader);
+    text[field] = value;
+    html[field] = asciiHtml(escapeHtml(value)); // keep the HTML one-byte (see render.ts)
+  }
+  return { html, text };
 }
 
 /**
@@ -153,13 +169,13 @@ export function readerValues(variant: EditionVariant, reader: Reader): { html: R
 export function personaliseParts(stored: EditionVariant, reader: Reader) {
   const variant = arrangeVariant(stored, reader.watchlist);
   const prepared = prepareVariant(variant);
-  const values = readerValues(variant, reader);
+  const values = readerValues(variant, reader, prepared.fields);
   return { subject: join(prepared.subject, values.text), html: prepared.html, text: prepared.text, values };
 }
 
 export function personalise(stored: EditionVariant, reader: Reader): PersonalisedMessage {
   const variant = arrangeVariant(stored, reader.watchlist);
   const prepared = prepareVariant(variant);
-  const values = readerValues(variant, reader);
+  const values = readerValues(variant, reader, prepared.fields);
   return { subject: join(prepared.subject, values.text), html: join(prepared.html, values.html), text: join(prepared.text, values.text) };
 }

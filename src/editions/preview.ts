@@ -1,6 +1,6 @@
 // What `digest edition preview` does, without the CLI: render the current pool as a
 // reader with every topic would get it (nothing is stored), and optionally screenshot it.
-import { ALL_VARIANTS } from './model.js';
+import { topicsKey } from '../topics.js';
 import { draftEdition, type StorySource } from './build.js';
 import { personalise, type PersonalisedMessage } from './personalise.js';
 import { renderVariant, type RenderSettings } from './render.js';
@@ -18,7 +18,7 @@ export async function renderPreview(
   compile: CompileMjml = compileMjml,
   reader: { watchlist?: readonly string[] } = {},
 ): Promise<PreviewResult> {
-  const key = ALL_VARIANTS[ALL_VARIANTS.length - 1]!; // every topic
+  const key = topicsKey(settings.topics.map((t) => t.id)); // every topic
   const edition = await draftEdition(stories, { slot: now, mode: 'now', variants: [key] }, settings, now);
   const variant = await renderVariant({ ...edition, slot: now }, key, settings, compile);
   const base = settings.publicUrl.replace(/\/+$/, '');

@@ -6,7 +6,8 @@ import { compileMjml, type CompileMjml } from './compile.js';
 import { digestView, type DigestSettings } from './digest-view.js';
 import { digestMjml } from './digest-mjml.js';
 import { digestText } from './digest-text.js';
-import { topicsOfVariant, type EditionMode, type EditionVariant } from './model.js';
+import type { EditionMode, EditionVariant } from './model.js';
+import { topicsOfKey } from '../topics.js';
 import { asciiHtml } from './format.js';
 
 export class EditionTooLargeError extends Error {
@@ -21,7 +22,7 @@ export interface RenderSettings extends DigestSettings {
   windowHours: number;
 }
 
-export const DEFAULT_RENDER = { perSection: 8, maxHtmlBytes: 100_000, brand: 'Markets & World', timezone: 'UTC' } as const;
+export const DEFAULT_RENDER = { perSection: 8, maxHtmlBytes: 100_000, timezone: 'UTC' } as const;
 
 export interface VariantSource {
   id: string;
@@ -45,7 +46,7 @@ export async function renderVariant(
   settings: RenderSettings,
   compile: CompileMjml = compileMjml,
 ): Promise<EditionVariant> {
-  const topics = topicsOfVariant(key);
+  const topics = topicsOfKey(key, settings.topics);
   for (let perSection = settings.perSection; perSection >= 1; perSection -= 1) {
     const view = digestView(
       {

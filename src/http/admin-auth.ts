@@ -14,6 +14,8 @@ export interface AdminAuthOptions {
   redis: Redis;
   /** Key prefix for the failure counter (keys.rateLimit('admin-auth')). */
   limiterKey: string;
+  /** Basic auth realm (the brand's name; it has no quote or backslash, see config.ts SITE_NAME). */
+  realm: string;
   /** Wrong attempts allowed per IP per window (default 10 per 15 minutes). */
   maxFailures?: number;
   windowSec?: number;
@@ -37,7 +39,7 @@ export function adminAuthHook(options: AdminAuthOptions) {
   const challenge = (reply: FastifyReply) =>
     reply
       .code(401)
-      .header('WWW-Authenticate', 'Basic realm="market-digest admin", charset="UTF-8"')
+      .header('WWW-Authenticate', `Basic realm="${options.realm}", charset="UTF-8"`)
       .header('Cache-Control', 'no-store')
       .type('text/plain; charset=utf-8')
       .send('Authentication required');

@@ -1,10 +1,11 @@
 // Static assets served by the api (kept in code so the build needs no copy step).
 // Pages use no inline script or style, so the Content-Security-Policy can forbid both.
-export const SITE_CSS = `
+const SITE_CSS = `
 *,*::before,*::after{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1f2933;background:#f3f4f6}
-header.site{background:#0b3d91;color:#fff;padding:14px 20px}
-header.site a{color:#fff;text-decoration:none;font-weight:700;font-size:1.15rem}
+header.site{background:var(--brand);color:#fff;padding:14px 20px}
+header.site a{color:#fff;text-decoration:none;font-weight:700;font-size:1.15rem;display:inline-flex;align-items:center;gap:10px}
+header.site img.logo{height:32px;width:auto}
 main{max-width:560px;margin:24px auto;padding:24px;background:#fff;border-radius:10px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 main.wide{max-width:960px}
 h1{font-size:1.5rem;margin:0 0 .5rem}
@@ -16,7 +17,7 @@ fieldset{border:1px solid #cbd2d9;border-radius:6px;margin:14px 0 0;padding:8px 
 legend{font-weight:600;padding:0 4px}
 fieldset label{display:flex;gap:8px;align-items:center;font-weight:400;margin:6px 0}
 .row{display:flex;gap:12px;flex-wrap:wrap}.row>div{flex:1 1 200px}
-button{margin-top:18px;padding:12px 18px;font-size:1rem;font-weight:600;color:#fff;background:#0b3d91;border:0;border-radius:6px;cursor:pointer;width:100%}
+button{margin-top:18px;padding:12px 18px;font-size:1rem;font-weight:600;color:#fff;background:var(--brand);border:0;border-radius:6px;cursor:pointer;width:100%}
 button.secondary{background:#fff;color:#b42318;border:1px solid #b42318}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 .notice{padding:12px 14px;border-radius:6px;margin:16px 0 0}
@@ -28,6 +29,11 @@ h2{font-size:1.2rem;margin:1.5rem 0 .5rem}h3{font-size:1rem;margin:1rem 0 .4rem}
 .good{color:#05400a}.bad{color:#b42318;font-weight:600}
 @media (max-width:600px){main{margin:0;border-radius:0;padding:18px}}
 `;
+
+/** The stylesheet with BRAND_COLOR (validated #rrggbb) as --brand. */
+export function siteCss(brandColor: string): string {
+  return `:root{--brand:${brandColor}}${SITE_CSS}`;
+}
 
 /** Progressive enhancement: the form works without this; with it, it submits inline. */
 export const SIGNUP_JS = `

@@ -3,8 +3,10 @@
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Brand } from '../brand.js';
 import type { Logger } from '../log.js';
 import type { WatchOption } from '../subscribers/choices.js';
+import type { Topic } from '../topics.js';
 import type { RateLimits } from '../subscribers/rate-limits.js';
 import type { Subscriptions } from '../subscribers/service.js';
 import { installErrorHandlers } from './errors.js';
@@ -20,7 +22,13 @@ export interface HttpDeps {
   log: Logger;
   subscriptions: Subscriptions;
   rateLimits: RateLimits;
-  defaults: { timezone: string; sendHour: number; watchOptions?: readonly WatchOption[] };
+  defaults: { timezone: string; sendHour: number };
+  /** Instruments a reader may watch (the configured market symbols). */
+  watchOptions?: readonly WatchOption[];
+  /** SITE_NAME, SITE_URL, BRAND_COLOR, LOGO_URL: shown by every page. */
+  brand: Brand;
+  /** The configured topics: the signup page and the preference centre offer these. */
+  topics: readonly Topic[];
   allowedOrigins: string[];
   trustProxy?: boolean;
   /** Further route groups (archive, webhooks, operators), registered in order. */
@@ -37,6 +45,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 600 },
   });
 
+  app.decorate('brand', deps.brand);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   // Only JSON and forms are accepted; text/plain would reach handlers as a bare string.
   app.removeContentTypeParser('text/plain');

@@ -18,14 +18,14 @@ export const BULL_BOARD_CSP =
 export async function registerBullBoard(
   app: FastifyInstance,
   queues: Readonly<Record<QueueName, Queue>>,
-  options: { readOnly: boolean },
+  options: { readOnly: boolean; title: string },
 ): Promise<void> {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({
     queues: ALL_QUEUES.map((name) => new BullMQAdapter(queues[name], { readOnlyMode: options.readOnly })),
     serverAdapter,
-    options: { uiConfig: { boardTitle: 'market-digest queues' } },
+    options: { uiConfig: { boardTitle: `${options.title} queues` } },
   });
   app.addHook('onRequest', async (_req, reply) => {
     reply.header('Content-Security-Policy', BULL_BOARD_CSP);

@@ -28,7 +28,7 @@ export function sendProblem(
   if (wantsJson(req)) return reply.type('application/json').send({ error, message, ...(field ? { field } : {}) });
   const title =
     status === 404 ? 'Page not found' : status === 429 ? 'Slow down' : status === 503 ? 'Back in a moment' : status >= 500 ? 'Something went wrong' : 'That did not work';
-  return reply.type('text/html; charset=utf-8').send(messagePage(title, message, 'err'));
+  return reply.type('text/html; charset=utf-8').send(messagePage(reply.server.brand, title, message, 'err'));
 }
 
 const FASTIFY_CODES: Record<string, [number, string, string]> = {

@@ -31,7 +31,7 @@ export function createSendProcessor<V>(ctx: JobContext, ports: DeliveryPorts<V>,
     ports,
     mailer: ctx.mailer(),
     log: ctx.log,
-    mail: { from: ctx.config.MAIL_FROM, mailDomain: ctx.config.mailDomain, listId: ctx.config.LIST_ID, feedbackSender: ctx.config.FEEDBACK_ID_SENDER },
+    mail: { from: ctx.config.MAIL_FROM, mailDomain: ctx.config.mailDomain, listId: ctx.config.LIST_ID, listName: ctx.config.brand.name, feedbackSender: ctx.config.FEEDBACK_ID_SENDER },
     skipEmpty: ctx.config.SKIP_EMPTY_EDITIONS,
   });
   const deps: SendJobDeps = { sender, sendQueue: ctx.queues.send, ...options };

@@ -7,8 +7,10 @@ import { jobId, type SystemMailJob } from '../queues/jobs.js';
 import type { Logger } from '../log.js';
 import type { Subscriptions, SystemMailer } from '../subscribers/service.js';
 import type { SubscriberStore } from '../subscribers/store.js';
+import type { PersonalisedMessage } from '../editions/personalise.js';
+import type { RenderConfirm } from './confirm.js';
+import type { RenderWelcome } from './welcome.js';
 import { describeChoices, type WatchOption } from '../subscribers/choices.js';
-import { renderConfirmMail, type RenderedMail } from './confirm.js';
 
 export class PermanentMailError extends Error {
   override name = 'PermanentMailError';
@@ -33,10 +35,9 @@ export interface SystemMailDeps {
   send(message: SendMailOptions): Promise<unknown>;
   from: string;
   mailDomain: string;
-  postalAddress: string;
   log: Logger;
-  /** Optional renderer for the welcome mail (templates/welcome.mjml); skipped when absent. */
-  renderWelcome?: (values: { name: string; preferencesUrl: string; unsubscribeUrl: string; choices: string }) => Promise<RenderedMail>;
+  renderConfirm: RenderConfirm;
+  renderWelcome: RenderWelcome;
   /** Labels for the watchlist in the welcome mail (the configured market symbols). */
   watchOptions?: readonly WatchOption[];
 }
@@ -48,12 +49,12 @@ export async function sendSystemMail(deps: SystemMailDeps, job: SystemMailJob, a
   if (!sub) return 'skipped';
   if (await deps.store.isSuppressed(sub.email)) return 'skipped';
   const links = deps.subscriptions.links(sub);
-  let mail: RenderedMail;
+  let mail: PersonalisedMessage;
   if (job.kind === 'confirm') {
     if (sub.status !== 'pending') return 'skipped';
-    mail = await renderConfirmMail({ name: sub.name, confirmUrl: links.confirm, postalAddress: deps.postalAddress });
+    mail = await deps.renderConfirm({ confirmUrl: links.confirm });
   } else {
-    if (sub.status !== 'confirmed' || !deps.renderWelcome) return 'skipped';
+    if (sub.status !== 'confirmed') return 'skipped';
     mail = await deps.renderWelcome({
       name: sub.name,
       preferencesUrl: links.preferences,
@@ -64,7 +65,8 @@ export async function sendSystemMail(deps: SystemMailDeps, job: SystemMailJob, a
   try {
     await deps.send({
       from: deps.from,
-      to: sub.name ? { name: sub.name, address: sub.email } : sub.email,
+      // The address alone: a name is the requester's text.
+      to: sub.email,
       subject: mail.subject,
       text: mail.text,
       html: mail.html,

@@ -9,11 +9,20 @@ import { personalise, personaliseParts } from '../editions/personalise.js';
 import { editionSettings } from './settings.js';
 import { createEditionStore, editionIdForSlot } from '../editions/store.js';
 import { createStoryPool } from '../stories/pool.js';
+import { slotMembers } from '../editions/slots.js';
+import { closestVariant, readerVariant } from '../topics.js';
 
 export function createEditionPort(ctx: AppContext, now: () => Date = () => new Date()): EditionPort<EditionVariant> {
   const editions = createEditionStore({ redis: ctx.redis, keys: ctx.keys });
   const storyIdCache = new Map<string, Promise<readonly string[] | null>>();
-  const deps = { stories: createStoryPool({ redis: ctx.redis, keys: ctx.keys }), editions, settings: editionSettings(ctx.config), now };
+  const settings = editionSettings(ctx.config);
+  const audience = {
+    async topicSets(slot: Date, mode: string) {
+      if (mode === 'now') return ctx.subscribers.topicSetsIn();
+      return ctx.subscribers.topicSetsIn(slotMembers(slot, await ctx.subscribers.slotsInUse()));
+    },
+  };
+  const deps = { stories: createStoryPool({ redis: ctx.redis, keys: ctx.keys }), editions, audience, settings, now };
   return {
     editionIdForSlot: (slot, mode) => editionIdForSlot(new Date(slot), mode),
     async build({ slot, mode }) {
@@ -21,7 +30,15 @@ export function createEditionPort(ctx: AppContext, now: () => Date = () => new D
       return { editionId: edition.id, status: edition.status };
     },
     setStatus: (id, from, to) => editions.setStatus(id, from as EditionStatus, to as EditionStatus),
-    getVariant: (id, key) => editions.getVariant(id, key),
+    variantFor: (topics) => readerVariant(topics, settings.topics),
+    async getVariant(id, key) {
+      const variant = await editions.getVariant(id, key);
+      if (variant) return variant;
+      // The reader changed topics after the build: the closest variant the edition has.
+      const edition = await editions.get(id);
+      const closest = edition ? closestVariant(key, edition.variants) : undefined;
+      return closest ? editions.getVariant(id, closest) : null;
+    },
     personalise: (variant, fields) => personalise(variant, fields),
     personaliseParts: (variant, fields) => personaliseParts(variant, fields),
     async storyIds(id, key) {

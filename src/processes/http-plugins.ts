@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { createEditionStore } from '../editions/store.js';
-import { brandOf } from './settings.js';
 import { archiveRoutes } from '../http/routes/archive.js';
 import { webhookRoutes } from '../http/routes/webhooks.js';
 import { createLedger } from '../delivery/ledger.js';
@@ -12,7 +11,7 @@ import { createStoryPool } from '../stories/pool.js';
 export function httpPlugins(ctx: AppContext): ((app: FastifyInstance) => void | Promise<void>)[] {
   const editions = createEditionStore({ redis: ctx.redis, keys: ctx.keys });
   return [
-    (app) => app.register(archiveRoutes, { editions, publicUrl: ctx.config.PUBLIC_URL, title: brandOf(ctx.config.MAIL_FROM) }),
+    (app) => app.register(archiveRoutes, { editions, publicUrl: ctx.config.PUBLIC_URL, brand: ctx.config.brand }),
     (app) => webhookRoutes(app, { secret: ctx.config.WEBHOOK_SECRET, subscribers: ctx.subscribers, log: ctx.log }),
     ...opsPlugins({
       redis: ctx.redis,

@@ -4,7 +4,7 @@ import type { Processor, Worker } from 'bullmq';
 import type { AppContext } from '../context.js';
 import { watchOptions } from '../stories/sources-schema.js';
 import { QUEUE, type QueueName } from '../queues/names.js';
-import { brandOf } from './settings.js';
+import { createConfirmRenderer } from '../mail/confirm.js';
 import { createWelcomeRenderer } from '../mail/welcome.js';
 import { startHeartbeat } from '../ops/heartbeat.js';
 import { createEditionProcessor } from '../jobs/edition.js';
@@ -25,6 +25,7 @@ export async function startWorkers(ctx: AppContext): Promise<Running & { workers
   // WORKER_QUEUES: a process may serve some queues only (e.g. `send`, which never loads MJML).
   const serves = (name: QueueName) => config.WORKER_QUEUES.includes(name);
   const ports = createDeliveryPorts(ctx);
+  const mailSettings = { brand: config.brand, publicUrl: config.PUBLIC_URL, postalAddress: config.POSTAL_ADDRESS, topics: config.sources.topics };
   const processors: Partial<Record<QueueName, Processor>> = {
     ...(serves(QUEUE.systemMail)
       ? {
@@ -34,9 +35,9 @@ export async function startWorkers(ctx: AppContext): Promise<Running & { workers
             send: (m) => ctx.mailer().send(m),
             from: config.MAIL_FROM,
             mailDomain: config.mailDomain,
-            postalAddress: config.POSTAL_ADDRESS,
             log: ctx.log,
-            renderWelcome: createWelcomeRenderer({ brand: brandOf(config.MAIL_FROM), publicUrl: config.PUBLIC_URL, postalAddress: config.POSTAL_ADDRESS }),
+            renderConfirm: createConfirmRenderer(mailSettings),
+            renderWelcome: createWelcomeRenderer(mailSettings),
             watchOptions: watchOptions(config.sources),
           }),
         }

@@ -6,18 +6,23 @@ import { fetchUrl, looksLikeHtml, SourceFetchError, type FetchOptions } from './
 import type { FeedValidators } from './pool.js';
 import type { FeedSource } from './sources-schema.js';
 import { toStory } from './story.js';
+import type { Topic } from '../topics.js';
 
 export const DEFAULT_USER_AGENT = 'market-digest/0.1 (+https://github.com/; feed reader)';
 
 export type FeedFetchOptions = Omit<FetchOptions, 'userAgent' | 'etag' | 'lastModified'> & { userAgent?: string };
 
+/** The sources file's topics (for the keyword rule) and how to fetch. */
+export type FeedReadOptions = FeedFetchOptions & { topics: readonly Topic[] };
+
 export type FeedOutcome =
   | { status: 'not-modified' }
   | { status: 'ok'; stories: Story[]; validators: FeedValidators; format: string };
 
-export async function readFeed(source: FeedSource, validators: FeedValidators, fetchedAt: Date, opts: FeedFetchOptions = {}): Promise<FeedOutcome> {
+export async function readFeed(source: FeedSource, validators: FeedValidators, fetchedAt: Date, opts: FeedReadOptions): Promise<FeedOutcome> {
+  const { topics, ...fetchOptions } = opts;
   const res = await fetchUrl(source.url, {
-    ...opts,
+    ...fetchOptions,
     userAgent: source.userAgent ?? opts.userAgent ?? DEFAULT_USER_AGENT,
     ...validators,
   });
@@ -31,7 +36,7 @@ export async function readFeed(source: FeedSource, validators: FeedValidators, f
   const stories: Story[] = [];
   const seen = new Set<string>();
   for (const raw of feed.items) {
-    const story = toStory(raw, source, feed.baseUrl, fetchedAt);
+    const story = toStory(raw, source, feed.baseUrl, fetchedAt, topics);
     if (story && !seen.has(story.id)) {
       seen.add(story.id);
       stories.push(story);

@@ -68,7 +68,7 @@ async function ingestLocked(deps: IngestDeps, opts: IngestOptions, pool: ReturnT
     const ms = () => Math.round(performance.now() - t0);
     try {
       const validators = opts.checkOnly ? {} : await pool.getValidators(source.id);
-      const out = await readFeed(source, validators, now, deps.fetch);
+      const out = await readFeed(source, validators, now, { ...deps.fetch, topics: deps.sources.topics });
       if (out.status === 'not-modified') {
         const items = health[source.id]?.itemsLastTime ?? 0;
         healthOut.push(nextHealth(health[source.id], source.id, now, { ok: true, items }));

@@ -65,10 +65,13 @@ export function toCluster(group: StoryGroup, opts: RankOptions): Cluster | null 
   };
 }
 
+/** The topic most members carry; the lead's on a tie. */
 function majoritySection(members: Story[], tie: Section): Section {
-  const markets = members.filter((m) => m.section === 'markets').length;
-  const world = members.length - markets;
-  return markets > world ? 'markets' : world > markets ? 'world' : tie;
+  const counts = new Map<Section, number>();
+  for (const m of members) counts.set(m.section, (counts.get(m.section) ?? 0) + 1);
+  let best = tie;
+  for (const [section, n] of counts) if (n > (counts.get(best) ?? 0)) best = section;
+  return best;
 }
 
 export function compareClusters(a: Cluster, b: Cluster): number {

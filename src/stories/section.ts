@@ -1,48 +1,52 @@
-// Which section a story belongs to: its source's, unless a mixed feed carries a
-// clear story of the other kind (a rate decision in a world feed, a coup in a business feed).
-import type { Section } from './sources-schema.js';
+// Which topic (edition section) a story belongs to: its source's, unless a mixed feed
+// carries a clear story of another topic (a rate decision in a world feed, a coup in a
+// business feed). Each topic's `keywords` in the sources file are its signal.
+import type { Topic } from '../topics.js';
 
-const MARKETS = [
-  'stock', 'stocks', 'shares', 'equities', 'equity', 's&p', 'nasdaq', 'dow', 'ftse', 'dax', 'nikkei', 'hang seng',
-  'bond', 'bonds', 'yield', 'yields', 'treasury', 'treasuries', 'fed', 'federal reserve', 'ecb', 'central bank',
-  'interest rate', 'interest rates', 'rate cut', 'rate hike', 'inflation', 'earnings', 'profit', 'revenue', 'ipo',
-  'crude', 'brent', 'oil price', 'oil prices', 'gold', 'bitcoin', 'crypto', 'dollar', 'euro', 'yen', 'sterling',
-  'currency', 'investors', 'wall street', 'market', 'markets', 'gdp', 'recession', 'merger', 'acquisition',
-  'dividend', 'hedge fund', 'index', 'futures', 'trading', 'traders', 'economy', 'economic', 'jobs report', 'payrolls',
-];
-const WORLD = [
-  'war', 'ceasefire', 'election', 'elections', 'president', 'prime minister', 'parliament', 'troops', 'military',
-  'missile', 'missiles', 'protest', 'protesters', 'killed', 'refugees', 'earthquake', 'flood', 'floods', 'hurricane',
-  'storm', 'nato', 'united nations', 'diplomat', 'diplomats', 'army', 'attack', 'attacks', 'coup', 'rebels',
-  'hostages', 'minister', 'summit', 'security council', 'fighting', 'displaced', 'humanitarian', 'genocide', 'invasion', 'border', 'police', 'court', 'vote', 'opposition', 'strike', 'strikes', 'wildfire',
-];
+type Compiled = { id: string; words: RegExp[] }[];
 
-const compile = (words: string[]) =>
-  words.map((w) => new RegExp(`(^|[^\\p{L}])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'iu'));
-const MARKETS_RE = compile(MARKETS);
-const WORLD_RE = compile(WORLD);
+const compiled = new WeakMap<readonly Topic[], Compiled>();
+
+function compile(topics: readonly Topic[]): Compiled {
+  let c = compiled.get(topics);
+  if (!c) {
+    c = topics.map((t) => ({
+      id: t.id,
+      words: t.keywords.map((w) => new RegExp(`(^|[^\\p{L}])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'iu')),
+    }));
+    compiled.set(topics, c);
+  }
+  return c;
+}
 
 function hits(text: string, words: RegExp[]): number {
   return words.reduce((n, re) => n + (re.test(text) ? 1 : 0), 0);
 }
 
-export interface SectionSignal {
-  markets: number;
-  world: number;
+/** Keyword hits per topic id; the title counts twice because summaries wander. */
+export function topicSignal(title: string, summary: string, topics: readonly Topic[]): Map<string, number> {
+  return new Map(compile(topics).map((t) => [t.id, 2 * hits(title, t.words) + hits(summary, t.words)]));
 }
 
-/** Keyword hits; the title counts twice because summaries wander. */
-export function sectionSignal(title: string, summary: string): SectionSignal {
-  return {
-    markets: 2 * hits(title, MARKETS_RE) + hits(summary, MARKETS_RE),
-    world: 2 * hits(title, WORLD_RE) + hits(summary, WORLD_RE),
-  };
-}
-
-/** Move a story out of its source's section only on a clear, one-sided signal. */
-export function sectionFor(sourceSection: Section, title: string, summary: string): Section {
-  const s = sectionSignal(title, summary);
-  if (sourceSection === 'world' && s.markets >= 4 && s.markets >= 3 * s.world) return 'markets';
-  if (sourceSection === 'markets' && s.world >= 4 && s.world >= 3 * s.markets) return 'world';
-  return sourceSection;
+/**
+ * Move a story out of its source's topic only on a clear, one-sided signal: another
+ * topic with at least 4 hits and three times those of every other topic, the source's included.
+ */
+export function topicFor(sourceTopic: string, title: string, summary: string, topics: readonly Topic[]): string {
+  const signal = topicSignal(title, summary, topics);
+  let best: string | null = null;
+  let bestHits = 0;
+  let runnerUp = 0;
+  for (const [id, n] of signal) {
+    if (n > bestHits) {
+      runnerUp = bestHits;
+      best = id;
+      bestHits = n;
+    } else if (n > runnerUp) {
+      runnerUp = n;
+    }
+  }
+  const own = signal.get(sourceTopic) ?? 0;
+  if (best === null || best === sourceTopic || bestHits < 4) return sourceTopic;
+  return bestHits >= 3 * Math.max(own, runnerUp) ? best : sourceTopic;
 }

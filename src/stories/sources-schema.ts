@@ -1,20 +1,30 @@
 // Schema of SOURCES_FILE (config/sources.json). The story-gathering stage owns it.
 import { z } from 'zod';
+import { DEFAULT_TOPICS, TopicIdSchema, TopicsListSchema } from '../topics.js';
 
-export const SectionSchema = z.enum(['markets', 'world']);
+/** A story's section in an edition is one of the configured topics. */
+export const SectionSchema = TopicIdSchema;
 export type Section = z.infer<typeof SectionSchema>;
 
-export const FeedSourceSchema = z.object({
+/** `section` is the older name of `topic`, still read. */
+const topicFromSection = (v: unknown) => {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+  const { section, ...rest } = v as Record<string, unknown>;
+  return 'topic' in rest || section === undefined ? rest : { ...rest, topic: section };
+};
+
+export const FeedSourceSchema = z.preprocess(topicFromSection, z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'id must be lower-case letters, digits and dashes'),
   name: z.string().min(1).max(100),
   url: z.url({ protocol: /^https?$/ }),
-  section: SectionSchema,
+  /** One of the file's `topics` (the default list: markets, world). */
+  topic: TopicIdSchema,
   weight: z.number().positive().max(10).default(1),
   enabled: z.boolean().default(true),
   userAgent: z.string().min(1).optional(),
   /** The site's own feed: its story leads every cluster it is part of (see rank.ts). */
   home: z.boolean().default(false),
-});
+}));
 export type FeedSource = z.infer<typeof FeedSourceSchema>;
 
 export const MarketSymbolSchema = z.object({
@@ -37,6 +47,8 @@ export const MarketConfigSchema = z.object({
 
 export const SourcesFileSchema = z
   .object({
+    /** What readers choose from; each feed names one. Default: markets (with the market table) and world. */
+    topics: TopicsListSchema.default(() => DEFAULT_TOPICS.map((t) => ({ ...t, keywords: [...t.keywords] }))),
     feeds: z.array(FeedSourceSchema).max(500),
     market: MarketConfigSchema.default({ provider: 'yahoo', baseUrl: 'https://query1.finance.yahoo.com', symbols: [] }),
     ranking: z
@@ -48,9 +60,13 @@ export const SourcesFileSchema = z
   })
   .superRefine((file, ctx) => {
     const seen = new Set<string>();
+    const topics = file.topics.map((t) => t.id);
     file.feeds.forEach((f, i) => {
       if (seen.has(f.id)) ctx.addIssue({ code: 'custom', path: ['feeds', i, 'id'], message: `duplicate id "${f.id}"` });
       seen.add(f.id);
+      if (!topics.includes(f.topic)) {
+        ctx.addIssue({ code: 'custom', path: ['feeds', i, 'topic'], message: `topic "${f.topic}" is not one of the file's topics: ${topics.join(', ')}` });
+      }
     });
   });
 export type SourcesFile = z.infer<typeof SourcesFileSchema>;

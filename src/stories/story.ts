@@ -4,7 +4,8 @@ import type { Story } from './model.js';
 import type { RawItem } from './parse.js';
 import type { FeedSource } from './sources-schema.js';
 import { publishedAt } from './dates.js';
-import { sectionFor } from './section.js';
+import type { Topic } from '../topics.js';
+import { topicFor } from './section.js';
 import { paragraphs, plainText, summarise } from './text.js';
 import { canonicalUrl, urlKey } from './url.js';
 
@@ -27,7 +28,14 @@ function imageOf(raw: RawItem, base: string): string | undefined {
 }
 
 /** null when the item has no usable title or link. */
-export function toStory(raw: RawItem, source: Pick<FeedSource, 'id' | 'name' | 'section'>, baseUrl: string, fetchedAt: Date): Story | null {
+/** `topics`: the sources file's topics, whose keywords may move a story out of its source's topic. */
+export function toStory(
+  raw: RawItem,
+  source: Pick<FeedSource, 'id' | 'name' | 'topic'>,
+  baseUrl: string,
+  fetchedAt: Date,
+  topics: readonly Topic[],
+): Story | null {
   const title = plainText(raw.title);
   const url = canonicalUrl(raw.link, baseUrl);
   if (!title || !url) return null;
@@ -48,6 +56,6 @@ export function toStory(raw: RawItem, source: Pick<FeedSource, 'id' | 'name' | '
     ...(image ? { imageUrl: image } : {}),
     publishedAt: publishedAt(raw.dateText, fetchedAt).toISOString(),
     fetchedAt: fetchedAt.toISOString(),
-    section: sectionFor(source.section, title, summary),
+    section: topicFor(source.topic, title, summary, topics),
   };
 }

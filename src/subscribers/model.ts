@@ -1,9 +1,6 @@
 // The subscriber record. Stored as a Redis hash by id; this schema is its type.
 import { z } from 'zod';
-
-export const TOPICS = ['markets', 'world'] as const;
-export const TopicSchema = z.enum(TOPICS);
-export type Topic = z.infer<typeof TopicSchema>;
+import { TopicIdSchema } from '../topics.js';
 
 export const STATUSES = ['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained'] as const;
 export const StatusSchema = z.enum(STATUSES);
@@ -40,7 +37,8 @@ export const SubscriberSchema = z.object({
   email: z.string(),
   name: z.string(),
   status: StatusSchema,
-  topics: z.array(TopicSchema).min(1),
+  /** Topic ids (the sources file's `topics`), sorted. */
+  topics: z.array(TopicIdSchema).min(1),
   timezone: z.string(),
   sendHour: z.number().int().min(0).max(23),
   weekdaysOnly: z.boolean(),
@@ -58,8 +56,3 @@ export const SubscriberSchema = z.object({
   unsubscribedAt: z.iso.datetime().nullable(),
 });
 export type Subscriber = z.infer<typeof SubscriberSchema>;
-
-/** Variant key of a topic set: the same order whatever the reader chose first. */
-export function topicsKey(topics: readonly Topic[]): string {
-  return TOPICS.filter((t) => topics.includes(t)).join('+');
-}

@@ -1,7 +1,7 @@
 // Input schemas for the public endpoints. The same schema reads JSON and
 // form-encoded bodies (where every value is a string and checkboxes repeat).
 import { z } from 'zod';
-import { CADENCES, TOPICS, TopicSchema, WATCHLIST_MAX, WEEKDAYS } from './model.js';
+import { CADENCES, WATCHLIST_MAX, WEEKDAYS } from './model.js';
 
 // Building an Intl.DateTimeFormat per signup was the largest CPU cost of POST
 // /api/subscribe (bench/signup): remember the answers (the set of zones is small).
@@ -32,14 +32,18 @@ const NameSchema = z
   .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'name must not contain control characters')
   .transform((v) => v.trim());
 
-const TopicsSchema = z.preprocess(
-  (v) => (typeof v === 'string' ? v.split(/[;,]/).map((s) => s.trim()).filter(Boolean) : v),
-  z
-    .array(TopicSchema, { error: `topics must be a list of: ${TOPICS.join(', ')}` })
-    .min(1, 'choose at least one topic')
-    .max(TOPICS.length)
-    .transform((topics) => TOPICS.filter((t) => topics.includes(t))),
-);
+/** A list of the configured topic ids: a comma/semicolon string or repeated checkboxes; sorted, no repeats. */
+function topicsSchema(ids: readonly string[]) {
+  const message = `topics must be a list of: ${ids.join(', ')}`;
+  return z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(/[;,]/).map((s) => s.trim()).filter(Boolean) : v),
+    z
+      .array(z.string().refine((t) => ids.includes(t), { error: message }), { error: message })
+      .min(1, 'choose at least one topic')
+      .max(ids.length)
+      .transform((topics) => ids.filter((t) => topics.includes(t)).sort()),
+  );
+}
 
 const TimezoneSchema = z.string().max(64).refine(isTimeZone, 'timezone must be an IANA time zone such as Europe/London');
 
@@ -79,31 +83,54 @@ const choiceFields = {
   watchlist: z.preprocess(emptyToUndefined, WatchlistSchema.optional()),
 };
 
-export const SignupSchema = z.object({
-  email: z.string({ error: 'email is required' }).max(320, 'email is longer than 254 characters'),
-  name: z.preprocess(emptyToUndefined, NameSchema.optional()),
-  topics: z.preprocess(emptyToUndefined, TopicsSchema.optional()),
-  timezone: z.preprocess(emptyToUndefined, TimezoneSchema.optional()),
-  sendHour: z.preprocess(emptyToUndefined, HourSchema.optional()),
-  weekdaysOnly: z.preprocess(emptyToUndefined, FlagSchema.optional()),
-  ...choiceFields,
-  /** Honeypot: a field people never see. Anything in it means a bot. */
-  website: z.string().max(1000).optional(),
-  source: z.string().max(64).regex(/^[a-z0-9-]*$/).optional(),
-});
-export type SignupInput = z.infer<typeof SignupSchema>;
+function signupSchema(topics: ReturnType<typeof topicsSchema>) {
+  return z.object({
+    email: z.string({ error: 'email is required' }).max(320, 'email is longer than 254 characters'),
+    name: z.preprocess(emptyToUndefined, NameSchema.optional()),
+    topics: z.preprocess(emptyToUndefined, topics.optional()),
+    timezone: z.preprocess(emptyToUndefined, TimezoneSchema.optional()),
+    sendHour: z.preprocess(emptyToUndefined, HourSchema.optional()),
+    weekdaysOnly: z.preprocess(emptyToUndefined, FlagSchema.optional()),
+    ...choiceFields,
+    /** Honeypot: a field people never see. Anything in it means a bot. */
+    website: z.string().max(1000).optional(),
+    source: z.string().max(64).regex(/^[a-z0-9-]*$/).optional(),
+  });
+}
 
-export const PreferencesSchema = z.object({
-  topics: TopicsSchema,
-  timezone: TimezoneSchema,
-  sendHour: HourSchema,
-  weekdaysOnly: z.preprocess((v) => (v === undefined || v === '' ? false : v), FlagSchema),
-  name: z.preprocess(emptyToUndefined, NameSchema.optional()),
-  ...choiceFields,
-  /** A form with no box ticked sends no `watchlist` at all: that empties it. */
-  watchlist: z.preprocess((v) => (v === undefined || v === '' ? [] : v), WatchlistSchema),
-});
-export type PreferencesInput = z.infer<typeof PreferencesSchema>;
+function preferencesSchema(topics: ReturnType<typeof topicsSchema>) {
+  return z.object({
+    topics,
+    timezone: TimezoneSchema,
+    sendHour: HourSchema,
+    weekdaysOnly: z.preprocess((v) => (v === undefined || v === '' ? false : v), FlagSchema),
+    name: z.preprocess(emptyToUndefined, NameSchema.optional()),
+    ...choiceFields,
+    /** A form with no box ticked sends no `watchlist` at all: that empties it. */
+    watchlist: z.preprocess((v) => (v === undefined || v === '' ? [] : v), WatchlistSchema),
+  });
+}
+
+export interface SubscriptionSchemas {
+  signup: ReturnType<typeof signupSchema>;
+  preferences: ReturnType<typeof preferencesSchema>;
+}
+export type SignupInput = z.infer<SubscriptionSchemas['signup']>;
+export type PreferencesInput = z.infer<SubscriptionSchemas['preferences']>;
+
+const built = new Map<string, SubscriptionSchemas>();
+
+/** The signup and preferences schemas for these topic ids (the sources file's), built once per list. */
+export function subscriptionSchemas(topicIds: readonly string[]): SubscriptionSchemas {
+  const key = topicIds.join(',');
+  let schemas = built.get(key);
+  if (!schemas) {
+    const topics = topicsSchema([...topicIds]);
+    schemas = { signup: signupSchema(topics), preferences: preferencesSchema(topics) };
+    built.set(key, schemas);
+  }
+  return schemas;
+}
 
 /** One readable sentence for the first problem, naming the field. */
 export function describeIssue(error: z.ZodError): { field: string; message: string } {

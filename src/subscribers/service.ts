@@ -7,8 +7,8 @@ import { emailHash, InvalidAddressError, toAddress, type Address } from './addre
 import type { ConfirmOutbox } from './confirm-outbox.js';
 import type { SignupGuard } from './rate-limits.js';
 import { unknownSymbols, type WatchOption } from './choices.js';
-import { CHOICE_DEFAULTS, type Consent, type Subscriber, type Topic } from './model.js';
-import type { PreferencesInput, SignupInput } from './schemas.js';
+import { CHOICE_DEFAULTS, type Consent, type Subscriber } from './model.js';
+import { subscriptionSchemas, type PreferencesInput, type SignupInput } from './schemas.js';
 import type { SubscriberStore } from './store.js';
 import { CONFIRM_TTL_SEC, InvalidTokenError, type TokenPurpose, type Tokens } from './tokens.js';
 
@@ -16,6 +16,8 @@ export interface SubscriptionDefaults {
   timezone: string;
   sendHour: number;
   publicUrl: string;
+  /** Every configured topic id (the sources file's `topics`): what a reader may choose, and gets when they choose nothing. */
+  topics: readonly string[];
   /** Instruments readers may put on their watchlist (the configured market symbols); default none. */
   watchOptions?: readonly WatchOption[];
 }
@@ -85,6 +87,10 @@ export function createSubscriptions(deps: SubscriptionDeps) {
   }
 
   return {
+    /** The input schemas for the configured topics (signup, preferences, import rows). */
+    schemas: subscriptionSchemas(deps.defaults.topics),
+    /** Every configured topic id. */
+    topics: deps.defaults.topics,
     /**
      * Same answer for every address state (the caller always says 202); the
      * outcome is for logs and tests only and must never reach the response.
@@ -109,7 +115,7 @@ export function createSubscriptions(deps: SubscriptionDeps) {
       const consent: Consent = { ...meta, at: at.toISOString(), source: input.source || meta.source };
       const prefs = {
         name: input.name ?? '',
-        topics: (input.topics ?? ['markets', 'world']) as Topic[],
+        topics: input.topics ?? [...deps.defaults.topics].sort(),
         timezone: input.timezone ?? deps.defaults.timezone,
         sendHour: input.sendHour ?? deps.defaults.sendHour,
         weekdaysOnly: input.weekdaysOnly ?? false,
@@ -202,7 +208,7 @@ export function createSubscriptions(deps: SubscriptionDeps) {
     async updatePreferences(token: string, input: PreferencesInput): Promise<Subscriber> {
       const sub = await resolve(token, 'preferences');
       const updated = await store.update(sub.id, {
-        topics: input.topics as Topic[],
+        topics: input.topics,
         timezone: input.timezone,
         sendHour: input.sendHour,
         weekdaysOnly: input.weekdaysOnly,

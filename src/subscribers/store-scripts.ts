@@ -4,28 +4,33 @@ import { appendEntryLua } from './confirm-outbox.js';
 
 // A confirmed reader's delivery slot: daily readers by (timezone, hour), weekly readers by
 // (timezone, hour, day) in keys of their own, so a daily slot never pages through them.
-// Returns the zset key suffix and the slot-index field (store.ts reads both forms).
+// Returns the zset key suffix (`tz:hour` or `tz:hour:day`) and the slot-index base field
+// (`tz|hour` or `tz|hour|@day`; store.ts reads both forms).
 const SLOT_OF = `
 local function slotOf(r)
-  if r[4] == 'weekly' then
-    local day = r[5] or 'mon'
-    if day == '' then day = 'mon' end
-    return r[2] .. ':' .. r[3] .. ':' .. day, r[2] .. '|' .. r[3] .. '|' .. day
+  if r[5] == 'weekly' then
+    local day = r[6]
+    if not day or day == '' then day = 'mon' end
+    return r[2] .. ':' .. r[3] .. ':' .. day, r[2] .. '|' .. r[3] .. '|@' .. day
   end
   return r[2] .. ':' .. r[3], r[2] .. '|' .. r[3]
 end
 `;
 
 // Index entries for the record now in hash h (status count, confirmed, slot, pending, all).
+// The slot index counts confirmed readers per slot (`timezone|hour`, weekly `timezone|hour|@day`)
+// and per slot and topics (`<slot>|topics`, the sorted topic list as stored): the topic
+// combinations an edition has to render.
 // Shared by SAVE and CREATE; expects h, id, score and pendingScore in scope, KEYS[2..6] as in SAVE.
 const INDEX_ADD = `
-local new = redis.call('HMGET', h, 'status', 'timezone', 'sendHour', 'cadence', 'weeklyDay')
+local new = redis.call('HMGET', h, 'status', 'timezone', 'sendHour', 'topics', 'cadence', 'weeklyDay')
 redis.call('HINCRBY', KEYS[5], new[1], 1)
 if new[1] == 'confirmed' then
-  local suffix, field = slotOf(new)
+  local suffix, base = slotOf(new)
   redis.call('ZADD', KEYS[2], score, id)
   redis.call('ZADD', ARGV[1] .. suffix, score, id)
-  redis.call('HINCRBY', KEYS[4], field, 1)
+  redis.call('HINCRBY', KEYS[4], base, 1)
+  redis.call('HINCRBY', KEYS[4], base .. '|' .. (new[4] or ''), 1)
 elseif new[1] == 'pending' then
   redis.call('ZADD', KEYS[3], pendingScore, id)
 end
@@ -37,13 +42,15 @@ local h = KEYS[1]
 local id = ARGV[2]
 local score = tonumber(ARGV[3])
 local pendingScore = tonumber(ARGV[4])
-local old = redis.call('HMGET', h, 'status', 'timezone', 'sendHour', 'cadence', 'weeklyDay')
+local old = redis.call('HMGET', h, 'status', 'timezone', 'sendHour', 'topics', 'cadence', 'weeklyDay')
 if old[1] then
   redis.call('HINCRBY', KEYS[5], old[1], -1)
   if old[1] == 'confirmed' then
     local suffix, f = slotOf(old)
     redis.call('ZREM', KEYS[2], id)
     redis.call('ZREM', ARGV[1] .. suffix, id)
+    if redis.call('HINCRBY', KEYS[4], f, -1) <= 0 then redis.call('HDEL', KEYS[4], f) end
+    f = f .. '|' .. (old[4] or '')
     if redis.call('HINCRBY', KEYS[4], f, -1) <= 0 then redis.call('HDEL', KEYS[4], f) end
   elseif old[1] == 'pending' then
     redis.call('ZREM', KEYS[3], id)

@@ -38,7 +38,9 @@ function toHash(fields: Fields): string[] {
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     let v: string;
-    if (key === 'topics' || key === 'watchlist') v = (value as string[]).join(',');
+    // Sorted: the slot index counts readers per stored topic list (store-scripts.ts).
+    if (key === 'topics') v = [...new Set(value as string[])].sort().join(',');
+    else if (key === 'watchlist') v = (value as string[]).join(',');
     else if (key === 'consent') v = JSON.stringify(value);
     else if (value === null) v = '';
     else v = String(value);
@@ -84,13 +86,6 @@ export interface SlotCount {
   count: number;
 }
 
-/** A slot-index field: `tz|hour` for daily readers, `tz|hour|day` for weekly ones (store-scripts.ts). */
-function slotCount(field: string, count: string): SlotCount {
-  const [timezone = '', hour = '', day] = field.split('|');
-  const weekday = WEEKDAYS.findIndex((d) => d === day);
-  return { timezone, hour: Number(hour), ...(weekday >= 0 ? { weekday } : {}), count: Number(count) };
-}
-
 export interface CreateResult {
   subscriber: Subscriber;
   created: boolean;
@@ -99,6 +94,38 @@ export interface CreateResult {
 
 export type NewSubscriber = Omit<Subscriber, 'id' | 'createdAt' | 'updatedAt' | 'tokenVersion' | keyof typeof CHOICE_DEFAULTS> &
   Partial<Pick<Subscriber, 'tokenVersion' | keyof typeof CHOICE_DEFAULTS>>;
+
+/** A slot's base field in the slot index: `timezone|hour`, or `timezone|hour|@day` for weekly readers. */
+const slotField = (s: { timezone: string; hour: number; weekday?: number }) =>
+  s.weekday === undefined ? `${s.timezone}|${s.hour}` : `${s.timezone}|${s.hour}|@${WEEKDAYS[s.weekday]}`;
+
+/**
+ * The slot index: `<slot>` → readers, and `<slot>|topics` → readers with that topic list,
+ * where `<slot>` is `timezone|hour` (daily) or `timezone|hour|@day` (weekly, store-scripts.ts).
+ */
+function slotCounts(hash: Record<string, string>): { slots: SlotCount[]; topics: Map<string, Map<string, number>> } {
+  const slots: SlotCount[] = [];
+  const topics = new Map<string, Map<string, number>>();
+  for (const [field, value] of Object.entries(hash)) {
+    const count = Number(value);
+    if (!(count > 0)) continue;
+    const parts = field.split('|');
+    const [timezone = '', hour = ''] = parts;
+    const day = parts[2]?.startsWith('@') ? parts[2].slice(1) : undefined;
+    const weekday = day === undefined ? -1 : WEEKDAYS.findIndex((d) => d === day);
+    const slot: SlotCount = { timezone, hour: Number(hour), ...(weekday >= 0 ? { weekday } : {}), count };
+    const combo = parts[day === undefined ? 2 : 3];
+    if (combo === undefined) {
+      slots.push(slot);
+    } else {
+      const base = slotField(slot);
+      if (!topics.has(base)) topics.set(base, new Map());
+      topics.get(base)!.set(combo, count);
+    }
+  }
+  slots.sort((a, b) => a.timezone.localeCompare(b.timezone) || a.hour - b.hour || (a.weekday ?? -1) - (b.weekday ?? -1));
+  return { slots, topics };
+}
 
 export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
   const { redis, keys } = deps;
@@ -130,6 +157,23 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
       ],
       [slotPrefix, id, String(Number(id)), String(at.getTime()), ...args],
     );
+  }
+
+  /** Stored topic lists of one slot's readers, read in pages (see topicSetsIn). */
+  async function topicsOfSlot(slot: { timezone: string; hour: number; weekday?: number }): Promise<Set<string>> {
+    const found = new Set<string>();
+    const key =
+      slot.weekday === undefined
+        ? keys.subscribersBySlot(slot.timezone, slot.hour)
+        : keys.subscribersByWeeklySlot(slot.timezone, slot.hour, WEEKDAYS[slot.weekday] ?? 'mon');
+    for (let after: string | null = null; ; ) {
+      const ids = await page(key, after, 1000);
+      if (ids.length === 0) return found;
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.hget(keys.subscriber(id), 'topics');
+      for (const [, topics] of (await pipeline.exec()) ?? []) if (typeof topics === 'string') found.add(topics.split(',').sort().join(','));
+      after = ids[ids.length - 1]!;
+    }
   }
 
   async function get(id: string): Promise<Subscriber | null> {
@@ -255,11 +299,31 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
     pageAll: (afterId: string | null, limit: number) => page(keys.subscribersAll(), afterId, limit),
 
     async slotsInUse(): Promise<SlotCount[]> {
-      const hash = await redis.hgetall(keys.slotIndex());
-      return Object.entries(hash)
-        .map(([field, count]) => slotCount(field, count))
-        .filter((s) => s.count > 0)
-        .sort((a, b) => a.timezone.localeCompare(b.timezone) || a.hour - b.hour || (a.weekday ?? -1) - (b.weekday ?? -1));
+      return slotCounts(await redis.hgetall(keys.slotIndex())).slots;
+    },
+
+    /**
+     * The topic combinations (sorted topic ids) confirmed readers of these slots have, or
+     * of every confirmed reader without `slots`. Read from the slot index's counts; a slot
+     * whose counts do not add up (readers confirmed before the index counted topics) is
+     * read reader by reader.
+     */
+    async topicSetsIn(slots?: readonly { timezone: string; hour: number; weekday?: number }[]): Promise<string[][]> {
+      const index = slotCounts(await redis.hgetall(keys.slotIndex()));
+      const wanted = slots ? new Set(slots.map(slotField)) : null;
+      const sets = new Set<string>();
+      for (const slot of index.slots) {
+        const field = slotField(slot);
+        if (wanted && !wanted.has(field)) continue;
+        const combos = index.topics.get(field) ?? new Map<string, number>();
+        let counted = 0;
+        for (const [topics, n] of combos) {
+          counted += n;
+          sets.add(topics);
+        }
+        if (counted < slot.count) for (const topics of await topicsOfSlot(slot)) sets.add(topics);
+      }
+      return [...sets].map((t) => t.split(',').filter(Boolean));
     },
 
     async countsByStatus(): Promise<Record<SubscriberStatus, number>> {

@@ -46,7 +46,7 @@ describe('digest subscribers', () => {
         'line 3: email must look like name@example.com',
         'line 4: timezone must be an IANA time zone such as Europe/London',
         'line 5: sendHour must be from 0 to 23',
-        'line 6: topics: Invalid option: expected one of "markets"|"world"',
+        'line 6: topics must be a list of: markets, world',
         '',
       ].join('\n'),
     );

@@ -6,7 +6,7 @@ import { buildMessage, listHeaders, type ReaderMessage } from '../../src/deliver
 import { buildRawMessage, canWriteRaw } from '../../src/delivery/raw-message.js';
 import { qpEncode } from '../../src/delivery/qp.js';
 
-const edition = listHeaders({ mailDomain: 'news.example.com', listId: '', feedbackSender: 'mddigest', editionId: 'now20261124T071533', mode: 'now' });
+const edition = listHeaders({ mailDomain: 'news.example.com', listId: '', listName: 'Market Digest', feedbackSender: 'mddigest', editionId: 'now20261124T071533', mode: 'now' });
 
 function reader(overrides: Partial<ReaderMessage> = {}, content: Partial<ReaderMessage['content']> = {}): ReaderMessage {
   return {

@@ -97,7 +97,7 @@ describe('pipeline: feeds → edition → every reader, once', () => {
     const annMail = messages.find((m) => m.envelopeTo[0] === 'ann@example.com')!;
     const ann = annMail.parsed;
     const head = annMail.raw.toString('utf8').split('\r\n\r\n')[0]!.replace(/\r\n[ \t]+/g, ' ');
-    expect(ann.subject).toMatch(/^Markets & World — .+: /);
+    expect(ann.subject).toMatch(/^Daily Stock Markets News — .+: /); // SUBJECT_PATTERN's {brand} is SITE_NAME
     expect(head).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
     expect(head).toMatch(/^List-Unsubscribe: <http:\/\/localhost:3000\/unsubscribe\/[^>]+>, ?<mailto:[^>]+>$/m);
     expect(head).toMatch(/^List-I[Dd]: .*<.+>$/m);

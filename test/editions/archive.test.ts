@@ -9,7 +9,7 @@ import { buildEdition } from '../../src/editions/build.js';
 import { archiveRoutes } from '../../src/http/routes/archive.js';
 import { uniquePrefix } from '../helpers/env.js';
 import { dropPrefix, testRedis } from '../helpers/redis.js';
-import { SETTINGS, SLOT, cluster, clusters, fixtureSource } from './fixtures.js';
+import { SETTINGS, SLOT, cluster, clusters, fixtureSource, EVERY_COMBINATION } from './fixtures.js';
 
 const redis = testRedis();
 let prefix: string;
@@ -20,7 +20,7 @@ beforeEach(async () => {
   prefix = uniquePrefix('ed-archive');
   store = createEditionStore({ redis, keys: keyspace(prefix) });
   app = Fastify();
-  await app.register(archiveRoutes, { editions: store, publicUrl: SETTINGS.publicUrl, title: 'Market Digest' });
+  await app.register(archiveRoutes, { editions: store, publicUrl: SETTINGS.publicUrl, brand: SETTINGS.brand });
 });
 afterEach(async () => {
   await app.close();
@@ -29,7 +29,7 @@ afterEach(async () => {
 afterAll(() => redis.quit());
 
 const build = (slot: Date, data = clusters(3)) =>
-  buildEdition({ stories: fixtureSource(data).source, editions: store, settings: SETTINGS, now: () => slot }, { slot, mode: 'scheduled' });
+  buildEdition({ stories: fixtureSource(data).source, editions: store, audience: EVERY_COMBINATION, settings: SETTINGS, now: () => slot }, { slot, mode: 'scheduled' });
 
 describe('archive routes', () => {
   it('shows an edition as mailed, with generic links and no placeholder', async () => {

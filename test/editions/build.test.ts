@@ -3,20 +3,21 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keyspace } from '../../src/keys.js';
 import { createEditionStore, type EditionStore } from '../../src/editions/store.js';
-import { buildEdition, type BuildDeps } from '../../src/editions/build.js';
+import { buildEdition, variantsFor, type BuildDeps } from '../../src/editions/build.js';
+import { closestVariant, DEFAULT_TOPICS, TopicSchema } from '../../src/topics.js';
 import { countingCompiler } from '../../src/editions/compile.js';
 import { personalise } from '../../src/editions/personalise.js';
 import { hasNewStoriesSince } from '../../src/editions/pick.js';
 import { uniquePrefix } from '../helpers/env.js';
 import { dropPrefix, testRedis } from '../helpers/redis.js';
-import { READER, SETTINGS, SLOT, cluster, clusters, fixtureSource } from './fixtures.js';
+import { EVERY_COMBINATION, READER, SETTINGS, SLOT, cluster, clusters, fixtureSource } from './fixtures.js';
 
 const redis = testRedis();
 let prefix: string;
 let store: EditionStore;
 
 function deps(source = fixtureSource().source, compile = countingCompiler()): BuildDeps & { compile: ReturnType<typeof countingCompiler> } {
-  return { stories: source, editions: store, settings: SETTINGS, now: () => new Date(SLOT.getTime() + 60_000), compile };
+  return { stories: source, editions: store, audience: EVERY_COMBINATION, settings: SETTINGS, now: () => new Date(SLOT.getTime() + 60_000), compile };
 }
 
 beforeEach(() => {
@@ -78,6 +79,21 @@ describe('buildEdition', () => {
     expect(await store.getVariant(e.id, 'markets')).toBeNull();
     expect(d.compile.count).toBe(1);
     await expect(buildEdition(d, { slot: SLOT, mode: 'scheduled', variants: ['sport'] })).rejects.toThrow(/not a variant key/);
+  });
+
+  it('renders only the combinations the readers have: compiles = distinct combinations', async () => {
+    const crypto = TopicSchema.parse({ id: 'crypto', label: 'Crypto' });
+    const settings = { ...SETTINGS, topics: [...DEFAULT_TOPICS, crypto] };
+    const readers = [['world', 'crypto'], ['crypto', 'world'], ['markets'], ['crypto'], ['markets'], ['gone-topic', 'markets'], ['gone-topic']];
+    expect(variantsFor(readers, settings)).toEqual(['crypto', 'crypto+markets+world', 'crypto+world', 'markets']);
+    expect(variantsFor([], settings)).toEqual(['crypto+markets+world']); // no reader: the archive copy only
+    const d = { ...deps(), settings, audience: { topicSets: async () => readers } };
+    const edition = await buildEdition(d, { slot: SLOT, mode: 'now' });
+    expect(edition.variants).toEqual(['crypto', 'crypto+markets+world', 'crypto+world', 'markets']);
+    expect(d.compile.count).toBe(4);
+    // A reader whose combination was not built (changed after the build) gets the closest one.
+    expect(closestVariant('markets+world', edition.variants)).toBe('crypto+markets+world');
+    expect(closestVariant('world', ['crypto', 'crypto+world', 'markets'])).toBe('crypto+world');
   });
 
   it('compiles once per variant: the count does not grow with the number of readers', async () => {

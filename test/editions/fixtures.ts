@@ -1,7 +1,8 @@
 // Fixture stories and prices for edition tests and the benchmark.
 import type { Cluster, MarketSnapshot, Quote } from '../../src/stories/model.js';
-import type { StorySource } from '../../src/editions/build.js';
+import type { Audience, StorySource } from '../../src/editions/build.js';
 import type { RenderSettings } from '../../src/editions/render.js';
+import { DEFAULT_TOPICS } from '../../src/topics.js';
 
 export const SLOT = new Date('2026-11-24T07:00:00.000Z');
 
@@ -9,8 +10,9 @@ export const SETTINGS: RenderSettings = {
   publicUrl: 'https://news.example.com',
   postalAddress: 'Daily Stock Markets News, 1 Example Street, Example City',
   subjectPattern: 'Markets & World — {date}: {top headline}',
-  brand: 'Market Digest',
+  brand: { name: 'Market Digest', url: 'https://news.example.com', color: '#0b3d91' },
   timezone: 'Europe/London',
+  topics: DEFAULT_TOPICS,
   windowHours: 24,
   perSection: 8,
   maxHtmlBytes: 100_000,
@@ -118,3 +120,6 @@ export const READER = {
   unsubscribeUrl: 'https://news.example.com/unsubscribe/tok-UNSUB',
   preferencesUrl: 'https://news.example.com/preferences/tok-PREFS',
 };
+
+/** Readers with each of the three combinations of the two default topics. */
+export const EVERY_COMBINATION: Audience = { topicSets: async () => [['markets'], ['world'], ['markets', 'world']] };

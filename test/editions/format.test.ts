@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { asciiHtml, relativeAge, signed, signedPercent, subjectFrom, timeLabel, truncate, wrap, formatLevel } from '../../src/editions/format.js';
 import { pickClusters } from '../../src/editions/pick.js';
-import { topicsOfVariant } from '../../src/editions/model.js';
+import { DEFAULT_TOPICS, topicsOfKey } from '../../src/topics.js';
 import { cluster } from './fixtures.js';
 
 const at = new Date('2026-11-24T07:00:00Z');
@@ -59,9 +59,10 @@ describe('pickClusters and variant keys', () => {
     expect(pickClusters(ranked, { sections: ['world'], perSection: 5 }).map((c) => c.id)).toEqual(['c-world-1']);
   });
 
-  it('accepts only topicsKey forms', () => {
-    expect(topicsOfVariant('markets+world')).toEqual(['markets', 'world']);
-    expect(() => topicsOfVariant('world+markets')).toThrow();
-    expect(() => topicsOfVariant('')).toThrow();
+  it('accepts only topicsKey forms of configured topics', () => {
+    expect(topicsOfKey('markets+world', DEFAULT_TOPICS)).toEqual(['markets', 'world']);
+    expect(() => topicsOfKey('world+markets', DEFAULT_TOPICS)).toThrow();
+    expect(() => topicsOfKey('', DEFAULT_TOPICS)).toThrow();
+    expect(() => topicsOfKey('crypto', DEFAULT_TOPICS)).toThrow();
   });
 });

@@ -48,6 +48,8 @@ export async function startOps(overrides: Record<string, string | undefined> = {
     subscriptions: ctx.subscriptions,
     rateLimits: ctx.rateLimits,
     defaults: { timezone: config.DEFAULT_TIMEZONE, sendHour: config.DEFAULT_SEND_HOUR },
+    brand: config.brand,
+    topics: config.sources.topics,
     allowedOrigins: [],
     plugins: opsPlugins(deps),
   });

@@ -99,6 +99,8 @@ describe('/metrics', () => {
       subscriptions: stack.ctx.subscriptions,
       rateLimits: stack.ctx.rateLimits,
       defaults: { timezone: 'UTC', sendHour: 7 },
+      brand: stack.ctx.config.brand,
+      topics: stack.ctx.config.sources.topics,
       allowedOrigins: [],
       plugins: opsPlugins(stack.deps),
     });

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parseFeedDate, publishedAt } from '../../src/stories/dates.js';
 import { decodeBody } from '../../src/stories/decode.js';
 import { looksLikeHtml } from '../../src/stories/fetch.js';
-import { sectionFor } from '../../src/stories/section.js';
+import { topicFor } from '../../src/stories/section.js';
+import { DEFAULT_TOPICS, TopicSchema } from '../../src/topics.js';
 import { paragraphs, plainText, summarise } from '../../src/stories/text.js';
 import { canonicalUrl, urlKey } from '../../src/stories/url.js';
 
@@ -92,11 +93,22 @@ describe('text', () => {
   });
 });
 
-describe('section keyword rule', () => {
+describe('topic keyword rule', () => {
+  const sectionFor = (source: string, title: string, summary: string) => topicFor(source, title, summary, DEFAULT_TOPICS);
   it('moves clear stories across, leaves ambiguous ones with their source', () => {
     expect(sectionFor('world', 'Dow falls as Treasury yields jump', 'Stocks slid and bond yields rose on Wall Street.')).toBe('markets');
     expect(sectionFor('markets', 'Troops cross border as ceasefire collapses', 'Fighting resumed and the army said missiles were fired.')).toBe('world');
     expect(sectionFor('world', 'Sanctions hit Russian oil exports', 'The EU agreed new sanctions on Russia.')).toBe('world');
     expect(sectionFor('markets', 'Election lifts stocks', 'Investors welcomed the vote.')).toBe('markets');
+  });
+
+  it('uses the keywords of every configured topic, a third one included', () => {
+    const crypto = TopicSchema.parse({ id: 'crypto', label: 'Crypto', keywords: ['bitcoin', 'ether', 'stablecoin', 'crypto', 'token'] });
+    const topics = [...DEFAULT_TOPICS, crypto];
+    expect(topicFor('world', 'Ether and stablecoin issuers face audit', 'Stablecoin reserves and ether staking were reviewed.', topics)).toBe('crypto');
+    // Not one-sided: markets words are there too, so the source's topic stays.
+    expect(topicFor('markets', 'Bitcoin lifts stocks on Wall Street', 'Investors bought shares and bitcoin.', topics)).toBe('markets');
+    // A topic without keywords never pulls stories in, and its own stories stay.
+    expect(topicFor('crypto', 'Quiet day', 'Nothing happened.', topics)).toBe('crypto');
   });
 });

@@ -1,5 +1,6 @@
 // Feed fixtures and hostile servers, end to end through readFeed (fetch → decode → parse → clean).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TOPICS } from '../../src/topics.js';
 import { SourceFetchError } from '../../src/stories/fetch.js';
 import { readFeed } from '../../src/stories/feed-source.js';
 import type { FeedSource } from '../../src/stories/sources-schema.js';
@@ -52,7 +53,7 @@ const source = (path: string, over: Partial<FeedSource> = {}): FeedSource => ({
   id: path.slice(1),
   name: `Source ${path}`,
   url: server.url(path),
-  section: 'markets',
+  topic: 'markets',
   weight: 1,
   enabled: true,
   home: false,
@@ -60,13 +61,13 @@ const source = (path: string, over: Partial<FeedSource> = {}): FeedSource => ({
 });
 
 async function stories(path: string, over: Partial<FeedSource> = {}) {
-  const out = await readFeed(source(path, over), {}, NOW, { totalTimeoutMs: 3000 });
+  const out = await readFeed(source(path, over), {}, NOW, { totalTimeoutMs: 3000, topics: DEFAULT_TOPICS });
   if (out.status !== 'ok') throw new Error('expected ok');
   return out.stories;
 }
 
 async function failure(path: string, opts = {}): Promise<SourceFetchError> {
-  const err = await readFeed(source(path), {}, NOW, { totalTimeoutMs: 3000, ...opts }).then(
+  const err = await readFeed(source(path), {}, NOW, { totalTimeoutMs: 3000, topics: DEFAULT_TOPICS, ...opts }).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -131,7 +132,7 @@ describe('feed fixtures', () => {
   });
 
   it('reads JSON Feed 1.1: AMP collapsed, relative url, content_text, image', async () => {
-    const [nvidia, amd, election] = await stories('/json', { section: 'markets' });
+    const [nvidia, amd, election] = await stories('/json', { topic: 'markets' });
     expect(nvidia).toMatchObject({
       url: 'https://worldtimes.example.com/business/2026/03/10/nvidia-stock-surges.html',
       imageUrl: 'https://worldtimes.example.com/img/nvidia-wt.jpg',
@@ -165,11 +166,11 @@ describe('feed fixtures', () => {
   });
 
   it('answers a conditional GET with 304 at no cost', async () => {
-    const first = await readFeed(source('/etag'), {}, NOW);
+    const first = await readFeed(source('/etag'), {}, NOW, { topics: DEFAULT_TOPICS });
     expect(first.status).toBe('ok');
     if (first.status !== 'ok') return;
     expect(first.validators.etag).toBe('"v1"');
-    expect(await readFeed(source('/etag'), first.validators, NOW)).toEqual({ status: 'not-modified' });
+    expect(await readFeed(source('/etag'), first.validators, NOW, { topics: DEFAULT_TOPICS })).toEqual({ status: 'not-modified' });
   });
 
   it('sends the per-source User-Agent', async () => {

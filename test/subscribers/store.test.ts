@@ -101,6 +101,30 @@ describe('subscriber store', () => {
     expect(await store.countsByStatus()).toEqual({ pending: 1, confirmed: 2, unsubscribed: 1, bounced: 0, complained: 0 });
   });
 
+  it('counts the topic combinations of confirmed readers per slot, through every change', async () => {
+    const a = await store.create(person('a@example.com', { topics: ['world', 'markets'] })); // stored sorted
+    await store.create(person('b@example.com', { topics: ['crypto'] }));
+    await store.create(person('c@example.com', { topics: ['crypto'], sendHour: 9 }));
+    await store.create(person('p@example.com', { topics: ['world'], status: 'pending', confirmedAt: null }));
+    const sets = async (slots?: { timezone: string; hour: number }[]) => (await store.topicSetsIn(slots)).map((t) => t.join('+')).sort();
+    expect(await sets()).toEqual(['crypto', 'markets+world']);
+    expect(await sets([{ timezone: 'Europe/London', hour: 9 }])).toEqual(['crypto']);
+
+    await store.update(a.subscriber.id, { topics: ['crypto', 'world'] });
+    expect(await sets([{ timezone: 'Europe/London', hour: 7 }])).toEqual(['crypto', 'crypto+world']);
+    await store.setStatus(a.subscriber.id, 'unsubscribed');
+    expect(await sets([{ timezone: 'Europe/London', hour: 7 }])).toEqual(['crypto']);
+    // Slots list only (timezone, hour) counts, never the per-topic ones.
+    expect(await store.slotsInUse()).toEqual([
+      { timezone: 'Europe/London', hour: 7, count: 1 },
+      { timezone: 'Europe/London', hour: 9, count: 1 },
+    ]);
+
+    // Readers confirmed before the index counted topics: the slot's readers are read instead.
+    await redis.hdel(keyspace(prefix).slotIndex(), 'Europe/London|9|crypto');
+    expect(await sets([{ timezone: 'Europe/London', hour: 9 }])).toEqual(['crypto']);
+  });
+
   it('pages confirmed readers by keyset cursor without gaps or repeats', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 25; i++) {

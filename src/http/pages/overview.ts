@@ -1,5 +1,6 @@
 // The /admin overview: server-rendered, every value escaped by html``, no inline
 // style or script (the CSP forbids both), tables scroll sideways on a phone.
+import type { Brand } from '../../brand.js';
 import { html, type SafeHtml } from '../../html.js';
 import { page } from './layout.js';
 import { ALL_QUEUES } from '../../queues/names.js';
@@ -35,7 +36,7 @@ function sourceRow(s: SourceRow): SafeHtml {
 </tr>`;
 }
 
-export function overviewPage(o: Overview, options: { readOnly: boolean }): string {
+export function overviewPage(brand: Brand, o: Overview, options: { readOnly: boolean }): string {
   const subs = Object.entries(o.subscribers);
   const workers = o.alive.filter((a) => a.role === 'worker').length;
   const body = html`<h1>Operations</h1>
@@ -77,12 +78,13 @@ ${table(
   'No queues.',
 )}
 </section>`;
-  return page('Operations', body, { wide: true });
+  return page(brand, 'Operations', body, { wide: true });
 }
 
-export function editionPage(e: EditionFunnel): string {
+export function editionPage(brand: Brand, e: EditionFunnel): string {
   const rows = funnelRows(e);
   return page(
+    brand,
     `Edition ${e.id}`,
     html`<h1>Edition ${e.id}</h1><div class="scroll"><table><tbody>${rows.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table></div>
 <p class="muted"><a href="/admin">Back to the overview</a></p>`,

@@ -1,16 +1,27 @@
 // Signup, confirm, unsubscribe and preferences pages. Forms POST; GET never changes state.
+import type { Brand } from '../../brand.js';
 import { WEEK_ORDER, WEEKDAY_NAMES, type WatchOption } from '../../subscribers/choices.js';
 import { CHOICE_DEFAULTS, WATCHLIST_MAX, type Subscriber } from '../../subscribers/model.js';
 import { html, type SafeHtml } from '../../html.js';
+import type { Topic } from '../../topics.js';
 import { page } from './layout.js';
+
+/** What the subscription pages show: the brand and the configured topics. */
+export interface SiteView {
+  brand: Brand;
+  topics: readonly Topic[];
+  /** Instruments a reader may watch (the configured market symbols); none: no watchlist field. */
+  watchOptions?: readonly WatchOption[];
+}
 
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
 const hourLabel = (h: number) => `${String(h).padStart(2, '0')}:00`;
 
-function topicBoxes(selected: readonly string[]): SafeHtml {
-  const box = (value: string, label: string) =>
-    html`<label><input type="checkbox" name="topics" value="${value}"${selected.includes(value) ? html` checked` : ''}> ${label}</label>`;
-  return html`<fieldset><legend>Topics</legend>${box('markets', 'Markets')}${box('world', 'World')}</fieldset>`;
+/** One box per configured topic, in the sources file's order. */
+function topicBoxes(topics: readonly Topic[], selected: readonly string[]): SafeHtml {
+  const box = (t: Topic) =>
+    html`<label><input type="checkbox" name="topics" value="${t.id}"${selected.includes(t.id) ? html` checked` : ''}> ${t.label}</label>`;
+  return html`<fieldset><legend>Topics</legend>${topics.map(box)}</fieldset>`;
 }
 
 function whenFields(timezone: string, hour: number, weekdaysOnly: boolean): SafeHtml {
@@ -46,20 +57,21 @@ function watchlistFields(options: readonly WatchOption[], selected: readonly str
 </fieldset>`;
 }
 
-export function signupPage(defaults: { timezone: string; sendHour: number; watchOptions?: readonly WatchOption[] }): string {
+export function signupPage(site: SiteView, defaults: { timezone: string; sendHour: number }): string {
   return page(
+    site.brand,
     'Subscribe',
-    html`<h1>Markets &amp; World, every morning</h1>
-<p class="lead">One email a day — or once a week — at your hour: the top market and world stories, with a market snapshot of the instruments you watch first.</p>
+    html`<h1>${site.brand.name}</h1>
+<p class="lead">One email a day — or once a week — at your hour: the top stories of the topics you choose, with the instruments you watch first.</p>
 <form id="signup" method="post" action="/api/subscribe" novalidate>
   <label for="email">Email address</label>
   <input type="email" id="email" name="email" required autocomplete="email" maxlength="254">
   <label for="name">Name <span class="muted">(optional)</span></label>
   <input type="text" id="name" name="name" autocomplete="given-name" maxlength="100">
-  ${topicBoxes(['markets', 'world'])}
+  ${topicBoxes(site.topics, site.topics.map((t) => t.id))}
   ${whenFields(defaults.timezone, defaults.sendHour, false)}
   ${cadenceFields(CHOICE_DEFAULTS)}
-  ${watchlistFields(defaults.watchOptions ?? [], [])}
+  ${watchlistFields(site.watchOptions ?? [], [])}
   <div class="hp" aria-hidden="true"><label for="website">Leave this empty</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
   <button type="submit">Subscribe</button>
   <p id="signup-status" role="status" aria-live="polite" tabindex="-1"></p>
@@ -69,8 +81,9 @@ export function signupPage(defaults: { timezone: string; sendHour: number; watch
   );
 }
 
-export function confirmPage(token: string): string {
+export function confirmPage(brand: Brand, token: string): string {
   return page(
+    brand,
     'Confirm your subscription',
     html`<h1>Confirm your subscription</h1>
 <p>Press the button to start receiving the daily digest.</p>
@@ -78,8 +91,9 @@ export function confirmPage(token: string): string {
   );
 }
 
-export function expiredConfirmPage(token: string): string {
+export function expiredConfirmPage(brand: Brand, token: string): string {
   return page(
+    brand,
     'This link has expired',
     html`<h1>This link has expired</h1>
 <p>Confirmation links work for 48 hours. We can send you a fresh one.</p>
@@ -87,8 +101,9 @@ export function expiredConfirmPage(token: string): string {
   );
 }
 
-export function unsubscribePage(token: string): string {
+export function unsubscribePage(brand: Brand, token: string): string {
   return page(
+    brand,
     'Unsubscribe',
     html`<h1>Unsubscribe</h1>
 <p>Press the button and you will get no more digests from us.</p>
@@ -96,9 +111,10 @@ export function unsubscribePage(token: string): string {
   );
 }
 
-export function preferencesPage(token: string, sub: Subscriber, notice?: SafeHtml, watchOptions: readonly WatchOption[] = []): string {
+export function preferencesPage(site: SiteView, token: string, sub: Subscriber, notice?: SafeHtml): string {
   const active = sub.status === 'confirmed' || sub.status === 'pending';
   return page(
+    site.brand,
     'Your preferences',
     html`<h1>Your preferences</h1>
 ${notice ?? ''}
@@ -106,10 +122,10 @@ ${active ? '' : html`<p class="notice err">You are unsubscribed. Sign up again o
 <form method="post" action="/preferences/${token}">
   <label for="name">Name <span class="muted">(optional)</span></label>
   <input type="text" id="name" name="name" value="${sub.name}" maxlength="100">
-  ${topicBoxes(sub.topics)}
+  ${topicBoxes(site.topics, sub.topics)}
   ${whenFields(sub.timezone, sub.sendHour, sub.weekdaysOnly)}
   ${cadenceFields(sub)}
-  ${watchlistFields(watchOptions, sub.watchlist)}
+  ${watchlistFields(site.watchOptions ?? [], sub.watchlist)}
   <button type="submit">Save preferences</button>
 </form>
 ${active ? html`<form method="post" action="/preferences/${token}"><input type="hidden" name="action" value="unsubscribe"><button type="submit" class="secondary">Unsubscribe from the digest</button></form>` : ''}`,

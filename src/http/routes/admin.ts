@@ -27,6 +27,7 @@ export async function adminRoutes(app: FastifyInstance, ports: OpsPorts, options
         password: options.password,
         redis: ports.redis,
         limiterKey: ports.keys.rateLimit('admin-auth'),
+        realm: `${app.brand.name} admin`,
         ...(options.maxFailures ? { maxFailures: options.maxFailures } : {}),
       }),
     );
@@ -37,16 +38,16 @@ export async function adminRoutes(app: FastifyInstance, ports: OpsPorts, options
 
     scope.get('/admin', async (_req, reply) => {
       const overview = await gatherOverview(ports);
-      return reply.type('text/html; charset=utf-8').send(overviewPage(overview, { readOnly: options.readOnly }));
+      return reply.type('text/html; charset=utf-8').send(overviewPage(app.brand, overview, { readOnly: options.readOnly }));
     });
     scope.get('/admin/api/overview', async () => gatherOverview(ports));
     scope.get('/admin/editions/:id', async (req, reply) => {
       const { id } = EditionParams.parse(req.params);
       const funnel = await editionFunnel(ports, id);
       if (!funnel) return sendProblem(req, reply, 404, 'not_found', `There is no edition ${id}.`);
-      return reply.type('text/html; charset=utf-8').send(editionPage(funnel));
+      return reply.type('text/html; charset=utf-8').send(editionPage(app.brand, funnel));
     });
 
-    await scope.register(async (board) => registerBullBoard(board, ports.queues, { readOnly: options.readOnly }));
+    await scope.register(async (board) => registerBullBoard(board, ports.queues, { readOnly: options.readOnly, title: app.brand.name }));
   });
 }

@@ -6,14 +6,15 @@ import { z } from 'zod';
 import type { EditionStore } from '../../editions/store.js';
 import { EDITION_ID_PATTERN } from '../../editions/model.js';
 import { archiveHtml, archiveVariantOrder, atomFeed, editionLabel, headlines, isPublished } from '../../editions/archive.js';
+import type { Brand } from '../../brand.js';
 import { html } from '../../html.js';
 import { messagePage, page } from '../pages/layout.js';
 
 export interface ArchiveOptions {
   editions: Pick<EditionStore, 'get' | 'list' | 'getVariant' | 'getChart'>;
   publicUrl: string;
-  /** Shown in titles and the feed; default "Market Digest". */
-  title?: string;
+  /** Shown in every page and as the feed's title. */
+  brand: Brand;
   /** How many editions the list and the feed show (default 60). */
   limit?: number;
 }
@@ -28,12 +29,13 @@ const ChartParams = z.object({ id: z.string().max(64), file: z.string().max(80) 
 /** A chart never changes once its edition is built: cache it for a year. */
 const CHART_CACHE = 'public, max-age=31536000, immutable';
 
-function notFound(reply: FastifyReply) {
+function notFound(brand: Brand, reply: FastifyReply) {
   return reply
     .code(404)
     .type('text/html; charset=utf-8')
     .send(
       messagePage(
+        brand,
         'Edition not found',
         'There is no edition at this address. It may never have been sent, or it was withdrawn.',
         'err',
@@ -43,7 +45,7 @@ function notFound(reply: FastifyReply) {
 }
 
 export const archiveRoutes: FastifyPluginAsync<ArchiveOptions> = async (app, options) => {
-  const title = options.title ?? 'Market Digest';
+  const title = options.brand.name;
   const limit = options.limit ?? 60;
   const published = async () => (await options.editions.list({ limit })).filter(isPublished);
 
@@ -59,7 +61,7 @@ ${items.length ? html`<ol class="archive">${items}</ol>` : html`<p>No editions y
 <h2 id="your-links">Unsubscribe or change preferences</h2>
 <p>Archive copies carry no personal links. Use the links at the bottom of the email you received,
 or sign up again from the <a href="/">signup page</a> to set new preferences.</p>`;
-    return reply.type('text/html; charset=utf-8').header('Cache-Control', 'public, max-age=300').send(page('Past editions', body));
+    return reply.type('text/html; charset=utf-8').header('Cache-Control', 'public, max-age=300').send(page(options.brand, 'Past editions', body));
   });
 
   app.get('/archive/feed.xml', async (_req, reply) => {
@@ -72,9 +74,9 @@ or sign up again from the <a href="/">signup page</a> to set new preferences.</p
   app.get('/archive/:id', async (req, reply) => {
     const { id } = Params.parse(req.params);
     const query = Query.safeParse(req.query);
-    if (!EDITION_ID_PATTERN.test(id)) return notFound(reply);
+    if (!EDITION_ID_PATTERN.test(id)) return notFound(options.brand, reply);
     const edition = await options.editions.get(id);
-    if (!edition || !isPublished(edition)) return notFound(reply);
+    if (!edition || !isPublished(edition)) return notFound(options.brand, reply);
     for (const key of archiveVariantOrder(edition, query.success ? query.data.v : undefined)) {
       const variant = await options.editions.getVariant(id, key);
       if (!variant) continue;
@@ -84,7 +86,7 @@ or sign up again from the <a href="/">signup page</a> to set new preferences.</p
         .header('Cache-Control', 'public, max-age=3600')
         .send(archiveHtml(variant, options.publicUrl));
     }
-    return notFound(reply);
+    return notFound(options.brand, reply);
   });
 
   app.get('/charts/:id/:file', async (req, reply) => {

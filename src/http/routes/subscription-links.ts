@@ -3,19 +3,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { RateLimits } from '../../subscribers/rate-limits.js';
-import { PreferencesSchema, describeIssue } from '../../subscribers/schemas.js';
+import { describeIssue } from '../../subscribers/schemas.js';
 import type { Subscriptions } from '../../subscribers/service.js';
-import type { WatchOption } from '../../subscribers/choices.js';
 import { InvalidTokenError } from '../../subscribers/tokens.js';
 import { html } from '../../html.js';
 import { messagePage } from '../pages/layout.js';
-import { confirmPage, expiredConfirmPage, preferencesPage, unsubscribePage } from '../pages/subscription.js';
+import { confirmPage, expiredConfirmPage, preferencesPage, unsubscribePage, type SiteView } from '../pages/subscription.js';
 
-export interface LinkRouteDeps {
+export interface LinkRouteDeps extends SiteView {
   subscriptions: Subscriptions;
   rateLimits: RateLimits;
-  /** The watchlist's choices on the preference centre (the configured market symbols). */
-  defaults?: { watchOptions?: readonly WatchOption[] };
 }
 
 const TokenParams = z.object({ token: z.string().min(1).max(512) });
@@ -25,7 +22,6 @@ const sendPage = (reply: FastifyReply, body: string, code = 200) =>
 
 export function subscriptionLinkRoutes(app: FastifyInstance, deps: LinkRouteDeps): void {
   const { subscriptions } = deps;
-  const watchOptions = deps.defaults?.watchOptions ?? [];
   const limit = async (req: FastifyRequest) => deps.rateLimits.linkByIp(req.ip);
 
   app.get('/confirm/:token', async (req, reply) => {
@@ -33,11 +29,11 @@ export function subscriptionLinkRoutes(app: FastifyInstance, deps: LinkRouteDeps
     const t = token(req);
     try {
       const sub = await subscriptions.peek(t, 'confirm');
-      if (sub.status === 'confirmed') return sendPage(reply, messagePage('You are subscribed', 'Your subscription is already confirmed.'));
+      if (sub.status === 'confirmed') return sendPage(reply, messagePage(deps.brand, 'You are subscribed', 'Your subscription is already confirmed.'));
       if (sub.status !== 'pending') throw new InvalidTokenError('revoked');
-      return sendPage(reply, confirmPage(t));
+      return sendPage(reply, confirmPage(deps.brand, t));
     } catch (err) {
-      if (err instanceof InvalidTokenError && err.reason === 'expired') return sendPage(reply, expiredConfirmPage(t), 410);
+      if (err instanceof InvalidTokenError && err.reason === 'expired') return sendPage(reply, expiredConfirmPage(deps.brand, t), 410);
       throw err;
     }
   });
@@ -46,7 +42,7 @@ export function subscriptionLinkRoutes(app: FastifyInstance, deps: LinkRouteDeps
     await limit(req);
     const { token: t } = z.object({ token: z.string().min(1).max(512) }).parse(req.body ?? {});
     await subscriptions.resendConfirmation(t);
-    return sendPage(reply, messagePage('Check your inbox', 'If that link was yours, a new confirmation email is on its way.'));
+    return sendPage(reply, messagePage(deps.brand, 'Check your inbox', 'If that link was yours, a new confirmation email is on its way.'));
   });
 
   app.post('/confirm/:token', async (req, reply) => {
@@ -54,10 +50,10 @@ export function subscriptionLinkRoutes(app: FastifyInstance, deps: LinkRouteDeps
     try {
       await subscriptions.confirm(token(req));
     } catch (err) {
-      if (err instanceof InvalidTokenError && err.reason === 'expired') return sendPage(reply, expiredConfirmPage(token(req)), 410);
+      if (err instanceof InvalidTokenError && err.reason === 'expired') return sendPage(reply, expiredConfirmPage(deps.brand, token(req)), 410);
       throw err;
     }
-    return sendPage(reply, messagePage('You are subscribed', 'Thank you — your first digest arrives at your chosen hour.'));
+    return sendPage(reply, messagePage(deps.brand, 'You are subscribed', 'Thank you — your first digest arrives at your chosen hour.'));
   });
 
   app.get('/unsubscribe/:token', async (req, reply) => {
@@ -65,22 +61,22 @@ export function subscriptionLinkRoutes(app: FastifyInstance, deps: LinkRouteDeps
     const t = token(req);
     const sub = await subscriptions.peek(t, 'unsubscribe');
     if (sub.status !== 'confirmed' && sub.status !== 'pending') {
-      return sendPage(reply, messagePage('You are unsubscribed', 'You will not receive any more digests.'));
+      return sendPage(reply, messagePage(deps.brand, 'You are unsubscribed', 'You will not receive any more digests.'));
     }
-    return sendPage(reply, unsubscribePage(t));
+    return sendPage(reply, unsubscribePage(deps.brand, t));
   });
 
   // RFC 8058: the mailbox provider POSTs `List-Unsubscribe=One-Click` without cookies;
   // answer 200, never redirect. A browser POST from the page above lands here too.
   app.post('/unsubscribe/:token', async (req, reply) => {
     await subscriptions.unsubscribe(token(req));
-    return sendPage(reply, messagePage('You are unsubscribed', 'You will not receive any more digests. Changed your mind? Sign up again any time.'));
+    return sendPage(reply, messagePage(deps.brand, 'You are unsubscribed', 'You will not receive any more digests. Changed your mind? Sign up again any time.'));
   });
 
   app.get('/preferences/:token', async (req, reply) => {
     await limit(req);
     const t = token(req);
-    return sendPage(reply, preferencesPage(t, await subscriptions.peek(t, 'preferences'), undefined, watchOptions));
+    return sendPage(reply, preferencesPage(deps, t, await subscriptions.peek(t, 'preferences')));
   });
 
   app.post('/preferences/:token', async (req, reply) => {
@@ -89,15 +85,15 @@ export function subscriptionLinkRoutes(app: FastifyInstance, deps: LinkRouteDeps
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (body.action === 'unsubscribe') {
       await subscriptions.unsubscribe(t, 'preferences');
-      return sendPage(reply, messagePage('You are unsubscribed', 'You will not receive any more digests.'));
+      return sendPage(reply, messagePage(deps.brand, 'You are unsubscribed', 'You will not receive any more digests.'));
     }
     const sub = await subscriptions.peek(t, 'preferences');
-    const parsed = PreferencesSchema.safeParse(body);
+    const parsed = subscriptions.schemas.preferences.safeParse(body);
     if (!parsed.success) {
       const { message } = describeIssue(parsed.error);
-      return sendPage(reply, preferencesPage(t, sub, html`<p class="notice err" role="alert">${message}</p>`, watchOptions), 400);
+      return sendPage(reply, preferencesPage(deps, t, sub, html`<p class="notice err" role="alert">${message}</p>`), 400);
     }
     const updated = await subscriptions.updatePreferences(t, parsed.data);
-    return sendPage(reply, preferencesPage(t, updated, html`<p class="notice ok" role="status">Your preferences are saved.</p>`, watchOptions));
+    return sendPage(reply, preferencesPage(deps, t, updated, html`<p class="notice ok" role="status">Your preferences are saved.</p>`));
   });
 }

@@ -3,7 +3,7 @@
 import type { Redis } from 'ioredis';
 import { keyspace } from '../../../src/keys.js';
 import { createSubscriberStore, type SubscriberStore } from '../../../src/subscribers/store.js';
-import type { SubscriberStatus, Topic } from '../../../src/subscribers/model.js';
+import type { SubscriberStatus } from '../../../src/subscribers/model.js';
 import type { Rng } from './prng.js';
 
 export interface Audience {
@@ -25,7 +25,7 @@ export interface SeedOptions {
   names?: string[];
 }
 
-const TOPIC_SETS: Topic[][] = [['markets'], ['world'], ['markets', 'world']];
+const TOPIC_SETS: string[][] = [['markets'], ['world'], ['markets', 'world']];
 
 export function storeFor(redis: Redis, prefix: string): SubscriberStore {
   return createSubscriberStore({ redis, keys: keyspace(prefix) });
