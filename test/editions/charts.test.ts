@@ -12,7 +12,7 @@ import { archiveRoutes } from '../../src/http/routes/archive.js';
 import { keyspace } from '../../src/keys.js';
 import { uniquePrefix } from '../helpers/env.js';
 import { dropPrefix, testRedis } from '../helpers/redis.js';
-import { MARKET, SETTINGS, SLOT, clusters, fixtureSource } from './fixtures.js';
+import { EVERY_COMBINATION, MARKET, SETTINGS, SLOT, clusters, fixtureSource } from './fixtures.js';
 
 interface Decoded {
   width: number;
@@ -90,7 +90,7 @@ describe('charts of an edition', () => {
     prefix = uniquePrefix('ed-charts');
     store = createEditionStore({ redis, keys: keyspace(prefix) });
     app = Fastify();
-    await app.register(archiveRoutes, { editions: store, publicUrl: SETTINGS.publicUrl });
+    await app.register(archiveRoutes, { editions: store, publicUrl: SETTINGS.publicUrl, brand: SETTINGS.brand });
   });
   afterEach(async () => {
     await app.close();
@@ -99,7 +99,7 @@ describe('charts of an edition', () => {
   afterAll(() => redis.quit());
 
   it('renders one PNG per symbol with history, linked from the mail and the archive, served with long caching', async () => {
-    const edition = await buildEdition({ stories: fixtureSource(clusters(3)).source, editions: store, settings: SETTINGS, now: () => SLOT }, { slot: SLOT, mode: 'scheduled' });
+    const edition = await buildEdition({ stories: fixtureSource(clusters(3)).source, editions: store, audience: EVERY_COMBINATION, settings: SETTINGS, now: () => SLOT }, { slot: SLOT, mode: 'scheduled' });
     const variant = (await store.getVariant(edition.id, 'markets+world'))!;
     const $ = cheerio.load(variant.html);
     const imgs = $('img[src*="/charts/"]');

@@ -9,7 +9,7 @@ import { keyspace } from '../../src/keys.js';
 import type { Cluster } from '../../src/stories/model.js';
 import { uniquePrefix } from '../helpers/env.js';
 import { dropPrefix, testRedis } from '../helpers/redis.js';
-import { SETTINGS, SLOT, cluster, fixtureSource } from './fixtures.js';
+import { EVERY_COMBINATION, SETTINGS, SLOT, cluster, fixtureSource } from './fixtures.js';
 
 const HOUR = 3_600_000;
 const redis = testRedis();
@@ -31,7 +31,7 @@ function covered(n: number, hoursAgo: number, sources: number, at = SLOT, score 
 }
 
 const build = (slot: Date, data: Cluster[]) =>
-  buildEdition({ stories: fixtureSource(data).source, editions: store, settings: SETTINGS, now: () => slot }, { slot, mode: 'weekly', variants: ['markets'] });
+  buildEdition({ stories: fixtureSource(data).source, editions: store, audience: EVERY_COMBINATION, settings: SETTINGS, now: () => slot }, { slot, mode: 'weekly', variants: ['markets'] });
 
 describe('weekly edition', () => {
   it('ranks by coverage, then score', () => {

@@ -5,8 +5,6 @@ import { toAddress, type Address } from '../../subscribers/address.js';
 import type { RateLimits } from '../../subscribers/rate-limits.js';
 import type { SignupInput } from '../../subscribers/schemas.js';
 import type { Subscriptions } from '../../subscribers/service.js';
-import type { Brand } from '../../brand.js';
-import type { Topic } from '../../topics.js';
 import { SIGNUP_JS, siteCss } from '../assets.js';
 import { wantsJson } from '../errors.js';
 import { messagePage } from '../pages/layout.js';
