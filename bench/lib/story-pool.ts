@@ -311,6 +311,20 @@ export interface SeededPool {
   /** Ranked clusters per section in the window [until − windowHours, until). */
   inWindow: { markets: number; world: number };
   ms: number;
+  /** Redis MEMORY USAGE of the pool's cluster keys and time index (what POOL_TTL_SECONDS keeps alive). */
+  bytes: number;
+}
+
+/** Bytes the story pool takes in Redis: every cluster key plus the by-time index. */
+async function poolBytes(redis: Redis, keys: Keyspace): Promise<number> {
+  const ids = await redis.zrange(keys.clustersByTime(), 0, -1);
+  let total = Number(await redis.call('MEMORY', 'USAGE', keys.clustersByTime(), 'SAMPLES', '0')) || 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    const p = redis.pipeline();
+    for (const id of ids.slice(i, i + 500)) p.call('MEMORY', 'USAGE', keys.storyCluster(id), 'SAMPLES', '0');
+    for (const [, bytes] of (await p.exec()) ?? []) total += Number(bytes) || 0;
+  }
+  return total;
 }
 
 /** Cluster and save `count` stories as ingest does, then read them back through the pool. */
@@ -345,5 +359,6 @@ export async function seedStoryPool(
     multiSource: back.filter((g) => new Set(g.members.map((m) => m.sourceId)).size > 1).length,
     inWindow,
     ms: performance.now() - t0,
+    bytes: await poolBytes(redis, keys),
   };
 }
