@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import type { Benchmark } from './run.js';
 import { keyspace } from '../src/keys.js';
 import { runIngest } from '../src/stories/ingest.js';
+import { createStoryPool } from '../src/stories/pool.js';
 import { SourcesFileSchema } from '../src/stories/sources-schema.js';
 import { numArg } from './lib/args.js';
 
@@ -55,7 +56,7 @@ const bench: Benchmark = {
     const prefix = `mdbench-${randomUUID().slice(0, 8)}`;
     const keys = keyspace(prefix);
     const file = SourcesFileSchema.parse({
-      feeds: Array.from({ length: sources }, (_, i) => ({ id: `src-${i}`, name: `Source ${i}`, url: `http://127.0.0.1:${port}/feed/${i}`, section: i % 2 ? 'world' : 'markets' })),
+      feeds: Array.from({ length: sources }, (_, i) => ({ id: `src-${i}`, name: `Source ${i}`, url: `http://127.0.0.1:${port}/feed/${i}`, section: i % 2 ? 'world' : 'markets', allowPrivate: true })),
     });
 
     global.gc?.();
@@ -68,7 +69,7 @@ const bench: Benchmark = {
       peakHeap = Math.max(peakHeap, m.heapUsed);
     }, 5);
     const t0 = performance.now();
-    const report = await runIngest({ redis, keys, sources: file, concurrency: 8 }, { now });
+    const report = await runIngest({ pool: createStoryPool({ redis, keys }), sources: file, concurrency: 8 }, { now });
     const ms = performance.now() - t0;
     clearInterval(sampler);
 

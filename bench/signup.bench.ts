@@ -19,17 +19,11 @@ import { buildOnce, digestArgs } from './lib/build.js';
 import { signupLoad, type LoadResult } from './lib/load.js';
 import { cpuMeter, freePort, spawnNode, type Child } from './lib/proc.js';
 import { startRedisServer } from './lib/redis-server.js';
+import { serve, signupApiEnv } from './lib/signup-api.js';
 import { check, mb, printJson, printTable, ratio, verdict, type Row } from './lib/report.js';
 
 const BARE = fileURLToPath(new URL('./lib/bare-main.ts', import.meta.url));
 const PROFILES = fileURLToPath(new URL('./results/profiles-api/', import.meta.url));
-
-async function serve(args: string[], env: Record<string, string>): Promise<{ child: Child; url: string }> {
-  const child = spawnNode(args, env);
-  const line = await child.waitFor((l) => l.event === 'api.listening', 'api.listening', 60_000);
-  const url = String(line.url).replace('0.0.0.0', '127.0.0.1');
-  return { child, url };
-}
 
 const ok = (r: LoadResult) => r['2xx'];
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
@@ -50,11 +44,7 @@ const bench: Benchmark = {
     }
     if (!useTsx) buildOnce();
     const redis = await startRedisServer();
-    const env = {
-      REDIS_URL: redis.url, KEY_PREFIX: 'mdbench', SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789', HOST: '127.0.0.1',
-      PORT: String(await freePort()), LOG_LEVEL: 'info', SOURCES_FILE: 'config/sources.json',
-      SIGNUP_LIMIT_PER_IP: '1000000', SIGNUP_LIMIT_PER_ADDRESS: '1000',
-    };
+    const env = await signupApiEnv(redis.url, 'mdbench');
     const ctx = createContext(loadConfig(env), { name: 'bench' });
     const children: Child[] = [];
     try {

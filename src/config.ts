@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { Brand } from './brand.js';
+import { isProxyEntry, type TrustProxy } from './http/trust-proxy.js';
 import { ALL_QUEUES, type QueueName } from './queues/names.js';
 import { SourcesFileSchema, type SourcesFile } from './stories/sources-schema.js';
 import { isTimeZone } from './subscribers/schemas.js';
@@ -35,7 +36,23 @@ export const EnvSchema = z.object({
     .refine((v) => /^[A-Za-z0-9_{}.-]{1,64}$/.test(v), 'letters, digits, _ . - { } only (1-64 chars)'),
   PORT: int(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
-  TRUST_PROXY: bool.default(false),
+  /** `false`, a number of proxy hops (`true` = 1) or proxy addresses/CIDRs; the client is the right-most untrusted address. */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx): TrustProxy => {
+      const s = v.trim().toLowerCase();
+      if (s === 'false' || s === 'no' || s === '0') return false;
+      if (s === 'true' || s === 'yes') return 1;
+      if (/^\d{1,2}$/.test(s)) return Number(s);
+      const list = s.split(',').map((e) => e.trim()).filter(Boolean);
+      const bad = list.find((e) => !isProxyEntry(e));
+      if (list.length === 0 || bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `must be false, a number of proxy hops, or proxy addresses/CIDRs separated by commas${bad ? ` ("${bad}" is neither)` : ''}` });
+        return z.NEVER;
+      }
+      return list;
+    }),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .default('http://localhost:3000')

@@ -10,7 +10,11 @@ import { createRedis, closeRedis, type RedisRole } from './redis.js';
 import { QUEUE } from './queues/names.js';
 import { createQueues, type Queues } from './queues/queues.js';
 import { jobOptionsByQueue } from './jobs/worker.js';
-import { createMailer, type Mailer } from './delivery/transport/mail-transport.js';
+import { createLedger, type Ledger } from './delivery/ledger.js';
+import { createMailTransport } from './delivery/transport/create.js';
+import { createEditionStore, type EditionStore } from './editions/store.js';
+import { createStoryPool, type StoryPool } from './stories/pool.js';
+import type { MailTransport } from './delivery/transport/mail-transport.js';
 import { createConfirmOutbox, type ConfirmOutbox } from './subscribers/confirm-outbox.js';
 import { createRateLimits, type RateLimits } from './subscribers/rate-limits.js';
 import { createSubscriptions, type Subscriptions } from './subscribers/service.js';
@@ -34,15 +38,19 @@ export interface AppContext {
   readonly rateLimits: RateLimits;
   /** Confirmations waiting for the system-mail queue; the process serving that queue drains it. */
   readonly confirmOutbox: ConfirmOutbox;
+  /** Delivery outcomes per edition and reader (exactly once). */
+  readonly ledger: Ledger;
+  readonly editions: EditionStore;
+  readonly stories: StoryPool;
   /** Created on first use: only processes that send mail open SMTP connections. */
-  mailer(): Mailer;
+  mailer(): MailTransport;
   /** Close everything; safe to call twice, finishes every step even if one fails. */
   close(): Promise<void>;
 }
 
 export interface ContextOptions {
   name: string;
-  /** `request` for HTTP processes (fail fast), `worker` for long-running job processes. */
+  /** `request` for HTTP processes (fail fast); `command` (default) otherwise. */
   redisRole?: RedisRole;
 }
 
@@ -64,7 +72,7 @@ export function createContext(config: Config, options: ContextOptions): AppConte
   const queues = createQueues(connection, config.KEY_PREFIX, jobOptionsByQueue(), (err) =>
     log.warn({ event: 'queue.connection-error', err: err.message }, 'queue connection error'),
   );
-  let mailer: Mailer | undefined;
+  let mailer: MailTransport | undefined;
   let closed: Promise<void> | undefined;
   const tokens = createTokens(config.SECRET_KEY);
   const subscribers = createSubscriberStore({ redis, keys });
@@ -102,8 +110,11 @@ export function createContext(config: Config, options: ContextOptions): AppConte
     subscriptions,
     rateLimits,
     confirmOutbox,
+    ledger: createLedger({ redis, keys }),
+    editions: createEditionStore({ redis, keys }),
+    stories: createStoryPool({ redis, keys }),
     mailer() {
-      mailer ??= createMailer({
+      mailer ??= createMailTransport({
         smtpUrl: config.SMTP_URL,
         outboxDir: config.OUTBOX_DIR,
         poolSize: config.SMTP_POOL_SIZE,

@@ -27,6 +27,8 @@ export function keyspace(prefix: string) {
     /** list: `<subscriber id>:<ms>` confirmations waiting to become system-mail jobs (subscribers/confirm-outbox.ts). */
     confirmOutbox: () => k('confirm-outbox'),
     confirmOutboxLock: () => k('confirm-outbox', 'lock'),
+    /** The signup script's scratch copies (store-scripts.ts SIGNUP): one small key of each kind. */
+    signupPad: (kind: string) => k('signup-pad', kind),
     rateLimit: (name: string) => k('rl', name),
     dailyCounter: (name: string, day: string) => k('daily', name, day),
     // stories

@@ -1,9 +1,9 @@
-// Redis connections. BullMQ workers need maxRetriesPerRequest: null (block until
-// Redis is back); request paths (HTTP) fail fast instead of queueing commands forever.
+// Redis connections for stores (BullMQ opens its own from the context's connection
+// options). Request paths (HTTP) fail fast instead of queueing commands forever.
 import { createHash } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 
-export type RedisRole = 'worker' | 'request' | 'command';
+export type RedisRole = 'request' | 'command';
 
 export function createRedis(url: string, role: RedisRole, extra: RedisOptions = {}): Redis {
   const base: RedisOptions = {
@@ -12,7 +12,6 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
     retryStrategy: (times) => Math.min(times * 200, 2000),
   };
   const byRole: Record<RedisRole, RedisOptions> = {
-    worker: { maxRetriesPerRequest: null, enableReadyCheck: false },
     request: { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2000, commandTimeout: 5000 },
     command: { maxRetriesPerRequest: 3 },
   };
@@ -34,8 +33,7 @@ const shas = new Map<string, string>();
 
 /**
  * Run a Lua script by SHA (EVALSHA), sending its text only when Redis does not know
- * it yet (first use, or after a restart: NOSCRIPT). Sending the text with every call
- * was a measurable share of the hot paths' CPU.
+ * it yet (first use, or after a restart: NOSCRIPT), so hot paths do not send it each time.
  */
 export async function runScript(redis: Redis, script: string, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
   let sha = shas.get(script);

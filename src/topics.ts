@@ -35,7 +35,7 @@ export const TopicSchema = z.object({
    * Words that pull a story from a mixed feed into this topic (stories/section.ts). Left out
    * for `markets` or `world`, the default list's words; for any other topic, none.
    */
-  keywords: z.array(z.string().trim().toLowerCase().min(1).max(60)).max(500).optional(),
+  keywords: z.array(z.string().trim().toLowerCase().min(1).max(60).regex(/^\p{L}/u, 'a keyword starts with a letter')).max(500).optional(),
 }).transform((t) => ({ ...t, keywords: t.keywords ?? defaultKeywords(t.id) }));
 export type Topic = z.infer<typeof TopicSchema>;
 

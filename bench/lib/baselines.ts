@@ -8,7 +8,8 @@ import nodemailer from 'nodemailer';
 import type { Config } from '../../src/config.js';
 import type { SendMailOptions } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
-import { createMailer } from '../../src/delivery/transport/mail-transport.js';
+import { createMailTransport } from '../../src/delivery/transport/create.js';
+import type { OutgoingMail } from '../../src/delivery/transport/mail-transport.js';
 import { buildMessage, listHeaders } from '../../src/delivery/mime.js';
 import { createLinks } from '../../src/delivery/links.js';
 import type { Edition, EditionVariant } from '../../src/editions/model.js';
@@ -93,7 +94,8 @@ export function baselines(rig: BaselineRig) {
 
   /** The service's own mailer (src/delivery/transport: the SMTP pool). */
   function ownPool(): Sender {
-    return createMailer({ smtpUrl: rig.sink.url, outboxDir: '/tmp', poolSize: config.SMTP_POOL_SIZE, dkim: config.dkim });
+    const transport = createMailTransport({ smtpUrl: rig.sink.url, outboxDir: '/tmp', poolSize: config.SMTP_POOL_SIZE, dkim: config.dkim });
+    return { send: (m) => transport.send(m as OutgoingMail), close: () => transport.close() };
   }
 
   async function timed(tag: string, n: number, sender: () => Sender, send: (mailer: Sender, i: number, email: string) => Promise<unknown>): Promise<BaselineResult> {

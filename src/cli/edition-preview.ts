@@ -4,7 +4,6 @@ import { writeFile } from 'node:fs/promises';
 import type { AppContext } from '../context.js';
 import { renderPreview, screenshotHtml } from '../editions/preview.js';
 import { editionSettings } from '../processes/settings.js';
-import { createStoryPool } from '../stories/pool.js';
 import { stdio, type Output } from './output.js';
 
 const USAGE = 'digest edition preview [--out FILE] [--png DIR]';
@@ -28,8 +27,7 @@ function parse(args: string[]): { out?: string; png?: string } | null {
 export async function editionPreviewCommand(ctx: AppContext, args: string[], out: Output = stdio): Promise<number> {
   const opts = parse(args);
   if (!opts) return out.usage(USAGE);
-  const pool = createStoryPool({ redis: ctx.redis, keys: ctx.keys });
-  const preview = await renderPreview(pool, editionSettings(ctx.config), new Date());
+  const preview = await renderPreview(ctx.stories, editionSettings(ctx.config), new Date());
   const v = preview.variant;
   const summary = `subject: ${preview.subject}\n${v.storyIds.length} stories, HTML ${(v.htmlBytes / 1024).toFixed(1)} KB, compiled in ${v.compileMs} ms`;
   if (opts.out) {

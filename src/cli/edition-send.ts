@@ -4,7 +4,7 @@
 import { QueueEvents } from 'bullmq';
 import type { AppContext } from '../context.js';
 import { QUEUE } from '../queues/names.js';
-import { createLedger, type EditionReport } from '../delivery/ledger.js';
+import type { EditionReport } from '../delivery/ledger.js';
 import { editionJobId } from '../delivery/schedule.js';
 import { stdio, type Output } from './output.js';
 
@@ -35,7 +35,7 @@ export async function editionSendCommand(ctx: AppContext, args: string[], option
       return 1;
     }
     out.line(`edition ${built.editionId} built; sending…`);
-    const ledger = createLedger({ redis: ctx.redis, keys: ctx.keys });
+    const { ledger } = ctx;
     let last = '';
     for (;;) {
       const report = await ledger.report(built.editionId);

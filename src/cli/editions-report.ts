@@ -1,19 +1,13 @@
 // `digest edition list` (recent editions with their funnel, and cancelled slots)
 // and `digest edition report ID` (the full funnel of one edition).
 import type { AppContext } from '../context.js';
-import { createLedger } from '../delivery/ledger.js';
-import { createEditionStore } from '../editions/store.js';
-import { cancelledSlots, editionFunnel, editionFunnels, funnelRows, type EditionFunnel } from '../ops/edition-funnel.js';
+import { cancelledSlots } from '../delivery/schedule.js';
+import { editionFunnel, editionFunnels, funnelRows, type EditionFunnel } from '../ops/edition-funnel.js';
 import { duration, shortTime } from '../ops/format.js';
 import { table, type Output } from './output.js';
 
 function ports(ctx: AppContext) {
-  return {
-    redis: ctx.redis,
-    keys: ctx.keys,
-    editions: createEditionStore({ redis: ctx.redis, keys: ctx.keys }),
-    ledger: createLedger({ redis: ctx.redis, keys: ctx.keys }),
-  };
+  return { redis: ctx.redis, keys: ctx.keys, editions: ctx.editions, ledger: ctx.ledger };
 }
 
 const COLUMNS = ['edition', 'slot (UTC)', 'status', 'due', 'sent', 'failed', 'bounced', 'unknown', 'skipped', 'pending', 'lag'];

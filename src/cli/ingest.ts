@@ -7,7 +7,7 @@ import { enqueueManualIngest } from '../stories/schedule.js';
 import { stdio, table, type Output } from './output.js';
 
 function deps(ctx: AppContext): IngestDeps {
-  return { redis: ctx.redis, keys: ctx.keys, sources: ctx.config.sources, log: ctx.log };
+  return { pool: ctx.stories, sources: ctx.config.sources, log: ctx.log };
 }
 
 function printSources(out: Output, report: IngestReport): void {

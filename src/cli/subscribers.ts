@@ -3,16 +3,18 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import type { AppContext } from '../context.js';
-import { emailHash, normaliseEmail } from '../subscribers/address.js';
+import { InvalidAddressError } from '../subscribers/address.js';
+import { forget, importRow, type ImportOutcome } from '../subscribers/rules.js';
+import type { Subscriber } from '../subscribers/model.js';
 import { unknownSymbols } from '../subscribers/choices.js';
-import { CHOICE_DEFAULTS, type Subscriber } from '../subscribers/model.js';
 import { watchOptions } from '../stories/sources-schema.js';
 import { describeIssue } from '../subscribers/schemas.js';
+import { neutraliseCell, restoreCell } from './csv-cells.js';
 import type { Output } from './output.js';
 
 export const EXPORT_COLUMNS = [
-  'email', 'status', 'name', 'topics', 'timezone', 'send_hour', 'weekdays_only', 'cadence', 'weekly_day', 'watchlist', 'created_at', 'confirmed_at',
-  'unsubscribed_at', 'consent_at', 'consent_ip', 'consent_user_agent', 'consent_source',
+  'email', 'status', 'name', 'topics', 'timezone', 'send_hour', 'weekdays_only', 'cadence', 'weekly_day', 'watchlist', 'created_at',
+  'confirmed_at', 'unsubscribed_at', 'consent_at', 'consent_ip', 'consent_user_agent', 'consent_source',
 ] as const;
 
 /** Header aliases, including a Mailchimp audience export. */
@@ -55,6 +57,7 @@ export async function importSubscribers(ctx: AppContext, file: string, confirmed
       trim: true,
       max_record_size: 64 * 1024,
       info: true,
+      cast: (value) => restoreCell(value),
     }),
   );
   for await (const { record: row, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
@@ -70,27 +73,7 @@ export async function importSubscribers(ctx: AppContext, file: string, confirmed
       report.errors.push({ line, reason: `watchlist: ${unknown.join(', ')} is not a configured market symbol` });
       continue;
     }
-    let email: string;
-    try {
-      email = normaliseEmail(parsed.data.email);
-    } catch (err) {
-      report.errors.push({ line, reason: (err as Error).message });
-      continue;
-    }
     const status = (row.status ?? '').toLowerCase();
-    if (status === 'bounced' || status === 'complained') {
-      await ctx.subscribers.suppress(email, `import:${status}`);
-      report.suppressed++;
-      continue;
-    }
-    if (await ctx.subscribers.isSuppressed(email)) {
-      report.suppressed++;
-      continue;
-    }
-    if (await ctx.subscribers.findByEmail(email)) {
-      report.existing++;
-      continue;
-    }
     const at = new Date();
     const consent = {
       at: row.consent_at && !Number.isNaN(Date.parse(row.consent_at)) ? new Date(row.consent_at).toISOString() : at.toISOString(),
@@ -98,28 +81,23 @@ export async function importSubscribers(ctx: AppContext, file: string, confirmed
       userAgent: (row.consent_user_agent ?? '').slice(0, 512),
       source: (row.consent_source || (confirmed ? 'import-confirmed' : 'import')).slice(0, 64),
     };
-    const asConfirmed = confirmed && (status === '' || status === 'confirmed');
-    if (status === 'unsubscribed' || asConfirmed) {
-      await ctx.subscribers.create({
-        email,
-        name: parsed.data.name ?? '',
-        topics: parsed.data.topics ?? [...ctx.subscriptions.topics].sort(),
-        timezone: parsed.data.timezone ?? ctx.config.DEFAULT_TIMEZONE,
-        sendHour: parsed.data.sendHour ?? ctx.config.DEFAULT_SEND_HOUR,
-        weekdaysOnly: parsed.data.weekdaysOnly ?? false,
-        cadence: parsed.data.cadence ?? CHOICE_DEFAULTS.cadence,
-        weeklyDay: parsed.data.weeklyDay ?? CHOICE_DEFAULTS.weeklyDay,
-        watchlist: parsed.data.watchlist ?? [],
-        status: asConfirmed ? 'confirmed' : 'unsubscribed',
-        consent,
-        confirmedAt: asConfirmed ? (row.confirmed_at && !Number.isNaN(Date.parse(row.confirmed_at)) ? new Date(row.confirmed_at).toISOString() : at.toISOString()) : null,
-        unsubscribedAt: asConfirmed ? null : at.toISOString(),
-      });
-    } else {
-      // Consent not proven: the same double opt-in as a signup (confirmation mail via the queue).
-      await ctx.subscriptions.subscribe({ ...parsed.data, email }, { ip: consent.ip, userAgent: 'digest subscribers import', source: 'import' });
+    const confirmedAt = row.confirmed_at && !Number.isNaN(Date.parse(row.confirmed_at)) ? new Date(row.confirmed_at).toISOString() : null;
+    let outcome: ImportOutcome;
+    try {
+      outcome = await importRow(
+        { store: ctx.subscribers, subscriptions: ctx.subscriptions, defaults: { timezone: ctx.config.DEFAULT_TIMEZONE, sendHour: ctx.config.DEFAULT_SEND_HOUR } },
+        { input: parsed.data, status, consent, confirmedAt },
+        confirmed,
+        at,
+      );
+    } catch (err) {
+      if (!(err instanceof InvalidAddressError)) throw err;
+      report.errors.push({ line, reason: err.message });
+      continue;
     }
-    report.imported++;
+    if (outcome === 'imported') report.imported++;
+    else if (outcome === 'existing') report.existing++;
+    else report.suppressed++;
   }
   return report;
 }
@@ -129,7 +107,7 @@ function toRow(s: Subscriber): string[] {
     s.email, s.status, s.name, s.topics.join(';'), s.timezone, String(s.sendHour), String(s.weekdaysOnly), s.cadence, s.weeklyDay,
     s.watchlist.join(';'), s.createdAt,
     s.confirmedAt ?? '', s.unsubscribedAt ?? '', s.consent.at, s.consent.ip, s.consent.userAgent, s.consent.source,
-  ];
+  ].map(neutraliseCell);
 }
 
 export async function exportSubscribers(ctx: AppContext, write: (chunk: string) => void): Promise<number> {
@@ -144,16 +122,6 @@ export async function exportSubscribers(ctx: AppContext, write: (chunk: string) 
     count += subs.length;
     after = ids.at(-1)!;
   }
-}
-
-/** Delete everything about one person; keep only a hashed suppression entry. */
-export async function forgetSubscriber(ctx: AppContext, rawEmail: string): Promise<boolean> {
-  const email = normaliseEmail(rawEmail);
-  const sub = await ctx.subscribers.findByEmail(email);
-  if (sub) await ctx.subscribers.remove(sub.id);
-  await ctx.subscribers.suppress(email, 'forgotten');
-  await ctx.redis.del(ctx.keys.confirmMailSent(emailHash(email)));
-  return sub !== null;
 }
 
 export async function subscribersCommand(ctx: AppContext, args: string[], out: Output): Promise<number> {
@@ -173,7 +141,7 @@ export async function subscribersCommand(ctx: AppContext, args: string[], out: O
     case 'forget': {
       const email = rest[0];
       if (!email) return out.usage('digest subscribers forget EMAIL');
-      const found = await forgetSubscriber(ctx, email);
+      const found = await forget({ store: ctx.subscribers, redis: ctx.redis, keys: ctx.keys }, email);
       out.line(found ? 'forgotten; the address is suppressed so old lists cannot re-add it' : 'no subscriber with that address; it is now suppressed');
       return 0;
     }

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { Redis } from 'ioredis';
 import { runScript } from '../redis.js';
+import { messageTotals, type MessageTotalsKeys, type OutcomeCounts } from './message-totals.js';
 
 export const LEDGER_STATES = ['queued', 'claimed', 'sent', 'failed', 'bounced', 'unknown', 'skipped'] as const;
 export type LedgerState = (typeof LEDGER_STATES)[number];
@@ -168,7 +169,7 @@ return complete(KEYS[1], ARGV[1])
 
 const num = (v: string | undefined) => Number(v ?? 0) || 0;
 
-export function createLedger(deps: { redis: Redis; keys: LedgerKeys }, options: LedgerOptions = {}) {
+export function createLedger(deps: { redis: Redis; keys: LedgerKeys & MessageTotalsKeys }, options: LedgerOptions = {}) {
   const { redis, keys } = deps;
   const minFailures = options.pauseMinFailures ?? 20;
   const ratio = options.pauseFailureRatio ?? 0.1;
@@ -251,6 +252,9 @@ export function createLedger(deps: { redis: Redis; keys: LedgerKeys }, options: 
       )) as [number, number, number];
       return { applied: applied === 1, finished: finished === 1, paused: paused === 1 };
     },
+
+    /** Every message outcome so far, across editions (message-totals.ts). */
+    totals: (nowMs = Date.now()): Promise<OutcomeCounts> => messageTotals(deps, nowMs),
 
     /** Give a claim back after a failure that certainly did not deliver (a retry will claim again). */
     async release(editionId: string, subscriberId: string): Promise<boolean> {

@@ -3,7 +3,7 @@ import type { Tokens } from '../subscribers/tokens.js';
 import type { LinkPort } from './ports.js';
 
 export function createLinks(deps: { tokens: Pick<Tokens, 'sign'>; publicUrl: string; archivePath?: (editionId: string, variantKey: string) => string }): LinkPort {
-  const base = deps.publicUrl.replace(/\/+$/, '');
+  const base = deps.publicUrl;
   return {
     unsubscribeUrl: (sub) => `${base}/unsubscribe/${deps.tokens.sign('unsubscribe', sub.id, sub.tokenVersion)}`,
     preferencesUrl: (sub) => `${base}/preferences/${deps.tokens.sign('preferences', sub.id, sub.tokenVersion)}`,

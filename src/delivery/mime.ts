@@ -1,7 +1,8 @@
 // The per-reader message: personalised parts plus the bulk-sender headers
 // (RFC 8058 one-click unsubscribe, RFC 2919 List-Id, Gmail Feedback-ID, RFC 3834).
 // Everything edition-wide is computed once per edition by `listHeaders`.
-import type { SendMailOptions } from 'nodemailer';
+import { literalHeaderText } from './header-text.js';
+import type { MailToCompose } from './transport/mail-transport.js';
 import type { Personalised } from './ports.js';
 
 export interface ListHeaderOptions {
@@ -56,13 +57,13 @@ export function unsubscribeMailto(edition: EditionHeaders, unsubscribeUrl: strin
   return `mailto:unsubscribe@${edition.mailDomain}?subject=unsubscribe-${encodeURIComponent(token)}`;
 }
 
-/** nodemailer options for the reader's message (raw-message.ts writes the same faster). */
-export function buildMessage(edition: EditionHeaders, m: ReaderMessage): SendMailOptions {
+/** The reader's message for the transport to compose (raw-message.ts writes the same faster). */
+export function buildMessage(edition: EditionHeaders, m: ReaderMessage): MailToCompose {
   const mailto = unsubscribeMailto(edition, m.unsubscribeUrl);
   return {
     from: m.from,
     to: m.to,
-    subject: m.content.subject,
+    subject: literalHeaderText(m.content.subject),
     text: m.content.text,
     html: m.content.html,
     messageId: messageIdFor(m.editionId, m.subscriberId, edition.mailDomain),

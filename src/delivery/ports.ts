@@ -83,14 +83,10 @@ export interface EditionPort<V = unknown> {
    * changed topics after the build), the closest one it has. Null when it has none.
    */
   getVariant(editionId: string, variantKey: string): Promise<V | null>;
-  personalise(variant: V, fields: ReaderFields): Personalised;
-  /** Optional: the same message in pieces; when given, the MIME body is prepared once per variant. */
-  personaliseParts?(variant: V, fields: ReaderFields): PersonalisedParts;
-  /**
-   * Story ids a variant shows, for the skip rule (SKIP_EMPTY_EDITIONS); null when the
-   * variant is gone. Without it, nothing is skipped for lack of new stories.
-   */
-  storyIds?(editionId: string, variantKey: string): Promise<readonly string[] | null>;
+  /** The reader's message in pieces, so the MIME body is prepared once per variant. */
+  personaliseParts(variant: V, fields: ReaderFields): PersonalisedParts;
+  /** Story ids a variant shows, for the skip rule (SKIP_EMPTY_EDITIONS); null when the variant is gone. */
+  storyIds(editionId: string, variantKey: string): Promise<readonly string[] | null>;
 }
 
 export interface DeliveryPorts<V = unknown> {

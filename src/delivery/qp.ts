@@ -1,8 +1,7 @@
-// Quoted-printable (RFC 2045 §6.7) for message bodies, in one pass over a string.
-// nodemailer's generic encoder (a transform stream that first scans the content to
-// pick an encoding) was the largest cost of a send; this is a plain loop: printable
-// ASCII is copied, everything else becomes =XX of its UTF-8 bytes, and lines are
-// soft-broken so none exceeds 76 characters. Line breaks become CRLF.
+// Quoted-printable (RFC 2045 §6.7) for message bodies, in one pass over a string (the
+// reasons and figures are in BENCHMARKS.md): printable ASCII is copied, everything else
+// becomes =XX of its UTF-8 bytes, and lines are soft-broken so none exceeds 76
+// characters. Line breaks become CRLF.
 const HEX = Array.from({ length: 256 }, (_, i) => `=${i.toString(16).toUpperCase().padStart(2, '0')}`);
 const MAX = 75; // characters before the soft break's '=' (76 with it)
 

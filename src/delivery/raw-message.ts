@@ -1,34 +1,22 @@
-// The per-reader message as finished RFC 5322 text, sent with nodemailer's `raw` and
-// an explicit envelope. Everything edition- or sender-wide (From, Subject encoding,
-// list headers) is formatted once and cached; per reader only To, Message-ID,
-// Date, List-Unsubscribe and the two bodies are written. Profiling showed
-// nodemailer composing each message (MIME tree, encoding choice, QP streams) as the
-// largest cost of a send; this path produces the same headers in a fraction of it.
-// Addresses or links it cannot write safely fall back to nodemailer (buildMessage).
+// The per-reader message as finished RFC 5322 bytes with an explicit envelope, for the
+// transport to send as they are. Everything edition- or sender-wide (From, Subject
+// encoding, list headers) is formatted once and cached; per reader only To, Message-ID,
+// Date, List-Unsubscribe and the two bodies are written (why: BENCHMARKS.md). Addresses
+// or links it cannot write safely become a message for the transport to compose (buildMessage).
 import { randomBytes } from 'node:crypto';
-import type { SendMailOptions } from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs/index.js';
+import { literalHeaderText } from './header-text.js';
 import { buildMessage, messageIdFor, unsubscribeMailto, type EditionHeaders, type ReaderMessage } from './mime.js';
 import { qpEncode } from './qp.js';
 import { htmlBody7bit, joinParts, textBody } from './mime-template.js';
 import type { PersonalisedParts } from './ports.js';
+import type { OutgoingMail } from './transport/mail-transport.js';
 
 const ATEXT_PHRASE = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]*$/;
 const ASCII_ADDRESS = /^[\x21-\x7e]+@[A-Za-z0-9.-]+$/;
 const HEADER_URL = /^[\x21-\x7e]+$/; // no spaces, controls or non-ASCII
-// 7bit: ASCII without NUL or CR (LF becomes CRLF), and no line longer than 998 octets.
-const SEVEN_BIT = /^[\x01-\x0c\x0e-\x7f]*$/;
 
-/** A scan, not /[^\n]{998}/: that regex backtracks at every position (milliseconds on 40 KB). */
-function hasLongLine(s: string, max = 998): boolean {
-  let from = 0;
-  for (let nl = s.indexOf('\n'); nl !== -1; nl = s.indexOf('\n', from)) {
-    if (nl - from > max) return true;
-    from = nl + 1;
-  }
-  return s.length - from > max;
-}
 
 const fromCache = new Map<string, { header: string; address: string }>();
 const subjectCache = new Map<string, string>();
@@ -59,12 +47,8 @@ function fromHeader(from: string): { header: string; address: string } {
 const listPhrase = (name: string) =>
   cached(phraseCache, name, () => (/^[\x20-\x7e]*$/.test(name) ? `"${name.replace(/(["\\])/g, '\\$1')}"` : encodeWords(name, 'Q', 52)));
 
-const subjectHeader = (subject: string) => cached(subjectCache, subject, () => foldLines(`Subject: ${encodeWords(subject.replace(/[\r\n]+/g, ' '), 'Q', 52)}`, 76));
+const subjectHeader = (subject: string) => cached(subjectCache, subject, () => foldLines(`Subject: ${encodeWords(literalHeaderText(subject), 'Q', 52)}`, 76));
 
-function body(content: string): { encoding: string; data: string } {
-  if (SEVEN_BIT.test(content) && !hasLongLine(content)) return { encoding: '7bit', data: content.replace(/\r?\n/g, '\r\n') };
-  return { encoding: 'quoted-printable', data: qpEncode(content) };
-}
 
 /** True when the fast path can write this reader's message (else nodemailer composes it). */
 export function canWriteRaw(m: Pick<ReaderMessage, 'to' | 'unsubscribeUrl'>): boolean {
@@ -101,25 +85,12 @@ const BOUNDARY_PREFIX = `----=_md_${randomBytes(9).toString('hex')}_`;
 let boundaryCount = 0;
 const newBoundary = () => `${BOUNDARY_PREFIX}${(boundaryCount++).toString(36)}`;
 
-/** The reader's message, with the same headers buildMessage gives nodemailer. */
-export function buildRawMessage(edition: EditionHeaders, m: ReaderMessage, now = new Date()): SendMailOptions {
-  if (!canWriteRaw(m)) return buildMessage(edition, m);
-  const boundary = newBoundary();
-  const text = body(m.content.text);
-  const html = body(m.content.html);
-  const raw =
-    head(edition, m, m.content.subject, boundary, now) +
-    `${partHead(boundary, 'text/plain', text.encoding)}${text.data}\r\n` +
-    `${partHead(boundary, 'text/html', html.encoding)}${html.data}\r\n` +
-    `--${boundary}--\r\n`;
-  return { envelope: { from: fromHeader(m.from).address, to: [m.to] }, raw };
-}
-
 /**
- * The same message from a variant's pieces: the bodies' fixed parts are encoded once
- * per variant (mime-template.ts), so a reader costs its headers and a Buffer.concat.
+ * The reader's message from a variant's pieces, with the same headers buildMessage gives:
+ * the bodies' fixed parts are encoded once per variant (mime-template.ts), so a reader
+ * costs its headers and a Buffer.concat.
  */
-export function buildRawFromParts(edition: EditionHeaders, m: Envelope, parts: PersonalisedParts, now = new Date()): SendMailOptions {
+export function buildRawFromParts(edition: EditionHeaders, m: Envelope, parts: PersonalisedParts, now = new Date()): OutgoingMail {
   const joined = () => ({ subject: parts.subject, text: joinParts(parts.text, parts.values.text), html: joinParts(parts.html, parts.values.html) });
   if (!canWriteRaw(m)) return buildMessage(edition, { ...m, content: joined() });
   const boundary = newBoundary();

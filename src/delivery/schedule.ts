@@ -53,10 +53,6 @@ export async function cancelSlot(deps: Pick<ScheduleDeps, 'redis' | 'keys' | 'lo
   return false;
 }
 
-export async function cancelledSlots(deps: Pick<ScheduleDeps, 'redis' | 'keys'>, sinceMs = 0): Promise<string[]> {
-  return deps.redis.zrangebyscore(deps.keys.slotsCancelled(), sinceMs, '+inf');
-}
-
 export async function schedulerTick(deps: ScheduleDeps, now: Date = new Date()): Promise<TickResult> {
   const freshness = deps.freshnessHours * HOUR;
   const last = Number((await deps.redis.get(deps.keys.schedulerLastTick())) ?? NaN);
@@ -93,4 +89,24 @@ export async function schedulerTick(deps: ScheduleDeps, now: Date = new Date()):
     deps.log.info({ event: 'scheduler.tick', ...result }, 'scheduled editions');
   }
   return result;
+}
+
+export interface CancelledSlot {
+  slot: string;
+  reason: string;
+}
+
+/** Slots the scheduler cancelled (missed their freshness window) at or after `sinceMs`, newest first. */
+export async function cancelledSlots(deps: Pick<ScheduleDeps, 'redis' | 'keys'>, sinceMs = 0): Promise<CancelledSlot[]> {
+  const slots = await deps.redis.zrevrangebyscore(deps.keys.slotsCancelled(), '+inf', sinceMs);
+  if (slots.length === 0) return [];
+  // The claim says `cancelled:<why>` until it expires (4 days).
+  const claims = await deps.redis.mget(slots.map((s) => deps.keys.slotClaim(s)));
+  return slots.map((slot, i) => ({ slot, reason: claims[i]?.startsWith('cancelled:') ? claims[i]!.slice('cancelled:'.length) : 'missed' }));
+}
+
+/** When the scheduler last ticked (ms), or null when it never has. */
+export async function lastTick(deps: Pick<ScheduleDeps, 'redis' | 'keys'>): Promise<number | null> {
+  const v = await deps.redis.get(deps.keys.schedulerLastTick());
+  return v === null ? null : Number(v);
 }

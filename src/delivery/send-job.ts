@@ -2,7 +2,7 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { SendJobSchema } from '../queues/jobs.js';
 import { MissingVariantError, EditionPausedError, type Sender, type SendOutcome } from './send.js';
-import { PermanentSmtpError, RelayUnavailableError } from './transport/failures.js';
+import { PermanentDeliveryError, RelayUnavailableError } from './transport/failures.js';
 
 export interface SendJobDeps {
   sender: Sender;
@@ -29,7 +29,7 @@ export async function handleSendJob(deps: SendJobDeps, job: Job, token?: string,
       await job.moveToDelayed(Date.now() + (deps.pausedRecheckMs ?? 60_000), token);
       throw new DelayedError(err.message);
     }
-    if (err instanceof PermanentSmtpError || err instanceof MissingVariantError) {
+    if (err instanceof PermanentDeliveryError || err instanceof MissingVariantError) {
       throw new UnrecoverableError(`${err.name}: ${err.message}`);
     }
     throw err;

@@ -2,17 +2,17 @@
 // variant, hand it to the pooled transport, record the outcome. Knows nothing of
 // BullMQ; send-job.ts turns the named errors below into queue behaviour.
 import type { Redis } from 'ioredis';
-import type { SendMailOptions } from 'nodemailer';
 import { redactAddresses, type Logger } from '../log.js';
 import type { Subscriber } from '../subscribers/model.js';
+import { markUndeliverable } from '../subscribers/rules.js';
 import { hadDigestOnLocalDate, isDeliveryDay } from '../editions/slots.js';
 import { hasNewStoriesSince } from '../editions/pick.js';
 import type { Ledger } from './ledger.js';
-import type { SentInfo } from './transport/mail-transport.js';
+import type { MailTransport, OutgoingMail } from './transport/mail-transport.js';
 import { listHeaders, type EditionHeaders } from './mime.js';
-import { buildRawFromParts, buildRawMessage } from './raw-message.js';
+import { buildRawFromParts } from './raw-message.js';
 import type { DeliveryPorts } from './ports.js';
-import { AmbiguousDeliveryError, classifySmtpError, PermanentSmtpError } from './transport/failures.js';
+import { AmbiguousDeliveryError, asDeliveryFailure, PermanentDeliveryError } from './transport/failures.js';
 
 export class EditionPausedError extends Error {
   override name = 'EditionPausedError';
@@ -39,7 +39,7 @@ export interface SenderDeps<V> {
   keys: { lastEditionFor(): string; subscriber(id: string): string };
   ledger: Ledger;
   ports: DeliveryPorts<V>;
-  mailer: { send(message: SendMailOptions): Promise<SentInfo> };
+  mailer: Pick<MailTransport, 'send'>;
   log: Logger;
   mail: { from: string; mailDomain: string; listId: string; listName: string; feedbackSender: string };
   /** SKIP_EMPTY_EDITIONS: skip a reader when nothing is new since their previous edition. */
@@ -49,15 +49,14 @@ export interface SenderDeps<V> {
 /** What `lastEditionFor` remembers per reader: the slot, and which edition and variant it was. */
 interface LastDelivery {
   slot: Date;
-  editionId?: string;
-  variantKey?: string;
+  editionId: string;
+  variantKey: string;
 }
 
 function parseLast(value: string | null): LastDelivery | null {
   if (!value) return null;
-  if (!value.startsWith('{')) return { slot: new Date(value) }; // older entries: the slot only
-  const v = JSON.parse(value) as { slot: string; edition?: string; variant?: string };
-  return { slot: new Date(v.slot), ...(v.edition ? { editionId: v.edition } : {}), ...(v.variant ? { variantKey: v.variant } : {}) };
+  const v = JSON.parse(value) as { slot: string; edition: string; variant: string };
+  return { slot: new Date(v.slot), editionId: v.edition, variantKey: v.variant };
 }
 
 export type SendOutcome = 'sent' | 'skipped' | 'unknown' | `already-${string}`;
@@ -112,11 +111,11 @@ export function createSender<V>(deps: SenderDeps<V>) {
   }
 
   async function nothingNew(editionId: string, key: string, last: LastDelivery | null): Promise<boolean> {
-    const storyIds = ports.editions.storyIds;
-    if (!deps.skipEmpty || !storyIds) return false;
+    if (!deps.skipEmpty) return false;
+    const storyIds = (id: string, k: string) => ports.editions.storyIds(id, k);
     const current = await storyIds(editionId, key);
     if (current === null) return false;
-    const previous = last?.editionId && last.variantKey ? await storyIds(last.editionId, last.variantKey) : null;
+    const previous = last ? await storyIds(last.editionId, last.variantKey) : null;
     return !hasNewStoriesSince({ storyIds: current }, previous);
   }
 
@@ -163,7 +162,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
     }
 
     let sub: Subscriber | null;
-    let message: SendMailOptions;
+    let message: OutgoingMail;
     let info: EditionInfo;
     try {
       info = await edition(editionId);
@@ -179,10 +178,8 @@ export function createSender<V>(deps: SenderDeps<V>) {
       const prepared = await variant(info, editionId, key);
       const fields = { name: sub.name, unsubscribeUrl, preferencesUrl: ports.links.preferencesUrl(sub), browserUrl: ports.links.browserUrl(editionId, key), timezone: sub.timezone, watchlist: sub.watchlist };
       const envelope = { from: deps.mail.from, to: sub.email, subscriberId, editionId, unsubscribeUrl };
-      // In pieces when the editions stage offers it: the body is then encoded once per variant.
-      message = ports.editions.personaliseParts
-        ? buildRawFromParts(info.headers, envelope, ports.editions.personaliseParts(prepared, fields))
-        : buildRawMessage(info.headers, { ...envelope, content: ports.editions.personalise(prepared, fields) });
+      // In pieces: the body is encoded once per variant.
+      message = buildRawFromParts(info.headers, envelope, ports.editions.personaliseParts(prepared, fields));
       if (attempt.signal?.aborted) throw new SendAbortedError('lock lost before SMTP');
     } catch (err) {
       if (err instanceof MissingVariantError) {
@@ -194,22 +191,21 @@ export function createSender<V>(deps: SenderDeps<V>) {
     }
 
     try {
-      const result = await deps.mailer.send(message);
-      if (result.rejected.length > 0) throw new PermanentSmtpError(result.response || 'recipient rejected', 550, true);
+      await deps.mailer.send(message);
     } catch (error) {
-      const failure = error instanceof PermanentSmtpError ? error : classifySmtpError(error);
+      // The transport classified it; passed on unchanged (anything unclassified is transient).
+      const failure = asDeliveryFailure(error);
       if (failure instanceof AmbiguousDeliveryError) {
         log.warn({ event: 'digest.send.unknown', editionId, subscriberId }, 'connection lost with the message in flight; not resending');
         await finished(editionId, await ledger.finish(editionId, subscriberId, 'unknown'));
         return 'unknown';
       }
-      if (failure instanceof PermanentSmtpError) {
+      if (failure instanceof PermanentDeliveryError) {
         const to = failure.recipientRejected ? 'bounced' : 'failed';
         const result = await ledger.finish(editionId, subscriberId, to);
         if (failure.recipientRejected) {
           const reason = `smtp ${failure.responseCode}: ${failure.message}`.slice(0, 200);
-          await ports.subscribers.suppress(sub.email, reason);
-          await ports.subscribers.setStatus(sub.id, 'bounced');
+          await markUndeliverable(ports.subscribers, sub.email, { status: 'bounced', reason }, sub);
         }
         log.warn({ event: `digest.send.${to}`, editionId, subscriberId, code: failure.responseCode }, redactAddresses(failure.message));
         await finished(editionId, result);

@@ -23,7 +23,7 @@ export function archiveVariantOrder(edition: Edition, requested?: string): strin
  * archive explains where a reader's own links are) and a neutral greeting.
  */
 export function archiveHtml(variant: EditionVariant, publicUrl: string): string {
-  const base = publicUrl.replace(/\/+$/, '');
+  const base = publicUrl;
   return personalise(variant, {
     name: '',
     unsubscribeUrl: `${base}/archive#your-links`,
@@ -51,7 +51,7 @@ export function editionLabel(edition: Edition): string {
 
 /** Atom 1.0 (RFC 4287) feed of published editions, newest first. */
 export function atomFeed(editions: Edition[], options: { publicUrl: string; title: string }): string {
-  const base = options.publicUrl.replace(/\/+$/, '');
+  const base = options.publicUrl;
   const updated = editions.length ? publishedAt(editions[0]!) : new Date(0).toISOString();
   const entries = editions.map((e) => {
     const url = `${base}/archive/${encodeURIComponent(e.id)}`;

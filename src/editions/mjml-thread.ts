@@ -32,9 +32,8 @@ parentPort.on('message', async ({ id, mjml }) => {
 });
 `;
 
-// A small young generation for the thread: with V8's default (16 MB semi-spaces) a compile
-// peaks at ~85 MB over the process; with these ~53 MB (measured, BENCHMARKS.md §1). The old
-// generation cap also keeps V8's heap growth factor low; one compile uses ~30-45 MB.
+// A small young generation for the thread keeps a compile's peak low (figures: BENCHMARKS.md §1);
+// the old generation cap also keeps V8's heap growth factor low.
 const THREAD_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 };
 
 export interface MjmlThreadOptions {

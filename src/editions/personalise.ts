@@ -104,7 +104,7 @@ const dateCache = new Map<string, { date: string; date_short: string }>();
 
 /** The slot's date in the reader's zone (a handful of zones per slot: cached). */
 function localDates(variant: EditionVariant, timezone: string | undefined): { date: string; date_short: string } {
-  if (!variant.slot) return { date: '', date_short: '' }; // variants stored before per-reader dates
+  if (!variant.slot) throw new PlaceholderError(`${variant.editionId}/${variant.key}: a date field in a mail without a slot`);
   const zone = timezone ?? variant.timezone ?? 'UTC';
   const key = `${variant.slot}|${zone}`;
   let dates = dateCache.get(key);

@@ -21,7 +21,7 @@ export async function renderPreview(
   const key = topicsKey(settings.topics.map((t) => t.id)); // every topic
   const edition = await draftEdition(stories, { slot: now, mode: 'now', variants: [key] }, settings, now);
   const variant = await renderVariant({ ...edition, slot: now }, key, settings, compile);
-  const base = settings.publicUrl.replace(/\/+$/, '');
+  const base = settings.publicUrl;
   const message = personalise(variant, {
     name: 'Preview Reader',
     unsubscribeUrl: `${base}/unsubscribe/preview`,

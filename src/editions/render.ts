@@ -37,7 +37,7 @@ export interface VariantSource {
 }
 
 export function archiveUrlFor(publicUrl: string, editionId: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/archive/${encodeURIComponent(editionId)}`;
+  return `${publicUrl}/archive/${encodeURIComponent(editionId)}`;
 }
 
 export async function renderVariant(

@@ -1,11 +1,13 @@
 // Basic auth for /admin (user `admin`, ADMIN_PASSWORD). The compare is constant
-// time over fixed-length digests; wrong credentials are counted per client IP in
+// time over fixed-length digests; wrong credentials are counted per client IP (an
+// IPv6 client per /64) in
 // Redis (so the limit holds across api instances) and, past the limit, refused
 // with 429 before the password is even looked at.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { parseBasicAuth, secretsEqual } from './secrets.js';
+import { limitSubject } from '../subscribers/rate-limits.js';
 
 export const ADMIN_USER = 'admin';
 
@@ -45,7 +47,8 @@ export function adminAuthHook(options: AdminAuthOptions) {
       .send('Authentication required');
 
   return async function adminAuth(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const used = await limiter.get(req.ip);
+    const who = limitSubject(req.ip);
+    const used = await limiter.get(who);
     if (used && used.consumedPoints >= points) {
       reply.header('Retry-After', String(Math.max(1, Math.ceil(used.msBeforeNext / 1000))));
       await reply.code(429).type('text/plain; charset=utf-8').send('Too many failed logins. Try again later.');
@@ -56,7 +59,7 @@ export function adminAuthHook(options: AdminAuthOptions) {
     if (!given) return void (await challenge(reply));
     if (credentialsMatch(given, options.password)) return;
     try {
-      await limiter.consume(req.ip);
+      await limiter.consume(who);
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw err;
     }

@@ -9,14 +9,29 @@ import type { WatchOption } from '../subscribers/choices.js';
 import type { Topic } from '../topics.js';
 import type { RateLimits } from '../subscribers/rate-limits.js';
 import type { Subscriptions } from '../subscribers/service.js';
-import { installErrorHandlers } from './errors.js';
+import { installErrorHandlers, sendProblem } from './errors.js';
 import { signupRoutes } from './routes/signup.js';
 import { subscriptionLinkRoutes } from './routes/subscription-links.js';
+import { applySecurityHeaders, clientErrorHandler } from './security-headers.js';
+import { trustProxyFn, type TrustProxy } from './trust-proxy.js';
 
-/** Strict by default; a route that serves rendered mail (archive) may set its own. */
-const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; " +
-  "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/**
+ * How long a client may take. A body trickled a byte at a time is cut at `requestMs`;
+ * headers at `headersMs`; an idle socket at `idleMs`; a kept-alive one at `keepAliveMs`.
+ * Node checks the first two every `checkMs`.
+ */
+export interface HttpTimeouts {
+  requestMs: number;
+  headersMs: number;
+  idleMs: number;
+  keepAliveMs: number;
+  checkMs: number;
+}
+
+export const HTTP_TIMEOUTS: HttpTimeouts = { requestMs: 30_000, headersMs: 10_000, idleMs: 60_000, keepAliveMs: 5_000, checkMs: 2_000 };
+
+/** The only route that answers cross-origin requests (the embeddable signup form). */
+const CORS_PATH = '/api/subscribe';
 
 export interface HttpDeps {
   log: Logger;
@@ -30,18 +45,33 @@ export interface HttpDeps {
   /** The configured topics: the signup page and the preference centre offer these. */
   topics: readonly Topic[];
   allowedOrigins: string[];
-  trustProxy?: boolean;
+  /** TRUST_PROXY: which peers may set X-Forwarded-For (trust-proxy.ts). */
+  trustProxy?: TrustProxy;
+  /** Defaults: HTTP_TIMEOUTS (tests shorten them). */
+  timeouts?: Partial<HttpTimeouts>;
   /** Further route groups (archive, webhooks, operators), registered in order. */
   plugins?: ((app: FastifyInstance) => void | Promise<void>)[];
 }
 
 export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
+  const t = { ...HTTP_TIMEOUTS, ...deps.timeouts };
   const app = Fastify({
+    connectionTimeout: t.idleMs,
+    requestTimeout: t.requestMs,
+    keepAliveTimeout: t.keepAliveMs,
+    http: { headersTimeout: t.headersMs, connectionsCheckingInterval: t.checkMs },
+    clientErrorHandler,
+    // A URL the router cannot read: the same answer as any 400, with the usual headers and without the URL.
+    frameworkErrors: (err, req, reply) => {
+      applySecurityHeaders(reply);
+      const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      return sendProblem(req, reply, tooLong ? 414 : 400, tooLong ? 'uri_too_long' : 'bad_url', tooLong ? 'The address is too long.' : 'The address is not valid.');
+    },
     loggerInstance: deps.log as FastifyBaseLogger,
     // Request logs would carry token URLs; we log route patterns ourselves instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
-    trustProxy: deps.trustProxy ?? false,
+    trustProxy: trustProxyFn(deps.trustProxy ?? false),
     routerOptions: { maxParamLength: 600 },
   });
 
@@ -53,19 +83,15 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) =>
     done(null, { raw: String(body) }),
   );
+  const corsOptions = { methods: ['POST'], allowedHeaders: ['Content-Type', 'Accept'], maxAge: 86_400 };
+  const allowed = deps.allowedOrigins.length > 0 ? deps.allowedOrigins : false;
   await app.register(cors, {
-    origin: deps.allowedOrigins.length > 0 ? deps.allowedOrigins : false,
-    methods: ['POST'],
-    allowedHeaders: ['Content-Type', 'Accept'],
-    maxAge: 86_400,
+    delegator: (req, done) => done(null, { ...corsOptions, origin: req.url.split('?')[0] === CORS_PATH ? allowed : false }),
   });
 
   // Callback hooks, not async ones: every response passes here (no promise per request).
   app.addHook('onSend', (_req, reply, payload, done) => {
-    if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', CSP);
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'no-referrer');
-    reply.header('X-Frame-Options', 'DENY');
+    applySecurityHeaders(reply);
     done(null, payload);
   });
   if (deps.log.isLevelEnabled('debug')) {

@@ -71,7 +71,8 @@ export function installErrorHandlers(app: FastifyInstance): void {
       return sendProblem(req, reply, 400, 'invalid_json', 'The request body is not valid JSON');
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      return sendProblem(req, reply, err.statusCode, 'bad_request', err.message);
+      // Fastify's messages quote the request (a header, a URL): a fixed text instead.
+      return sendProblem(req, reply, err.statusCode, 'bad_request', 'The request could not be read.');
     }
     if (isBackendUnavailable(err)) {
       req.log.warn({ event: 'http.unavailable', route: req.routeOptions.url, err: err.message }, 'backend unavailable');

@@ -1,7 +1,7 @@
 // The operators' HTTP surface as app plugins, for the composition root to add:
 // /healthz, /readyz, /metrics always; /admin (overview, bull-board) only with a password.
 import type { FastifyInstance } from 'fastify';
-import { adminRoutes } from './routes/admin.js';
+import { adminRoutes, type AdminOptions } from './routes/admin.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { createMetrics } from '../ops/metrics.js';
@@ -15,6 +15,10 @@ export interface OpsDeps extends OpsPorts {
     readOnly: boolean;
     /** Wrong logins per IP per 15 minutes before 429 (default 10). */
     maxFailures?: number;
+    /** Where wrong logins are counted (Redis, so the limit holds across api instances). */
+    failures: AdminOptions['failures'];
+    /** PUBLIC_URL, whose origin the same-origin check of writes accepts. */
+    publicUrl?: string;
   };
   /** Process metrics (CPU, memory, event loop) of the api process; default true. */
   defaultMetrics?: boolean;
@@ -26,7 +30,7 @@ export function opsPlugins(deps: OpsDeps): ((app: FastifyInstance) => Promise<vo
     async (app) => healthRoutes(app, deps),
     async (app) => metricsRoutes(app, metrics),
   ];
-  const { password, readOnly, maxFailures } = deps.admin;
-  if (password) plugins.push((app) => adminRoutes(app, deps, { password, readOnly, ...(maxFailures ? { maxFailures } : {}) }));
+  const { password, ...rest } = deps.admin;
+  if (password) plugins.push((app) => adminRoutes(app, deps, { password, ...rest }));
   return plugins;
 }

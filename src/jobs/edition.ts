@@ -3,7 +3,6 @@ import type { Job } from 'bullmq';
 import { EditionJobSchema } from '../queues/jobs.js';
 import { QUEUE } from '../queues/names.js';
 import { runEditionJob, type EditionJobResult } from '../delivery/edition-job.js';
-import { createLedger } from '../delivery/ledger.js';
 import type { DeliveryPorts } from '../delivery/ports.js';
 import { DAY_SEC, type JobContext, type JobDefinition } from './job.js';
 
@@ -22,7 +21,7 @@ export function createEditionProcessor(ctx: JobContext, ports: DeliveryPorts) {
     log: ctx.log,
     freshnessHours: ctx.config.FRESHNESS_HOURS,
     editions: ports.editions,
-    ledger: createLedger({ redis: ctx.redis, keys: ctx.keys }),
+    ledger: ctx.ledger,
     fanoutQueue: ctx.queues.fanout,
   };
   return (job: Job): Promise<EditionJobResult> => runEditionJob(deps, EditionJobSchema.parse(job.data));

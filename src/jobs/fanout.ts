@@ -3,7 +3,6 @@ import type { Job } from 'bullmq';
 import { FanoutJobSchema } from '../queues/jobs.js';
 import { QUEUE } from '../queues/names.js';
 import { runFanout } from '../delivery/fanout.js';
-import { createLedger } from '../delivery/ledger.js';
 import type { DeliveryPorts } from '../delivery/ports.js';
 import { DAY_SEC, type JobContext, type JobDefinition } from './job.js';
 
@@ -19,7 +18,7 @@ export function createFanoutProcessor(ctx: JobContext, ports: DeliveryPorts, opt
     redis: ctx.redis,
     keys: ctx.keys,
     log: ctx.log,
-    ledger: createLedger({ redis: ctx.redis, keys: ctx.keys }),
+    ledger: ctx.ledger,
     subscribers: ports.subscribers,
     editions: ports.editions,
     sendQueue: ctx.queues.send,

@@ -17,7 +17,7 @@ export const ingestJob: JobDefinition = {
 export function createIngestProcessor(ctx: JobContext) {
   return async (job: Job): Promise<IngestSummary & { period: string }> => {
     const { period } = IngestJobSchema.parse(job.data);
-    const report = await runIngest({ redis: ctx.redis, keys: ctx.keys, sources: ctx.config.sources, log: ctx.log });
+    const report = await runIngest({ pool: ctx.stories, sources: ctx.config.sources, log: ctx.log });
     return { period, ...summariseReport(report) };
   };
 }

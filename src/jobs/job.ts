@@ -9,8 +9,10 @@ import type { Keyspace } from '../keys.js';
 import type { Logger } from '../log.js';
 import type { QueueName } from '../queues/names.js';
 import type { Queues } from '../queues/queues.js';
-import type { Mailer } from '../delivery/transport/mail-transport.js';
+import type { MailTransport } from '../delivery/transport/mail-transport.js';
 import type { Config } from '../config.js';
+import type { Ledger } from '../delivery/ledger.js';
+import type { StoryPool } from '../stories/pool.js';
 
 export const DAY_SEC = 86_400;
 
@@ -40,5 +42,7 @@ export interface JobContext {
   readonly keys: Keyspace;
   readonly connection: ConnectionOptions;
   readonly queues: Queues;
-  mailer(): Mailer;
+  readonly ledger: Ledger;
+  readonly stories: StoryPool;
+  mailer(): MailTransport;
 }

@@ -2,7 +2,6 @@
 import type { Job } from 'bullmq';
 import { SendJobSchema } from '../queues/jobs.js';
 import { QUEUE } from '../queues/names.js';
-import { createLedger } from '../delivery/ledger.js';
 import { createSender } from '../delivery/send.js';
 import { handleSendJob, type SendJobDeps } from '../delivery/send-job.js';
 import type { DeliveryPorts } from '../delivery/ports.js';
@@ -27,7 +26,7 @@ export function createSendProcessor<V>(ctx: JobContext, ports: DeliveryPorts<V>,
   const sender = createSender({
     redis: ctx.redis,
     keys: ctx.keys,
-    ledger: createLedger({ redis: ctx.redis, keys: ctx.keys }),
+    ledger: ctx.ledger,
     ports,
     mailer: ctx.mailer(),
     log: ctx.log,

@@ -15,6 +15,7 @@ import { fillMarkup, fillText, type MarkupValue } from '../editions/templates.js
 /** What every system mail shows: the brand, where the archive is, the postal address, the topics on offer. */
 export interface SystemMailSettings {
   brand: Brand;
+  /** PUBLIC_URL, without a trailing slash (config.ts normalises it once). */
   publicUrl: string;
   postalAddress: string;
   topics: readonly Topic[];
@@ -39,8 +40,8 @@ export interface SystemMailSource {
   text: Record<string, string>;
 }
 
-function archiveUrl(settings: SystemMailSettings): string {
-  return `${settings.publicUrl.replace(/\/+$/, '')}/archive`;
+export function archiveUrl(settings: SystemMailSettings): string {
+  return `${settings.publicUrl}/archive`;
 }
 
 async function compileSystemMail(settings: SystemMailSettings, mail: SystemMailSource, compile: CompileMjml): Promise<EditionVariant> {

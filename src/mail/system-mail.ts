@@ -1,8 +1,9 @@
 // System mail (confirmation, welcome): queued at signup, sent by a worker, so an
 // SMTP outage delays it (retries with backoff) instead of losing it or failing the signup.
 import type { Queue } from 'bullmq';
-import type { SendMailOptions } from 'nodemailer';
-import { classifySmtpError, PermanentSmtpError } from '../delivery/transport/failures.js';
+import { literalHeaderText } from '../delivery/header-text.js';
+import { asDeliveryFailure, PermanentDeliveryError } from '../delivery/transport/failures.js';
+import type { MailToCompose } from '../delivery/transport/mail-transport.js';
 import { jobId, type SystemMailJob } from '../queues/jobs.js';
 import type { Logger } from '../log.js';
 import type { Subscriptions, SystemMailer } from '../subscribers/service.js';
@@ -32,7 +33,7 @@ export function systemMailQueue(queue: Queue, now: () => Date = () => new Date()
 export interface SystemMailDeps {
   store: SubscriberStore;
   subscriptions: Subscriptions;
-  send(message: SendMailOptions): Promise<unknown>;
+  send(message: MailToCompose): Promise<unknown>;
   from: string;
   mailDomain: string;
   log: Logger;
@@ -65,9 +66,10 @@ export async function sendSystemMail(deps: SystemMailDeps, job: SystemMailJob, a
   try {
     await deps.send({
       from: deps.from,
-      // The address alone: a name is the requester's text.
+      // The address alone, as in the digest: a name is the requester's text, and an
+      // address header would quote an encoded word in it rather than show it literally.
       to: sub.email,
-      subject: mail.subject,
+      subject: literalHeaderText(mail.subject),
       text: mail.text,
       html: mail.html,
       messageId: `<${job.kind}-${attemptId}@${deps.mailDomain}>`,
@@ -75,8 +77,8 @@ export async function sendSystemMail(deps: SystemMailDeps, job: SystemMailJob, a
     });
   } catch (err) {
     // The same reading of SMTP replies as the digest's sends; anything not permanent is retried.
-    const failure = classifySmtpError(err);
-    if (failure instanceof PermanentSmtpError) {
+    const failure = asDeliveryFailure(err);
+    if (failure instanceof PermanentDeliveryError) {
       deps.log.warn({ event: 'system-mail.rejected', kind: job.kind, subscriberId: sub.id, code: failure.responseCode }, 'recipient rejected');
       throw new PermanentMailError(`recipient rejected with ${failure.responseCode}`);
     }

@@ -29,10 +29,6 @@ export interface EditionFunnel {
   lagSec: number | null;
 }
 
-export interface CancelledSlot {
-  slot: string;
-  reason: string;
-}
 
 /** Pure: merge an edition and its ledger report. */
 export function toFunnel(edition: Edition, report: EditionReport): EditionFunnel {
@@ -71,14 +67,6 @@ export async function editionFunnel(ports: Pick<OpsPorts, 'editions' | 'ledger'>
   return edition ? toFunnel(edition, await ports.ledger.report(id)) : null;
 }
 
-/** Slots the scheduler cancelled (missed their freshness window), newest first. */
-export async function cancelledSlots(ports: Pick<OpsPorts, 'redis' | 'keys'>, sinceMs: number): Promise<CancelledSlot[]> {
-  const slots = await ports.redis.zrevrangebyscore(ports.keys.slotsCancelled(), '+inf', sinceMs);
-  if (slots.length === 0) return [];
-  // The claim says `cancelled:<why>` until it expires (4 days).
-  const claims = await ports.redis.mget(slots.map((s) => ports.keys.slotClaim(s)));
-  return slots.map((slot, i) => ({ slot, reason: claims[i]?.startsWith('cancelled:') ? claims[i]!.slice('cancelled:'.length) : 'missed' }));
-}
 
 /** The funnel of one edition as label/value rows, shared by the admin page and the CLI. */
 export function funnelRows(e: EditionFunnel, none = '—'): [string, string | number][] {

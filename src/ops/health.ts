@@ -3,7 +3,6 @@
 // but does not fail readiness: taking the api out of a load balancer would not
 // bring a worker back, and the signup page still works.
 import type { OpsPorts } from './ports.js';
-import { aliveInstances } from './heartbeat.js';
 import { queueCounts, warningsFor } from './overview.js';
 
 export interface Readiness {
@@ -26,10 +25,10 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export async function checkReadiness(ports: Pick<OpsPorts, 'redis' | 'keys' | 'queues'>, timeoutMs = 1000): Promise<Readiness> {
+export async function checkReadiness(ports: Pick<OpsPorts, 'ping' | 'heartbeats' | 'queues'>, timeoutMs = 1000): Promise<Readiness> {
   const started = performance.now();
   try {
-    await within(ports.redis.ping(), timeoutMs, 'redis');
+    await within(ports.ping(), timeoutMs, 'redis');
   } catch (err) {
     const detail = err instanceof TimeoutError ? err.message : `redis unreachable (${(err as Error).message})`;
     return { ready: false, reason: detail, checks: { redis: 'down' }, warnings: [] };
@@ -37,7 +36,7 @@ export async function checkReadiness(ports: Pick<OpsPorts, 'redis' | 'keys' | 'q
   const redisMs = Math.round(performance.now() - started);
   let warnings: string[];
   try {
-    const [counts, alive] = await within(Promise.all([queueCounts(ports.queues), aliveInstances(ports)]), timeoutMs, 'queue counts');
+    const [counts, alive] = await within(Promise.all([queueCounts(ports.queues), ports.heartbeats.alive(Date.now())]), timeoutMs, 'queue counts');
     warnings = warningsFor(counts, alive);
   } catch (err) {
     warnings = [`could not read queue counts: ${(err as Error).message}`];

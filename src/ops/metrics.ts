@@ -2,13 +2,13 @@
 // instance answers the same and nothing depends on which process did the work.
 // One Registry per app (tests build several apps in one process).
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { parseEntry } from '../subscribers/confirm-outbox.js';
 import { ALL_QUEUES } from '../queues/names.js';
 import { EditionModeSchema } from '../editions/model.js';
 import { editionFunnels } from './edition-funnel.js';
-import { aliveInstances, countByRole } from './heartbeat.js';
-import { messageTotals, OUTCOMES } from './message-totals.js';
-import { DAILY_COUNTERS, QUEUE_STATES, dailyCounts, marketSummary, queueCounts, sourceRows } from './overview.js';
+import { countByRole } from './heartbeat.js';
+import { OUTCOMES } from '../delivery/message-totals.js';
+import { DAILY_COUNTERS } from '../subscribers/service.js';
+import { QUEUE_STATES, marketSummary, queueCounts, sourceRows } from './overview.js';
 import type { OpsPorts } from './ports.js';
 
 /** Completed jobs per queue the duration figures are taken from. */
@@ -73,16 +73,16 @@ export function createMetrics(ports: OpsPorts, options: { defaultMetrics?: boole
     const [counts, durs, totals, daily, byStatus, suppressedCount, sources, market, funnels, instances, tick, outboxState] = await Promise.all([
       queueCounts(ports.queues),
       durations(),
-      messageTotals(ports, now.getTime()),
-      dailyCounts(ports, [now.toISOString().slice(0, 10)]),
+      ports.ledger.totals(now.getTime()),
+      ports.subscribers.dailyCounts([now.toISOString().slice(0, 10)]),
       ports.subscribers.countsByStatus(),
       ports.subscribers.suppressionCount(),
       sourceRows(ports),
       marketSummary(ports, now),
       editionFunnels(ports, { sinceMs: now.getTime() - EDITION_WINDOW_MS }),
-      aliveInstances(ports, now.getTime()),
-      ports.redis.get(ports.keys.schedulerLastTick()),
-      ports.redis.multi().llen(ports.keys.confirmOutbox()).lindex(ports.keys.confirmOutbox(), 0).exec(),
+      ports.heartbeats.alive(now.getTime()),
+      ports.schedule.lastTick(),
+      ports.outbox.stats(),
     ]);
 
     for (const g of [jobs, duration, subscribers, sourceUp, sourceFailures, sourceSuccess, sourceItems, marketAt, quotes, editions, lag, unfinished, alive]) g.reset();
@@ -100,10 +100,8 @@ export function createMetrics(ports: OpsPorts, options: { defaultMetrics?: boole
     for (const name of DAILY_COUNTERS) events.inc({ event: name }, daily[0]?.counts[name] ?? 0);
     for (const [status, n] of Object.entries(byStatus)) subscribers.set({ status }, n);
     suppressed.set(suppressedCount);
-    const [[, outboxLength], [, oldest]] = (outboxState ?? [[null, 0], [null, null]]) as [[unknown, number], [unknown, string | null]];
-    outbox.set(Number(outboxLength) || 0);
-    const oldestMs = oldest ? Number(parseEntry(oldest)?.ms) : NaN;
-    outboxAge.set(Number.isFinite(oldestMs) ? Math.max(0, (now.getTime() - oldestMs) / 1000) : 0);
+    outbox.set(outboxState.length);
+    outboxAge.set(outboxState.oldestAt === null ? 0 : Math.max(0, (now.getTime() - outboxState.oldestAt) / 1000));
     for (const s of sources) {
       sourceUp.set({ source: s.id }, s.ok === false ? 0 : 1);
       sourceFailures.set({ source: s.id }, s.failuresInARow);
@@ -126,7 +124,7 @@ export function createMetrics(ports: OpsPorts, options: { defaultMetrics?: boole
     unfinished.set(open.length ? Math.max(0, (now.getTime() - Math.min(...open)) / 1000) : 0);
     const roles = countByRole(instances);
     for (const role of new Set(['worker', 'scheduler', ...Object.keys(roles)])) alive.set({ role }, roles[role] ?? 0);
-    lastTick.set(tick ? Number(tick) / 1000 : 0);
+    lastTick.set(tick === null ? 0 : tick / 1000);
   }
 
   let inFlight: Promise<string> | undefined;

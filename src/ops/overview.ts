@@ -3,15 +3,15 @@
 import type { JobType } from 'bullmq';
 import { ALL_QUEUES, type QueueName } from '../queues/names.js';
 import type { SubscriberStatus } from '../subscribers/model.js';
-import { cancelledSlots, editionFunnels, type CancelledSlot, type EditionFunnel } from './edition-funnel.js';
-import { aliveInstances, countByRole, type AliveInstance } from './heartbeat.js';
+import type { CancelledSlot } from '../delivery/schedule.js';
+import type { DailyCounts } from '../subscribers/service.js';
+import { editionFunnels, type EditionFunnel } from './edition-funnel.js';
+import { countByRole, type AliveInstance } from './heartbeat.js';
 import type { OpsPorts } from './ports.js';
 
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const satisfies readonly JobType[];
 export type QueueCounts = Record<QueueName, Record<(typeof QUEUE_STATES)[number], number>>;
 
-export const DAILY_COUNTERS = ['signups', 'confirmations', 'unsubscribes'] as const;
-export type DailyCounter = (typeof DAILY_COUNTERS)[number];
 
 export interface SourceRow {
   id: string;
@@ -41,7 +41,7 @@ export interface Overview {
   market: MarketSummary;
   subscribers: Record<SubscriberStatus, number>;
   suppressed: number;
-  daily: { day: string; counts: Record<DailyCounter, number> }[];
+  daily: DailyCounts[];
   queues: QueueCounts;
   alive: AliveInstance[];
   warnings: string[];
@@ -57,14 +57,6 @@ export function lastDays(now: Date, days: number): string[] {
   return Array.from({ length: days }, (_, i) => new Date(now.getTime() - i * 86_400_000).toISOString().slice(0, 10));
 }
 
-export async function dailyCounts(ports: Pick<OpsPorts, 'redis' | 'keys'>, days: string[]): Promise<Overview['daily']> {
-  const keys = days.flatMap((day) => DAILY_COUNTERS.map((name) => ports.keys.dailyCounter(name, day)));
-  const values = keys.length ? await ports.redis.mget(keys) : [];
-  return days.map((day, d) => ({
-    day,
-    counts: Object.fromEntries(DAILY_COUNTERS.map((name, n) => [name, Number(values[d * DAILY_COUNTERS.length + n] ?? 0)])) as Record<DailyCounter, number>,
-  }));
-}
 
 export async function sourceRows(ports: Pick<OpsPorts, 'stories' | 'sources'>): Promise<SourceRow[]> {
   const health = await ports.stories.getSourceHealth();
@@ -128,14 +120,14 @@ export async function gatherOverview(ports: OpsPorts, options: OverviewOptions =
   const sinceMs = now.getTime() - (options.editionDays ?? 3) * 86_400_000;
   const [editions, cancelled, sources, market, subscribers, suppressed, daily, queues, alive] = await Promise.all([
     editionFunnels(ports, { sinceMs }),
-    cancelledSlots(ports, sinceMs),
+    ports.schedule.cancelledSlots(sinceMs),
     sourceRows(ports),
     marketSummary(ports, now),
     ports.subscribers.countsByStatus(),
     ports.subscribers.suppressionCount(),
-    dailyCounts(ports, lastDays(now, options.counterDays ?? 7)),
+    ports.subscribers.dailyCounts(lastDays(now, options.counterDays ?? 7)),
     queueCounts(ports.queues),
-    aliveInstances(ports, now.getTime()),
+    ports.heartbeats.alive(now.getTime()),
   ]);
   return {
     generatedAt: now.toISOString(),

@@ -1,7 +1,7 @@
 // The api process: the only place that listens on a port.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
-import { buildApp } from '../http/build-app.js';
+import { buildApp, type HttpTimeouts } from '../http/build-app.js';
 import { httpPlugins } from './http-plugins.js';
 import { watchOptions } from '../stories/sources-schema.js';
 
@@ -9,7 +9,8 @@ export interface Running {
   close(): Promise<void>;
 }
 
-export async function createHttpApp(ctx: AppContext): Promise<FastifyInstance> {
+/** `timeouts`: HTTP_TIMEOUTS unless a test shortens them. */
+export async function createHttpApp(ctx: AppContext, options: { timeouts?: Partial<HttpTimeouts> } = {}): Promise<FastifyInstance> {
   const { config } = ctx;
   return buildApp({
     log: ctx.log,
@@ -22,6 +23,7 @@ export async function createHttpApp(ctx: AppContext): Promise<FastifyInstance> {
     allowedOrigins: config.ALLOWED_ORIGINS,
     trustProxy: config.TRUST_PROXY,
     plugins: httpPlugins(ctx),
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
   });
 }
 

@@ -5,15 +5,14 @@ import { createLinks } from '../delivery/links.js';
 import type { DeliveryPorts, EditionPort } from '../delivery/ports.js';
 import { buildEdition } from '../editions/build.js';
 import type { EditionStatus, EditionVariant } from '../editions/model.js';
-import { personalise, personaliseParts } from '../editions/personalise.js';
+import { personaliseParts } from '../editions/personalise.js';
 import { editionSettings } from './settings.js';
-import { createEditionStore, editionIdForSlot } from '../editions/store.js';
-import { createStoryPool } from '../stories/pool.js';
+import { editionIdForSlot } from '../editions/store.js';
 import { slotMembers } from '../editions/slots.js';
 import { closestVariant, readerVariant } from '../topics.js';
 
 export function createEditionPort(ctx: AppContext, now: () => Date = () => new Date()): EditionPort<EditionVariant> {
-  const editions = createEditionStore({ redis: ctx.redis, keys: ctx.keys });
+  const { editions } = ctx;
   const storyIdCache = new Map<string, Promise<readonly string[] | null>>();
   const settings = editionSettings(ctx.config);
   const audience = {
@@ -24,7 +23,7 @@ export function createEditionPort(ctx: AppContext, now: () => Date = () => new D
       return ctx.subscribers.topicSetsIn(members);
     },
   };
-  const deps = { stories: createStoryPool({ redis: ctx.redis, keys: ctx.keys }), editions, audience, settings, now };
+  const deps = { stories: ctx.stories, editions, audience, settings, now };
   return {
     editionIdForSlot: (slot, mode) => editionIdForSlot(new Date(slot), mode),
     async build({ slot, mode }) {
@@ -41,7 +40,6 @@ export function createEditionPort(ctx: AppContext, now: () => Date = () => new D
       const closest = edition ? closestVariant(key, edition.variants) : undefined;
       return closest ? editions.getVariant(id, closest) : null;
     },
-    personalise: (variant, fields) => personalise(variant, fields),
     personaliseParts: (variant, fields) => personaliseParts(variant, fields),
     async storyIds(id, key) {
       // Variants never change once built: remember their story lists for the skip rule.

@@ -1,28 +1,50 @@
 // The route groups beyond signup, wired from the context (archive, webhooks, operators).
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
-import { createEditionStore } from '../editions/store.js';
+import { cancelledSlots, lastTick } from '../delivery/schedule.js';
 import { archiveRoutes } from '../http/routes/archive.js';
 import { webhookRoutes } from '../http/routes/webhooks.js';
-import { createLedger } from '../delivery/ledger.js';
-import { opsPlugins } from '../http/ops.js';
-import { createStoryPool } from '../stories/pool.js';
+import { opsPlugins, type OpsDeps } from '../http/ops.js';
+import { aliveInstances } from '../ops/heartbeat.js';
+import type { OpsPorts } from '../ops/ports.js';
+
+/** What the operators' views read, each from the module that owns the data. */
+export function opsPortsFor(ctx: AppContext): OpsPorts {
+  const schedule = { redis: ctx.redis, keys: ctx.keys };
+  return {
+    ping: () => ctx.redis.ping(),
+    queues: ctx.queues,
+    editions: ctx.editions,
+    ledger: ctx.ledger,
+    stories: ctx.stories,
+    subscribers: {
+      countsByStatus: () => ctx.subscribers.countsByStatus(),
+      suppressionCount: () => ctx.subscribers.suppressionCount(),
+      dailyCounts: (days) => ctx.subscriptions.dailyCounts(days),
+    },
+    schedule: { cancelledSlots: (sinceMs) => cancelledSlots(schedule, sinceMs), lastTick: () => lastTick(schedule) },
+    outbox: ctx.confirmOutbox,
+    heartbeats: { alive: (nowMs) => aliveInstances(schedule, nowMs) },
+    sources: ctx.config.sources.feeds.map((f) => ({ id: f.id, name: f.name })),
+  };
+}
+
+export function opsDepsFor(ctx: AppContext): OpsDeps {
+  return {
+    ...opsPortsFor(ctx),
+    admin: {
+      password: ctx.config.ADMIN_PASSWORD,
+      readOnly: ctx.config.ADMIN_READ_ONLY,
+      publicUrl: ctx.config.PUBLIC_URL,
+      failures: { redis: ctx.redis, key: ctx.keys.rateLimit('admin-auth') },
+    },
+  };
+}
 
 export function httpPlugins(ctx: AppContext): ((app: FastifyInstance) => void | Promise<void>)[] {
-  const editions = createEditionStore({ redis: ctx.redis, keys: ctx.keys });
   return [
-    (app) => app.register(archiveRoutes, { editions, publicUrl: ctx.config.PUBLIC_URL, brand: ctx.config.brand }),
+    (app) => app.register(archiveRoutes, { editions: ctx.editions, publicUrl: ctx.config.PUBLIC_URL, brand: ctx.config.brand }),
     (app) => webhookRoutes(app, { secret: ctx.config.WEBHOOK_SECRET, subscribers: ctx.subscribers, log: ctx.log }),
-    ...opsPlugins({
-      redis: ctx.redis,
-      keys: ctx.keys,
-      queues: ctx.queues,
-      editions,
-      ledger: createLedger({ redis: ctx.redis, keys: ctx.keys }),
-      stories: createStoryPool({ redis: ctx.redis, keys: ctx.keys }),
-      subscribers: ctx.subscribers,
-      sources: ctx.config.sources.feeds.map((f) => ({ id: f.id, name: f.name })),
-      admin: { password: ctx.config.ADMIN_PASSWORD, readOnly: ctx.config.ADMIN_READ_ONLY },
-    }),
+    ...opsPlugins(opsDepsFor(ctx)),
   ];
 }

@@ -24,6 +24,7 @@ export async function readFeed(source: FeedSource, validators: FeedValidators, f
   const res = await fetchUrl(source.url, {
     ...fetchOptions,
     userAgent: source.userAgent ?? opts.userAgent ?? DEFAULT_USER_AGENT,
+    allowPrivate: source.allowPrivate,
     ...validators,
   });
   if (res.notModified) return { status: 'not-modified' };

@@ -1,12 +1,14 @@
 // One HTTP GET with the limits a hostile or broken server cannot push past:
 // connect and total timeouts, a byte cap enforced while streaming (after
-// decompression), a redirect cap, conditional GET, gzip/deflate/br.
+// decompression), a redirect cap, conditional GET, gzip/deflate/br, and no
+// private address at any hop unless the source allows it (address-guard.ts).
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { checkAddress, guardedLookup, literalAddress, PrivateAddressError } from './address-guard.js';
 
-export type FetchErrorKind = 'timeout' | 'too-large' | 'http' | 'redirects' | 'network' | 'html' | 'parse';
+export type FetchErrorKind = 'timeout' | 'too-large' | 'http' | 'redirects' | 'network' | 'html' | 'parse' | 'refused';
 
 /** Why a source gave us nothing usable; the ingest run records it and goes on. */
 export class SourceFetchError extends Error {
@@ -33,6 +35,11 @@ export interface FetchOptions {
   maxRedirects?: number;
   etag?: string;
   lastModified?: string;
+  /**
+   * Allow loopback/private/link-local addresses (a feed on the operator's own network).
+   * Even then a redirect may not move to another host or port that is private. Default false.
+   */
+  allowPrivate?: boolean;
 }
 
 export type FetchResult =
@@ -53,7 +60,9 @@ export async function fetchUrl(url: string, opts: FetchOptions): Promise<FetchRe
   const deadline = Date.now() + (opts.totalTimeoutMs ?? 20_000);
   let current = url;
   for (let hop = 0; ; hop++) {
-    const res = await getOnce(current, opts, deadline);
+    // allowPrivate covers the source's own host and port, not wherever it redirects.
+    const allowPrivate = (opts.allowPrivate ?? false) && sameHostAndPort(current, url);
+    const res = await getOnce(current, opts, deadline, allowPrivate);
     if ('redirect' in res) {
       if (hop >= (opts.maxRedirects ?? 5)) throw new SourceFetchError('redirects', `more than ${opts.maxRedirects ?? 5} redirects`);
       current = new URL(res.redirect, current).href;
@@ -65,10 +74,29 @@ export async function fetchUrl(url: string, opts: FetchOptions): Promise<FetchRe
 
 type Once = FetchResult | { redirect: string };
 
-function getOnce(url: string, opts: FetchOptions, deadline: number): Promise<Once> {
+function sameHostAndPort(a: string, b: string): boolean {
+  const x = new URL(a);
+  const y = new URL(b);
+  const port = (u: URL) => u.port || (u.protocol === 'https:' ? '443' : '80');
+  return x.hostname === y.hostname && port(x) === port(y);
+}
+
+const refused = (err: PrivateAddressError, allowedAtSource: boolean) =>
+  new SourceFetchError(
+    'refused',
+    allowedAtSource ? `refused: redirect to private address ${err.address} on another host or port than the source's` : err.message,
+  );
+
+function getOnce(url: string, opts: FetchOptions, deadline: number, allowPrivate: boolean): Promise<Once> {
   const target = new URL(url);
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     return Promise.reject(new SourceFetchError('network', `unsupported protocol ${target.protocol}`));
+  }
+  const literal = literalAddress(target.hostname);
+  try {
+    if (literal) checkAddress(literal, allowPrivate);
+  } catch (err) {
+    return Promise.reject(refused(err as PrivateAddressError, opts.allowPrivate ?? false));
   }
   const lib = target.protocol === 'https:' ? https : http;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -92,7 +120,7 @@ function getOnce(url: string, opts: FetchOptions, deadline: number): Promise<Onc
         reject(err);
       } else resolve(value!);
     };
-    const req = lib.get(target, { headers, agent: false }, (res) => {
+    const req = lib.get(target, { headers, agent: false, lookup: guardedLookup(allowPrivate) }, (res) => {
       const status = res.statusCode ?? 0;
       const location = res.headers.location;
       if (status >= 300 && status < 400 && status !== 304 && location) {
@@ -143,7 +171,9 @@ function getOnce(url: string, opts: FetchOptions, deadline: number): Promise<Onc
         }),
       );
     });
-    req.on('error', (err) => finish(new SourceFetchError('network', err.message)));
+    req.on('error', (err) =>
+      finish(err instanceof PrivateAddressError ? refused(err, opts.allowPrivate ?? false) : new SourceFetchError('network', err.message)),
+    );
     const remaining = Math.max(1, deadline - Date.now());
     timers.push(setTimeout(() => finish(new SourceFetchError('timeout', `no complete answer within ${opts.totalTimeoutMs ?? 20_000} ms`)), remaining));
     req.on('socket', (socket) => {

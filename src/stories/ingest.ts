@@ -1,8 +1,6 @@
 // One ingest run: every enabled source (bounded concurrency), clustering with what
 // the pool already holds, the market snapshot, and a health record per source.
 // A bad source is recorded and skipped; it never fails the run.
-import type { Redis } from 'ioredis';
-import type { Keyspace } from '../keys.js';
 import { clusterStories, DEFAULT_THRESHOLDS, type ClusterThresholds } from './cluster.js';
 import { readFeed, type FeedFetchOptions } from './feed-source.js';
 import { mapLimit } from './limit.js';
@@ -10,9 +8,10 @@ import { createFredProvider } from './market/fred.js';
 import { buildSnapshot } from './market/snapshot.js';
 import { createYahooProvider } from './market/yahoo.js';
 import type { Story } from './model.js';
-import { createStoryPool } from './pool.js';
+import type { StoryPool } from './pool.js';
 import { nextHealth, type IngestReport, type SourceHealth, type SourceResult } from './report.js';
 import type { SourcesFile } from './sources-schema.js';
+import { stripControls } from '../controls.js';
 
 /** Another run holds the lock; the job retries later. */
 export class IngestBusyError extends Error {
@@ -25,8 +24,8 @@ interface LogLike {
 }
 
 export interface IngestDeps {
-  redis: Redis;
-  keys: Keyspace;
+  /** The process's story pool (built once, by the composition root). */
+  pool: StoryPool;
   sources: SourcesFile;
   log?: LogLike;
   /** Fetch limits per source (timeouts, byte cap, redirects, default User-Agent). */
@@ -45,7 +44,7 @@ export interface IngestOptions {
 const LOCK_MS = 10 * 60_000;
 
 export async function runIngest(deps: IngestDeps, opts: IngestOptions = {}): Promise<IngestReport> {
-  const pool = createStoryPool(deps);
+  const { pool } = deps;
   const lock = opts.checkOnly ? 'none' : await pool.acquireIngestLock(LOCK_MS);
   if (lock === null) throw new IngestBusyError('another ingest run is in progress');
   try {
@@ -55,7 +54,7 @@ export async function runIngest(deps: IngestDeps, opts: IngestOptions = {}): Pro
   }
 }
 
-async function ingestLocked(deps: IngestDeps, opts: IngestOptions, pool: ReturnType<typeof createStoryPool>): Promise<IngestReport> {
+async function ingestLocked(deps: IngestDeps, opts: IngestOptions, pool: StoryPool): Promise<IngestReport> {
   const startedAt = new Date();
   const now = opts.now ?? startedAt;
   const feeds = deps.sources.feeds.filter((f) => f.enabled);
@@ -81,7 +80,8 @@ async function ingestLocked(deps: IngestDeps, opts: IngestOptions, pool: ReturnT
       healthOut.push(nextHealth(health[source.id], source.id, now, { ok: true, items: out.stories.length }));
       return { sourceId: source.id, name: source.name, status: 'ok', items: out.stories.length, newStories: 0, ms: ms() };
     } catch (err) {
-      const error = (err as Error).message || String(err);
+      // The message may carry the server's text (a header, a parser's quote): stored and shown without controls.
+      const error = stripControls((err as Error).message || String(err));
       const record = nextHealth(health[source.id], source.id, now, { ok: false, error });
       healthOut.push(record);
       deps.log?.warn({ event: 'source.unhealthy', sourceId: source.id, error, consecutiveFailures: record.consecutiveFailures }, 'source unhealthy');
@@ -128,7 +128,7 @@ async function ingestLocked(deps: IngestDeps, opts: IngestOptions, pool: ReturnT
 
 async function refreshMarket(
   deps: IngestDeps,
-  pool: ReturnType<typeof createStoryPool>,
+  pool: StoryPool,
   now: Date,
   checkOnly: boolean,
   health: Record<string, SourceHealth>,
@@ -137,7 +137,7 @@ async function refreshMarket(
   const m = deps.sources.market;
   const empty = { provider: m.provider, quotes: 0, fresh: 0, stale: 0, missing: 0, errors: [] as string[] };
   if (m.symbols.length === 0) return empty;
-  const fetchOpts = { ...(deps.fetch?.connectTimeoutMs ? { connectTimeoutMs: deps.fetch.connectTimeoutMs } : {}), ...(deps.fetch?.totalTimeoutMs ? { totalTimeoutMs: deps.fetch.totalTimeoutMs } : {}) };
+  const fetchOpts = { allowPrivate: m.allowPrivate, ...(deps.fetch?.connectTimeoutMs ? { connectTimeoutMs: deps.fetch.connectTimeoutMs } : {}), ...(deps.fetch?.totalTimeoutMs ? { totalTimeoutMs: deps.fetch.totalTimeoutMs } : {}) };
   const { snapshot, errors } = await buildSnapshot(
     m.symbols,
     {

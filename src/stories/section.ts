@@ -3,29 +3,76 @@
 // business feed). Each topic's `keywords` in the sources file are its signal.
 import type { Topic } from '../topics.js';
 
-type Compiled = { id: string; words: RegExp[] }[];
+/** Keywords by their first run of letters, so a text is read once, word by word. */
+type Keywords = ReadonlyMap<string, readonly string[]>;
+
+interface Compiled {
+  ids: string[];
+  /** One map per topic, in `ids` order. */
+  words: Keywords[];
+}
 
 const compiled = new WeakMap<readonly Topic[], Compiled>();
+
+function compileWords(words: readonly string[]): Keywords {
+  const byFirst = new Map<string, string[]>();
+  for (const w of words) {
+    const first = /^\p{L}+/u.exec(w)?.[0];
+    if (first) byFirst.set(first, [...(byFirst.get(first) ?? []), w]);
+  }
+  return byFirst;
+}
 
 function compile(topics: readonly Topic[]): Compiled {
   let c = compiled.get(topics);
   if (!c) {
-    c = topics.map((t) => ({
-      id: t.id,
-      words: t.keywords.map((w) => new RegExp(`(^|[^\\p{L}])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'iu')),
-    }));
+    c = { ids: topics.map((t) => t.id), words: topics.map((t) => compileWords(t.keywords)) };
     compiled.set(topics, c);
   }
   return c;
 }
 
-function hits(text: string, words: RegExp[]): number {
-  return words.reduce((n, re) => n + (re.test(text) ? 1 : 0), 0);
+const LETTER = /\p{L}/u;
+
+function isLetter(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c > 127 && LETTER.test(s[i]!));
+}
+
+/** Keywords starting with `word` (at `at`) that stand there whole. */
+function collect(lower: string, at: number, word: string, keywords: Keywords, into: Set<string>): void {
+  const candidates = keywords.get(word);
+  if (!candidates) return;
+  for (const k of candidates) {
+    // A phrase ("s&p", "wall street") must be there letter for letter and end at a word's end.
+    if (k.length === word.length || (lower.startsWith(k, at) && !(at + k.length < lower.length && isLetter(lower, at + k.length)))) into.add(k);
+  }
+}
+
+/** Distinct keywords of each topic standing as whole words (not inside a longer word) in the text. */
+function hits(text: string, c: Compiled): number[] {
+  const lower = text.toLowerCase();
+  const found = c.words.map(() => new Set<string>());
+  for (let i = 0; i < lower.length; ) {
+    if (!isLetter(lower, i)) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < lower.length && isLetter(lower, end)) end++;
+    const word = lower.slice(i, end);
+    c.words.forEach((keywords, t) => collect(lower, i, word, keywords, found[t]!));
+    i = end;
+  }
+  return found.map((s) => s.size);
 }
 
 /** Keyword hits per topic id; the title counts twice because summaries wander. */
 export function topicSignal(title: string, summary: string, topics: readonly Topic[]): Map<string, number> {
-  return new Map(compile(topics).map((t) => [t.id, 2 * hits(title, t.words) + hits(summary, t.words)]));
+  const c = compile(topics);
+  const t = hits(title, c);
+  const s = hits(summary, c);
+  return new Map(c.ids.map((id, i) => [id, 2 * t[i]! + s[i]!]));
 }
 
 /**

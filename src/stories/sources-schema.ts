@@ -24,6 +24,8 @@ export const FeedSourceSchema = z.preprocess(topicFromSection, z.object({
   userAgent: z.string().min(1).optional(),
   /** The site's own feed: its story leads every cluster it is part of (see rank.ts). */
   home: z.boolean().default(false),
+  /** Feeds on the operator's own network: allow a loopback/private address (fetch.ts). */
+  allowPrivate: z.boolean().default(false),
 }));
 export type FeedSource = z.infer<typeof FeedSourceSchema>;
 
@@ -43,6 +45,8 @@ export const MarketConfigSchema = z.object({
     .object({ provider: z.enum(['fred']), baseUrl: z.url({ protocol: /^https?$/ }).default('https://fred.stlouisfed.org') })
     .optional(),
   symbols: z.array(MarketSymbolSchema).max(50).default([]),
+  /** A quote provider on the operator's own network (both providers). */
+  allowPrivate: z.boolean().default(false),
 });
 
 export const SourcesFileSchema = z
@@ -50,7 +54,7 @@ export const SourcesFileSchema = z
     /** What readers choose from; each feed names one. Default: markets (with the market table) and world. */
     topics: TopicsListSchema.default(() => DEFAULT_TOPICS.map((t) => ({ ...t, keywords: [...t.keywords] }))),
     feeds: z.array(FeedSourceSchema).max(500),
-    market: MarketConfigSchema.default({ provider: 'yahoo', baseUrl: 'https://query1.finance.yahoo.com', symbols: [] }),
+    market: MarketConfigSchema.default({ provider: 'yahoo', baseUrl: 'https://query1.finance.yahoo.com', symbols: [], allowPrivate: false }),
     ranking: z
       .object({
         /** Added to the score of a cluster a home source is part of (0 = leadership only, no boost). */

@@ -1,5 +1,6 @@
 // HTML fragments from feeds → plain text paragraphs, boilerplate removed.
 import { decodeHTML } from 'entities';
+import { stripControls } from '../controls.js';
 
 const DROP_ELEMENTS = /<(script|style|noscript|iframe|object|svg|form|button|figure|figcaption|aside|nav|footer|select|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
 const BLOCK = /<\/?(p|div|br|li|ul|ol|h[1-6]|blockquote|section|article|header|tr|table|hr|dd|dt|pre)\b[^>]*\/?>/gi;
@@ -42,7 +43,7 @@ export function plainText(html: string | null | undefined): string {
 }
 
 function fold(s: string): string {
-  return s.replace(/[\s\u00a0\u200b\u2028\u2029]+/g, ' ').trim();
+  return stripControls(s).replace(/[\s\u00a0\u200b\u2028\u2029]+/g, ' ').trim();
 }
 
 /** Meaningful paragraphs of an HTML fragment, in order. */

@@ -105,6 +105,15 @@ export function createConfirmOutbox(deps: ConfirmOutboxDeps) {
 
     /** Entries not yet handed to the queue. */
     length: () => redis.llen(keys.confirmOutbox()),
+    /** How many confirmations wait, and when the oldest was written (ms), in one round trip. */
+    async stats(): Promise<{ length: number; oldestAt: number | null }> {
+      const [[, length], [, oldest]] = ((await redis.multi().llen(keys.confirmOutbox()).lindex(keys.confirmOutbox(), 0).exec()) ?? [
+        [null, 0],
+        [null, null],
+      ]) as [[unknown, number], [unknown, string | null]];
+      const at = oldest ? Number(parseEntry(oldest)?.ms) : NaN;
+      return { length: Number(length) || 0, oldestAt: Number.isFinite(at) ? at : null };
+    },
 
     /** Give the lock up (shutdown), so another drainer need not wait for it to expire. */
     async release(): Promise<void> {

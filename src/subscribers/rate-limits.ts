@@ -3,15 +3,28 @@
 // are refused until the key expires (Retry-After = what is left of the window).
 // Keys: `<prefix>:rl:<name>:<ip or address hash>` (the layout rate-limiter-flexible used).
 import type { Redis } from 'ioredis';
+import ipaddr from 'ipaddr.js';
 import type { Keyspace } from '../keys.js';
 import { runScript } from '../redis.js';
-import type { CreateGuard } from './store-scripts.js';
+import type { StoreGuard } from './store-scripts.js';
 
 export class RateLimitedError extends Error {
   override name = 'RateLimitedError';
   constructor(readonly retryAfterSec: number) {
     super('too many requests');
   }
+}
+
+/**
+ * Who a per-IP limit counts: an IPv4 address (also when written ::ffff:a.b.c.d), or an
+ * IPv6 client's /64, since one end site is handed a whole /64 and can use any address in it.
+ */
+export function limitSubject(ip: string): string {
+  if (!ipaddr.isValid(ip)) return ip;
+  const addr = ipaddr.process(ip);
+  if (addr.kind() === 'ipv4') return addr.toString();
+  const parts = (addr as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
+  return `${parts.join(':')}::/64`;
 }
 
 export interface RateLimitSettings {
@@ -29,7 +42,7 @@ return math.max(redis.call('PTTL', KEYS[1]), 1)
 `;
 
 // The whole signup check: the IP window (refused: nothing else counts), then the address
-// window, then whether the address is suppressed. A store guard (store.ts CreateGuard), so
+// window, then whether the address is suppressed. A store guard (store.ts StoreGuard), so
 // it runs inside the signup's create script; alone for a submission that creates nothing.
 // K: ip counter, address counter, suppression set. A: ip limit, ip window, address limit,
 // address window, address hash. Nothing when the signup may go on, else
@@ -59,7 +72,7 @@ export interface SignupGate {
 }
 
 /** The signup gate as a guard of the subscriber's create, plus how to read its stop. */
-export interface SignupGuard extends CreateGuard {
+export interface SignupGuard extends StoreGuard {
   /** The create's `stopped` answer: throws RateLimitedError for the IP, else which check stopped it. */
   read(stopped: unknown[]): SignupGate;
   /** The gate on its own (a submission that creates nothing still counts). */
@@ -77,19 +90,20 @@ function readGate(reply: unknown[]): SignupGate {
 export function createRateLimits(deps: { redis: Redis; keys: Keyspace }, settings: RateLimitSettings) {
   const { redis, keys } = deps;
   const key = (name: string, who: string) => `${keys.rateLimit(name)}:${who}`;
+  const byIp = (name: string, ip: string) => key(name, limitSubject(ip));
   const linkPerIp = Math.max(60, settings.perIp * 3); // token pages: generous, but bounded
 
-  async function hit(name: string, who: string, limit: number, windowSec: number): Promise<void> {
-    const msLeft = Number(await runScript(redis, HIT, [key(name, who)], [limit, windowSec]));
+  async function hitByIp(name: string, ip: string, limit: number, windowSec: number): Promise<void> {
+    const msLeft = Number(await runScript(redis, HIT, [byIp(name, ip)], [limit, windowSec]));
     if (msLeft > 0) throw new RateLimitedError(Math.ceil(msLeft / 1000));
   }
 
   return {
     /** Counts one signup attempt from this IP (used alone when the body is invalid). */
-    signupByIp: (ip: string) => hit('signup-ip', ip, settings.perIp, settings.windowSec),
+    signupByIp: (ip: string) => hitByIp('signup-ip', ip, settings.perIp, settings.windowSec),
     /** Per-IP and per-address limits and the suppression check of a valid signup, run inside its create. */
     signupGuard(ip: string, emailHash: string): SignupGuard {
-      const guardKeys = [key('signup-ip', ip), key('signup-addr', emailHash), keys.suppression()];
+      const guardKeys = [byIp('signup-ip', ip), key('signup-addr', emailHash), keys.suppression()];
       const guardArgs = [settings.perIp, settings.windowSec, settings.perAddressPerDay, DAY_SEC, emailHash];
       return {
         lua: SIGNUP_GUARD,
@@ -99,7 +113,7 @@ export function createRateLimits(deps: { redis: Redis; keys: Keyspace }, setting
         alone: async () => readGate((await runScript(redis, SIGNUP_GATE, guardKeys, guardArgs)) as unknown[]),
       };
     },
-    linkByIp: (ip: string) => hit('link-ip', ip, linkPerIp, settings.windowSec),
+    linkByIp: (ip: string) => hitByIp('link-ip', ip, linkPerIp, settings.windowSec),
   };
 }
 

@@ -1,10 +1,10 @@
 // Input schemas for the public endpoints. The same schema reads JSON and
 // form-encoded bodies (where every value is a string and checkboxes repeat).
 import { z } from 'zod';
+import { stripControls } from '../controls.js';
 import { CADENCES, WATCHLIST_MAX, WEEKDAYS } from './model.js';
 
-// Building an Intl.DateTimeFormat per signup was the largest CPU cost of POST
-// /api/subscribe (bench/signup): remember the answers (the set of zones is small).
+// Building an Intl.DateTimeFormat is costly and the set of zones is small: remember the answers.
 const zoneChecks = new Map<string, boolean>();
 
 export function isTimeZone(tz: string): boolean {
@@ -29,8 +29,8 @@ const NameSchema = z
   .max(100, 'name must be at most 100 characters')
   .refine((v) => !/[\r\n\t\0\u2028\u2029]/.test(v), 'name must be one line')
   .refine((v) => !/[<>]/.test(v), 'name must not contain < or >')
-  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'name must not contain control characters')
-  .transform((v) => v.trim());
+  // Controls, bidi overrides and zero-width characters are removed, not refused.
+  .transform((v) => stripControls(v).trim());
 
 /** A list of the configured topic ids: a comma/semicolon string or repeated checkboxes; sorted, no repeats. */
 function topicsSchema(ids: readonly string[]) {
@@ -94,7 +94,8 @@ function signupSchema(topics: ReturnType<typeof topicsSchema>) {
     ...choiceFields,
     /** Honeypot: a field people never see. Anything in it means a bot. */
     website: z.string().max(1000).optional(),
-    source: z.string().max(64).regex(/^[a-z0-9-]*$/).optional(),
+    // No consent fields (source, IP, time): the server records those itself; anything else
+    // in a body, `source` included, is dropped by the parse.
   });
 }
 

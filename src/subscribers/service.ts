@@ -9,7 +9,7 @@ import type { SignupGuard } from './rate-limits.js';
 import { unknownSymbols, type WatchOption } from './choices.js';
 import { CHOICE_DEFAULTS, type Consent, type Subscriber } from './model.js';
 import { subscriptionSchemas, type PreferencesInput, type SignupInput } from './schemas.js';
-import type { SubscriberStore } from './store.js';
+import type { SignupState, SubscriberStore } from './store.js';
 import { CONFIRM_TTL_SEC, InvalidTokenError, type TokenPurpose, type Tokens } from './tokens.js';
 
 export interface SubscriptionDefaults {
@@ -24,7 +24,7 @@ export interface SubscriptionDefaults {
 
 /** Port to the system-mail queue for the welcome mail (confirmations go through the outbox). */
 export interface SystemMailer {
-  enqueueWelcome?(subscriberId: string): Promise<void>;
+  enqueueWelcome(subscriberId: string): Promise<void>;
 }
 
 export interface SubscriptionDeps {
@@ -51,6 +51,22 @@ export type SignupOutcome =
   /** Submitted too often today (SIGNUP_LIMIT_PER_ADDRESS): nothing done, same answer. */
   | 'address-limited';
 
+/** Per-day counters the service keeps (for the operators' views). */
+export const DAILY_COUNTERS = ['signups', 'confirmations', 'unsubscribes'] as const;
+export type DailyCounter = (typeof DAILY_COUNTERS)[number];
+export interface DailyCounts {
+  day: string;
+  counts: Record<DailyCounter, number>;
+}
+const SIGNUP_OUTCOME: Record<SignupState, (claimed: boolean) => SignupOutcome> = {
+  new: () => 'created',
+  unsubscribed: () => 'resubscribed',
+  pending: (claimed) => (claimed ? 'pending-resent' : 'pending-throttled'),
+  confirmed: () => 'already-confirmed',
+  bounced: () => 'suppressed',
+  complained: () => 'suppressed',
+};
+
 /** At most one confirmation mail per address per 24 hours. */
 const CONFIRM_MAIL_WINDOW_SEC = 24 * 3600;
 
@@ -72,7 +88,7 @@ export function createSubscriptions(deps: SubscriptionDeps) {
   const dailyKey = (name: string, at = now()) => keys.dailyCounter(name, at.toISOString().slice(0, 10));
   const DAILY_TTL_SEC = 90 * 86400;
 
-  async function countDaily(name: string): Promise<void> {
+  async function countDaily(name: DailyCounter): Promise<void> {
     const key = dailyKey(name);
     await redis.multi().incr(key).expire(key, DAILY_TTL_SEC).exec();
   }
@@ -91,6 +107,16 @@ export function createSubscriptions(deps: SubscriptionDeps) {
     schemas: subscriptionSchemas(deps.defaults.topics),
     /** Every configured topic id. */
     topics: deps.defaults.topics,
+
+    /** The daily counters of these UTC days (`YYYY-MM-DD`), in that order. */
+    async dailyCounts(days: readonly string[]): Promise<DailyCounts[]> {
+      const names = days.flatMap((day) => DAILY_COUNTERS.map((name) => keys.dailyCounter(name, day)));
+      const values = names.length ? await redis.mget(names) : [];
+      return days.map((day, d) => ({
+        day,
+        counts: Object.fromEntries(DAILY_COUNTERS.map((name, n) => [name, Number(values[d * DAILY_COUNTERS.length + n] ?? 0)])) as Record<DailyCounter, number>,
+      }));
+    },
     /**
      * Same answer for every address state (the caller always says 202); the
      * outcome is for logs and tests only and must never reach the response.
@@ -100,8 +126,8 @@ export function createSubscriptions(deps: SubscriptionDeps) {
       meta: Omit<Consent, 'at'>,
       /**
        * From the HTTP caller: the normalised form of `input.email` with its hash, and the
-       * signup gate (rate limits, suppression), which then runs inside the create script:
-       * one round trip for a new address. It throws RateLimitedError for the IP.
+       * signup gate (rate limits, suppression), which then runs inside the signup script:
+       * one round trip for every address. It throws RateLimitedError for the IP.
        */
       known: { address?: Address; guard?: SignupGuard } = {},
     ): Promise<SignupOutcome> {
@@ -112,7 +138,7 @@ export function createSubscriptions(deps: SubscriptionDeps) {
       const { email, hash } = known.address ?? toAddress(input.email);
       if (!known.guard && (await store.isSuppressed(email))) return 'suppressed';
       const at = now();
-      const consent: Consent = { ...meta, at: at.toISOString(), source: input.source || meta.source };
+      const consent: Consent = { ...meta, at: at.toISOString() };
       const prefs = {
         name: input.name ?? '',
         topics: input.topics ?? [...deps.defaults.topics].sort(),
@@ -123,46 +149,21 @@ export function createSubscriptions(deps: SubscriptionDeps) {
         weeklyDay: input.weeklyDay ?? CHOICE_DEFAULTS.weeklyDay,
         watchlist: offered(input.watchlist ?? []),
       };
-      // A new address costs one round trip: the gate, the counter, the 24 h claim and the
-      // confirmation's outbox entry ride in the create.
+      // One round trip, the same for every state of the address (store.signup): the gate, the
+      // record, the counter, the 24 h claim and the confirmation's outbox entry. Nothing about
+      // the state may show in the answer or its timing, so no path does more than another here.
       const record = { ...prefs, email, status: 'pending' as const, consent, confirmedAt: null, unsubscribedAt: null };
       const extras = {
         counter: { key: dailyKey('signups', at), ttlSec: DAILY_TTL_SEC },
         claim: { key: keys.confirmMailSent(hash), ttlSec: CONFIRM_MAIL_WINDOW_SEC, outbox: keys.confirmOutbox() },
       };
-      const result = known.guard ? await store.create(record, at, extras, known.guard) : await store.create(record, at, extras);
-      if ('stopped' in result) {
-        const gate = known.guard!.read(result.stopped);
-        return gate.addressAllowed ? 'suppressed' : 'address-limited';
-      }
-      const { subscriber, created, claimed } = result;
-      if (created) {
-        // Per signup at debug only: the api's periodic `signup.summary` counts them at info.
-        log.debug({ event: 'subscriber.created', subscriberId: subscriber.id, confirmation: claimed }, 'signup received');
-        return 'created';
-      }
-      switch (subscriber.status) {
-        case 'confirmed':
-          return 'already-confirmed';
-        case 'bounced':
-        case 'complained':
-          return 'suppressed';
-        case 'pending':
-          // Never let a third party change a pending person's choices; just re-send, rate-limited.
-          return (await sendConfirmation(subscriber)) ? 'pending-resent' : 'pending-throttled';
-        case 'unsubscribed': {
-          // A fresh double opt-in with the new choices; old links stop working.
-          const updated = await store.update(
-            subscriber.id,
-            { ...prefs, status: 'pending', consent, tokenVersion: subscriber.tokenVersion + 1, unsubscribedAt: null },
-            at,
-          );
-          await countDaily('signups');
-          if (updated) await sendConfirmation(updated);
-          log.info({ event: 'subscriber.resubscribed', subscriberId: subscriber.id }, 'signup after unsubscribe');
-          return 'resubscribed';
-        }
-      }
+      const result = await store.signup(record, at, extras, known.guard);
+      let outcome: SignupOutcome;
+      if ('stopped' in result) outcome = known.guard!.read(result.stopped).addressAllowed ? 'suppressed' : 'address-limited';
+      else outcome = SIGNUP_OUTCOME[result.state](result.claimed);
+      // Per signup at debug only: the api's periodic `signup.summary` counts them at info.
+      log.debug({ event: 'subscriber.signup', outcome }, 'signup received');
+      return outcome;
     },
 
     /** Look up the subscriber a confirm link is for, without changing anything (GET page). */
@@ -176,7 +177,7 @@ export function createSubscriptions(deps: SubscriptionDeps) {
       const updated = (await store.setStatus(sub.id, 'confirmed', now())) ?? sub;
       await countDaily('confirmations');
       log.info({ event: 'subscriber.confirmed', subscriberId: sub.id }, 'subscriber confirmed');
-      await deps.mail.enqueueWelcome?.(sub.id);
+      await deps.mail.enqueueWelcome(sub.id);
       return updated;
     },
 

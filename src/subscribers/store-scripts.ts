@@ -1,11 +1,12 @@
-// The subscriber store's Lua: SAVE (write a record and move its indexes) and CREATE
-// (the signup's one round trip), optionally behind a guard. Used by store.ts only.
+// The subscriber store's Lua: SAVE (write a record and move its indexes), CREATE (a new
+// record) and SIGNUP (the public signup's one round trip, whatever the address's state,
+// optionally behind a guard). Used by store.ts only.
 import { appendEntryLua } from './confirm-outbox.js';
 
 // A confirmed reader's delivery slot: daily readers by (timezone, hour), weekly readers by
 // (timezone, hour, day) in keys of their own, so a daily slot never pages through them.
 // Returns the zset key suffix (`tz:hour` or `tz:hour:day`) and the slot-index base field
-// (`tz|hour` or `tz|hour|@day`; store.ts reads both forms).
+// (`tz|hour` or `tz|hour|@day`; store.ts reads both forms). Every script below starts with it.
 const SLOT_OF = `
 local function slotOf(r)
   if r[5] == 'weekly' then
@@ -37,11 +38,9 @@ end
 redis.call('ZADD', KEYS[6], score, id)
 `;
 
-export const SAVE = `${SLOT_OF}
-local h = KEYS[1]
-local id = ARGV[2]
-local score = tonumber(ARGV[3])
-local pendingScore = tonumber(ARGV[4])
+// The index entries of the record in hash h before it changes; the counterpart of INDEX_ADD
+// (same names in scope; ARGV[1] is the slot prefix).
+const INDEX_REMOVE = `
 local old = redis.call('HMGET', h, 'status', 'timezone', 'sendHour', 'topics', 'cadence', 'weeklyDay')
 if old[1] then
   redis.call('HINCRBY', KEYS[5], old[1], -1)
@@ -56,6 +55,14 @@ if old[1] then
     redis.call('ZREM', KEYS[3], id)
   end
 end
+`;
+
+export const SAVE = `${SLOT_OF}
+local h = KEYS[1]
+local id = ARGV[2]
+local score = tonumber(ARGV[3])
+local pendingScore = tonumber(ARGV[4])
+${INDEX_REMOVE}
 if ARGV[5] == '__delete__' then
   redis.call('DEL', h)
   redis.call('ZREM', KEYS[6], id)
@@ -66,15 +73,12 @@ ${INDEX_ADD}
 return 1
 `;
 
-// One round trip per signup: claim the id for the address (or find the existing
-// record), write the new record with its indexes, and, only when it is new, bump
-// the caller's counter, take the caller's once-per-window claim and, when it is taken,
-// append the confirmation to the outbox (confirm-outbox.ts).
-// KEYS: by-email, confirmed, pending, slot index, status count, all, seq, [counter], [claim, [outbox]]
-// ARGV: slot prefix, subscriber key prefix, email, pending score, counter ttl, claim ttl (0 = that
-// key is absent), fields...
-// Returns {0, id, hgetall...} for an existing record, {1, id, claimed} for a new one.
-const CREATE = `${SLOT_OF}
+// Create a record unless the address has one: claim the id for the address (or find the
+// existing record) and write the new record with its indexes.
+// KEYS: by-email, confirmed, pending, slot index, status count, all, seq.
+// ARGV: slot prefix, subscriber key prefix, email, pending score, fields...
+// Returns {0, id, hgetall...} for an existing record, {1, id} for a new one.
+export const CREATE = `${SLOT_OF}
 local id = redis.call('HGET', KEYS[1], ARGV[3])
 if id then
   local existing = redis.call('HGETALL', ARGV[2] .. id)
@@ -87,50 +91,95 @@ end
 local h = ARGV[2] .. id
 local score = tonumber(id)
 local pendingScore = tonumber(ARGV[4])
-redis.call('HSET', h, 'id', id, unpack(ARGV, 7))
+redis.call('HSET', h, 'id', id, unpack(ARGV, 5))
 ${INDEX_ADD}
-local k = 8
-if tonumber(ARGV[5]) > 0 then
-  redis.call('INCR', KEYS[k])
-  redis.call('EXPIRE', KEYS[k], tonumber(ARGV[5]))
-  k = k + 1
-end
-local claimed = 0
-if tonumber(ARGV[6]) > 0 then
-  if redis.call('SET', KEYS[k], '1', 'EX', tonumber(ARGV[6]), 'NX') then
-    claimed = 1
-    if KEYS[k + 1] then ${appendEntryLua('KEYS[k + 1]', 'id', 'ARGV[4]')} end
+return {1, id}
+`;
+
+// The public signup: one round trip, and the same commands, for every state of the address,
+// so neither the answer nor its timing tells the states apart (no record is sent back).
+// A new address: CREATE's record, the counter, the 24 h claim and the outbox entry.
+// Unsubscribed: a fresh double opt-in with the new choices (old links revoked by
+// tokenVersion + 1), the counter, the claim and the entry. Pending: the claim and the
+// entry (a re-send, once per 24 h). Confirmed, bounced, complained, or stopped by the
+// guard (`padOnly`): nothing changes. Whatever a state does not write for real, it writes
+// to the pad: keys of the same kinds, one small copy each, which nothing reads.
+// KEYS: by-email, confirmed, pending, slot index, status count, all, seq, counter, claim,
+// outbox, then the pad's 11 in the same order plus a record hash.
+// ARGV: slot prefix, subscriber key prefix, email, pending score, counter ttl, claim ttl,
+// fields... (a new record's, as CREATE). Returns {state before ('new' or the status), id, claimed}.
+const SIGNUP = `${SLOT_OF}
+local REAL = KEYS
+local PAD = {unpack(KEYS, 11, 21)}
+local keep = {email = true, createdAt = true, confirmedAt = true, tokenVersion = true}
+redis.call('DEL', PAD[9])
+local id = redis.call('HGET', REAL[1], ARGV[3])
+local before = redis.call('HGET', ARGV[2] .. (id or 'none'), 'status')
+if padOnly then before = 'stopped' end
+local S = (id or padOnly) and PAD or REAL
+local newId = string.format('%012d', redis.call('INCR', S[7]))
+redis.call('HSET', S[1], S == REAL and ARGV[3] or 'x', newId)
+id = id or newId
+local opted = (not before) or before == 'unsubscribed'
+do
+  local KEYS = opted and REAL or PAD
+  local h = opted and (ARGV[2] .. id) or PAD[11]
+  local id = opted and id or '000000000000'
+  local score = tonumber(id)
+  local pendingScore = tonumber(ARGV[4])
+  ${INDEX_REMOVE}
+  local fields = {'id', id}
+  for i = 7, #ARGV, 2 do
+    if not (before and keep[ARGV[i]]) then
+      fields[#fields + 1] = ARGV[i]
+      fields[#fields + 1] = ARGV[i + 1]
+    end
   end
+  redis.call('HSET', h, unpack(fields))
+  redis.call('HINCRBY', h, 'tokenVersion', before and 1 or 0)
+  ${INDEX_ADD}
+  redis.call('INCR', KEYS[8])
+  redis.call('EXPIRE', KEYS[8], tonumber(ARGV[5]))
 end
-return {1, id, claimed}
+local C = (opted or before == 'pending') and REAL or PAD
+local claimed = 0
+if redis.call('SET', C[9], '1', 'EX', tonumber(ARGV[6]), 'NX') and C == REAL then claimed = 1 end
+${appendEntryLua("(claimed == 1 and REAL[10] or PAD[10])", 'id', 'ARGV[4]')}
+redis.call('LTRIM', PAD[10], -1, -1)
+return {before or 'new', id, claimed}
 `;
 
 /**
- * Checks that must pass before a create, run in the create's own round trip (the
- * signup's rate limits and suppression: rate-limits.ts). `lua` defines
- * `local function guard(K, A)`, which returns nothing to go on or an array that stops
- * the create; K and A are `keys` and `args`.
+ * Checks that must pass before a signup, run in the signup's own round trip (its rate
+ * limits and suppression: rate-limits.ts). `lua` defines `local function guard(K, A)`,
+ * which returns nothing to go on or an array that stops the signup; K and A are `keys`
+ * and `args`.
  */
-export interface CreateGuard {
+export interface StoreGuard {
   lua: string;
   keys: readonly string[];
   args: readonly (string | number)[];
 }
 
-// KEYS: guard keys, then CREATE's. ARGV: guard key count, guard arg count, guard args, then CREATE's.
-// Stopped: {2, guard's array...}. The locals KEYS and ARGV hide the globals for CREATE's body.
+// KEYS: guard keys, then SIGNUP's. ARGV: guard key count, guard arg count, guard args, then
+// SIGNUP's. Stopped: {2, guard's array...}, after SIGNUP has run on its pad only (`padOnly`),
+// so a stop costs what a signup costs. The locals KEYS and ARGV hide the globals for the body.
 const guarded = (guardLua: string) => `
 ${guardLua}
 local nk, na = tonumber(ARGV[1]), tonumber(ARGV[2])
 local stop = guard({unpack(KEYS, 1, nk)}, {unpack(ARGV, 3, na + 2)})
-if stop then return {2, unpack(stop)} end
+local padOnly = stop ~= nil
 local KEYS, ARGV = {unpack(KEYS, nk + 1)}, {unpack(ARGV, na + 3)}
-${CREATE}`;
+local result = (function()
+${SIGNUP}
+end)()
+if stop then return {2, unpack(stop)} end
+return result`;
 const guardedScripts = new Map<string, string>();
 
-/** The create script, with the guard's checks at its top when there is one. */
-export function createScript(guardLua?: string): string {
-  if (!guardLua) return CREATE;
+/** The signup script, with the guard's checks at its top when there is one. */
+export function signupScript(guardLua?: string): string {
+  if (!guardLua) return `local padOnly = false\n${SIGNUP}`;
   let script = guardedScripts.get(guardLua);
   if (!script) guardedScripts.set(guardLua, (script = guarded(guardLua)));
   return script;

@@ -15,20 +15,9 @@ import {
   type Subscriber,
   type SubscriberStatus,
 } from './model.js';
-import { createScript, SAVE, type CreateGuard } from './store-scripts.js';
+import { CREATE, SAVE, signupScript, type StoreGuard } from './store-scripts.js';
 
-export type { CreateGuard };
-
-/** Side effects that happen in the create script only when the record is new. */
-export interface CreateExtras {
-  /** INCR this key and (re)set its TTL, e.g. the daily signup counter. */
-  counter?: { key: string; ttlSec: number };
-  /**
-   * SET NX EX this key; `claimed` in the result says whether it was taken. When it is
-   * and `outbox` is set, the confirmation entry (`<id>:<at ms>`) is appended to that list.
-   */
-  claim?: { key: string; ttlSec: number; outbox?: string };
-}
+export type { StoreGuard };
 
 type Fields = Partial<Omit<Subscriber, 'id'>>;
 
@@ -89,7 +78,22 @@ export interface SlotCount {
 export interface CreateResult {
   subscriber: Subscriber;
   created: boolean;
+}
+
+/** What a signup found: `new`, or the status the address had before. */
+export type SignupState = 'new' | SubscriberStatus;
+
+export interface SignupResult {
+  state: SignupState;
+  id: string;
+  /** The 24 h confirmation claim was taken and the confirmation handed to the outbox. */
   claimed: boolean;
+}
+
+/** The signup's side effects: the daily counter, the 24 h claim and the outbox it appends to. */
+export interface SignupExtras {
+  counter: { key: string; ttlSec: number };
+  claim: { key: string; ttlSec: number; outbox: string };
 }
 
 export type NewSubscriber = Omit<Subscriber, 'id' | 'createdAt' | 'updatedAt' | 'tokenVersion' | keyof typeof CHOICE_DEFAULTS> &
@@ -141,6 +145,7 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
     keys.subscribersAll(),
     keys.subscriberSeq(),
   ];
+  const padKeys = ['by-email', 'confirmed', 'pending', 'slots', 'status-count', 'all', 'seq', 'counter', 'claim', 'outbox', 'record'].map(keys.signupPad);
 
   async function save(id: string, fields: Fields | '__delete__', at = new Date()): Promise<void> {
     const args = fields === '__delete__' ? ['__delete__'] : toHash({ ...fields, updatedAt: at.toISOString() });
@@ -187,18 +192,10 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
   }
 
   /**
-   * Create a subscriber unless the address exists. Returns the stored record and
-   * whether it is new; an existing address is returned untouched. With a guard, the
-   * guard's checks run first in the same script; `stopped` is its answer when it stops.
+   * Create a subscriber unless the address exists (the CLI's import, tests). Returns the
+   * stored record and whether it is new; an existing address is returned untouched.
    */
-  async function create(input: NewSubscriber, at: Date, extras: CreateExtras, guard: CreateGuard): Promise<CreateResult | { stopped: unknown[] }>;
-  async function create(input: NewSubscriber, at?: Date, extras?: CreateExtras): Promise<CreateResult>;
-  async function create(
-    input: NewSubscriber,
-    at = new Date(),
-    extras: CreateExtras = {},
-    guard?: CreateGuard,
-  ): Promise<CreateResult | { stopped: unknown[] }> {
+  async function create(input: NewSubscriber, at = new Date()): Promise<CreateResult> {
     const partial: Omit<Subscriber, 'id'> = {
       ...CHOICE_DEFAULTS,
       ...input,
@@ -206,43 +203,51 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
       createdAt: at.toISOString(),
       updatedAt: at.toISOString(),
     };
-    const reply = (await runScript(
-      redis,
-      createScript(guard?.lua),
-      [
-        ...(guard ? guard.keys : []),
-        ...createKeys,
-        ...(extras.counter ? [extras.counter.key] : []),
-        ...(extras.claim ? [extras.claim.key, ...(extras.claim.outbox ? [extras.claim.outbox] : [])] : []),
-      ],
-      [
-        ...(guard ? [guard.keys.length, guard.args.length, ...guard.args] : []),
-        slotPrefix,
-        subscriberPrefix,
-        input.email,
-        String(at.getTime()),
-        String(extras.counter?.ttlSec ?? 0),
-        String(extras.claim?.ttlSec ?? 0),
-        ...toHash(partial),
-      ],
-    )) as [number, string, ...(string | number)[]];
-    if (reply[0] === 2) return { stopped: reply.slice(1) };
+    const reply = (await runScript(redis, CREATE, createKeys, [slotPrefix, subscriberPrefix, input.email, String(at.getTime()), ...toHash(partial)])) as [
+      number,
+      string,
+      ...string[],
+    ];
     const [fresh, id, ...rest] = reply;
     if (!fresh) {
       const hash: Record<string, string> = {};
-      for (let i = 0; i + 1 < rest.length; i += 2) hash[String(rest[i])] = String(rest[i + 1]);
+      for (let i = 0; i + 1 < rest.length; i += 2) hash[rest[i]!] = rest[i + 1]!;
       const existing = fromHash(hash);
-      if (existing) return { subscriber: existing, created: false, claimed: false };
+      if (existing) return { subscriber: existing, created: false };
       // A record in an unreadable shape under this address: overwrite it (indexes follow).
       const record: Subscriber = { ...partial, id };
       await save(id, { ...record }, at);
-      return { subscriber: record, created: true, claimed: false };
+      return { subscriber: record, created: true };
     }
-    return { subscriber: { ...partial, id }, created: true, claimed: rest[0] === 1 };
+    return { subscriber: { ...partial, id }, created: true };
+  }
+
+  /**
+   * The public signup in one round trip whatever the address's state (signupScript): a new
+   * record, a fresh opt-in for an unsubscribed one, a re-sent confirmation for a pending one,
+   * nothing for the others. With a guard, its checks run first; `stopped` is its answer.
+   */
+  async function signup(input: NewSubscriber, at: Date, extras: SignupExtras, guard: StoreGuard | undefined): Promise<SignupResult | { stopped: unknown[] }>;
+  async function signup(input: NewSubscriber, at: Date, extras: SignupExtras): Promise<SignupResult>;
+  async function signup(input: NewSubscriber, at: Date, extras: SignupExtras, guard?: StoreGuard): Promise<SignupResult | { stopped: unknown[] }> {
+    const fields = toHash({ ...CHOICE_DEFAULTS, ...input, tokenVersion: 0, createdAt: at.toISOString(), updatedAt: at.toISOString() });
+    const reply = (await runScript(
+      redis,
+      signupScript(guard?.lua),
+      [...(guard ? guard.keys : []), ...createKeys, extras.counter.key, extras.claim.key, extras.claim.outbox, ...padKeys],
+      [
+        ...(guard ? [guard.keys.length, guard.args.length, ...guard.args] : []),
+        slotPrefix, subscriberPrefix, input.email, String(at.getTime()), String(extras.counter.ttlSec), String(extras.claim.ttlSec),
+        ...fields,
+      ],
+    )) as (string | number)[];
+    if (reply[0] === 2) return { stopped: reply.slice(1) };
+    return { state: String(reply[0]) as SignupState, id: String(reply[1]), claimed: reply[2] === 1 };
   }
 
   return {
     get,
+    signup,
     /** A record from a hash read elsewhere (the send ledger's claim reads it in its own script). */
     parse: fromHash,
 

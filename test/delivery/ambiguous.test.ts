@@ -41,7 +41,8 @@ describe('connection lost after the relay accepted', () => {
 
 describe('classifySmtpError', () => {
   it('tells a lost reply from a relay that never answered', async () => {
-    const { classifySmtpError, AmbiguousDeliveryError, RelayUnavailableError } = await import('../../src/delivery/transport/failures.js');
+    const { AmbiguousDeliveryError, RelayUnavailableError } = await import('../../src/delivery/transport/failures.js');
+    const { classifySmtpError } = await import('../../src/delivery/transport/smtp-transport.js');
     const lost = Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION', command: 'CONN' });
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ESOCKET', command: 'CONN' });
     const beforeGreeting = Object.assign(new Error('Reached maximum number of retries after connection was closed'), { code: 'ECONNECTION' });
@@ -49,4 +50,30 @@ describe('classifySmtpError', () => {
     expect(classifySmtpError(refused)).toBeInstanceOf(RelayUnavailableError);
     expect(classifySmtpError(beforeGreeting)).toBeInstanceOf(RelayUnavailableError);
   });
+});
+
+describe('a failure the transport already classified', () => {
+  it('reaches the job unchanged: send.ts never classifies it again', async () => {
+    const { createSender } = await import('../../src/delivery/send.js');
+    const { RelayUnavailableError, TransientDeliveryError, PermanentDeliveryError } = await import('../../src/delivery/transport/failures.js');
+    r = await rig();
+    const [id] = await seedReaders(r.ctx.subscribers, 1);
+    const built = await r.ports.editions.build({ slot: new Date().toISOString(), mode: 'now' });
+    await r.ledger.start(built.editionId, { slot: new Date().toISOString(), mode: 'now' });
+    await r.ledger.markQueued(built.editionId, [id!]);
+    // A provider of its own (as a new transport file would be), throwing the neutral classes.
+    let next: Error = new RelayUnavailableError('provider down', null);
+    const sender = createSender({
+      redis: r.ctx.redis, keys: r.ctx.keys, ledger: r.ledger, ports: r.ports, log: r.ctx.log, skipEmpty: false,
+      mailer: { send: async () => { throw next; } },
+      mail: { from: 'D <d@news.example.com>', mailDomain: 'news.example.com', listId: '', listName: 'D', feedbackSender: 'mddigest' },
+    });
+    for (const failure of [new RelayUnavailableError('provider down', null), new TransientDeliveryError('throttled', 429)]) {
+      next = failure;
+      await expect(sender.send(built.editionId, id!, { finalAttempt: false })).rejects.toBe(failure);
+    }
+    next = new PermanentDeliveryError('no such mailbox', 550, true);
+    await expect(sender.send(built.editionId, id!, { finalAttempt: false })).rejects.toBe(next);
+    expect((await r.ctx.subscribers.get(id!))!.status).toBe('bounced');
+  }, 30_000);
 });

@@ -1,45 +1,61 @@
 // The fast raw writer must say what nodemailer would: same headers, same bodies.
+// Every case takes the production path: a stored variant, personaliseParts, buildRawFromParts.
 import { describe, expect, it } from 'vitest';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
-import { buildMessage, listHeaders, type ReaderMessage } from '../../src/delivery/mime.js';
-import { buildRawMessage, canWriteRaw } from '../../src/delivery/raw-message.js';
+import type { SendMailOptions } from 'nodemailer';
+import { buildMessage, listHeaders } from '../../src/delivery/mime.js';
+import { buildRawFromParts, canWriteRaw } from '../../src/delivery/raw-message.js';
+import { isFinished } from '../../src/delivery/transport/mail-transport.js';
+import type { EditionVariant } from '../../src/editions/model.js';
+import { personalise, personaliseParts } from '../../src/editions/personalise.js';
 import { qpEncode } from '../../src/delivery/qp.js';
 
 const edition = listHeaders({ mailDomain: 'news.example.com', listId: '', listName: 'Market Digest', feedbackSender: 'mddigest', editionId: 'now20261124T071533', mode: 'now' });
 
-function reader(overrides: Partial<ReaderMessage> = {}, content: Partial<ReaderMessage['content']> = {}): ReaderMessage {
+const TOKEN = '0000000raw00';
+const field = (name: string) => `%%${TOKEN}:${name}%%`;
+
+/** A variant as the editions stage stores it: the reader's greeting and link left as placeholders. */
+function variant(content: { subject?: string; text?: string; html?: string } = {}): EditionVariant {
+  const html = content.html ?? `<p style="margin:0">${field('greeting')}</p>\n<a href="https://example.com/?a=1&amp;b=2">x</a>${'<td>cell</td>'.repeat(120)}\n`;
   return {
-    from: 'Market Digest <digest@news.example.com>',
-    to: 'ann@example.com',
-    subscriberId: '000000000042',
-    editionId: 'now20261124T071533',
-    unsubscribeUrl: 'https://news.example.com/unsubscribe/AbC_-123.xyz',
-    content: {
-      subject: 'Markets & World — 24 Nov: Central bank holds “rates” steady',
-      text: 'Hello Zoë,\n\nTop story — rates = steady  \n\tindented\nUnsubscribe: https://news.example.com/unsubscribe/AbC_-123.xyz\n',
-      html: `<p style="margin:0">Hello Zo&#235;,</p>\n<a href="https://example.com/?a=1&amp;b=2">x</a>${'<td>cell</td>'.repeat(120)}\n`,
-      ...content,
-    },
-    ...overrides,
+    editionId: 'now20261124T071533', key: 'markets+world', topics: ['markets', 'world'],
+    subject: content.subject ?? 'Markets & World — 24 Nov: Central bank holds “rates” steady', preheader: '', html,
+    text: content.text ?? `${field('greeting')}\n\nTop story — rates = steady  \n\tindented\nUnsubscribe: ${field('unsubscribe_url')}\n`,
+    token: TOKEN, storyIds: [], archiveUrl: 'https://news.example.com/archive/now20261124T071533', htmlBytes: html.length, compileMs: 0,
   };
 }
 
-async function parseRaw(m: ReaderMessage): Promise<ParsedMail> {
-  const opts = buildRawMessage(edition, m);
-  expect(opts.raw).toBeTypeOf('string');
-  return simpleParser(opts.raw as string);
+const envelope = (overrides: Partial<{ to: string; unsubscribeUrl: string }> = {}) => ({
+  from: 'Market Digest <digest@news.example.com>',
+  to: 'ann@example.com',
+  subscriberId: '000000000042',
+  editionId: 'now20261124T071533',
+  unsubscribeUrl: 'https://news.example.com/unsubscribe/AbC_-123.xyz',
+  ...overrides,
+});
+
+const fieldsFor = (e: ReturnType<typeof envelope>) => ({ name: 'Zoë', unsubscribeUrl: e.unsubscribeUrl, preferencesUrl: 'https://news.example.com/preferences/p' });
+
+/** The production path: the variant's pieces (personaliseParts), written by the raw writer. */
+function raw(v: EditionVariant, e = envelope()): string {
+  const mail = buildRawFromParts(edition, e, personaliseParts(v, fieldsFor(e)));
+  if (!isFinished(mail)) throw new Error('expected finished bytes');
+  return Buffer.isBuffer(mail.raw) ? mail.raw.toString('latin1') : mail.raw;
 }
 
 const header = (p: ParsedMail, key: string) => (p.headerLines.find((l) => l.key === key)?.line ?? '').replace(/^[^:]+:\s*/, '').replace(/\r\n\s+/g, ' ');
 
 describe('raw message', () => {
   it('has the headers and bodies nodemailer would write', async () => {
-    const m = reader();
-    const ours = await parseRaw(m);
-    const built = (await nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }).sendMail(buildMessage(edition, m))) as unknown as { message: Buffer };
+    const v = variant();
+    const e = envelope();
+    const ours = await simpleParser(raw(v, e));
+    const content = personalise(v, fieldsFor(e));
+    const built = (await nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }).sendMail(buildMessage(edition, { ...e, content }) as SendMailOptions)) as unknown as { message: Buffer };
     const theirs = await simpleParser(built.message);
-    expect(ours.subject).toBe(m.content.subject);
+    expect(ours.subject).toBe(v.subject);
     expect(ours.subject).toBe(theirs.subject);
     expect(ours.from?.text).toBe(theirs.from?.text);
     expect(ours.messageId).toBe(theirs.messageId);
@@ -51,21 +67,38 @@ describe('raw message', () => {
     expect(header(ours, 'list-unsubscribe')).toMatch(/^<https:\/\/news\.example\.com\/unsubscribe\/AbC_-123\.xyz>, <mailto:unsubscribe@news\.example\.com\?subject=unsubscribe-AbC_-123\.xyz>$/);
   });
 
-  it('keeps every line within the limits and uses quoted-printable for long HTML lines', async () => {
-    const m = reader({}, { html: `<p>${'x'.repeat(3000)}=</p>` });
-    const raw = buildRawMessage(edition, m).raw as string;
-    expect(raw.split('\r\n').every((l) => l.length <= 998)).toBe(true);
-    expect(raw).toMatch(/Content-Type: text\/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable/);
-    expect((await simpleParser(raw)).html).toBe(m.content.html);
-    expect(raw.replace(/\r\n/g, '')).not.toMatch(/[^\x20-\x7e\t]/);
+  it('shows header text from feeds literally: an encoded word in a headline is not decoded by the reader', async () => {
+    const hidden = Buffer.from('Hi\r\nBcc: victim@example.com \u202Egpj.exe').toString('base64');
+    const subject = `Markets — 24 Nov: Stocks rally =?utf-8?B?${hidden}?= again`;
+    const v = variant({ subject });
+    const e = envelope();
+    const ours = await simpleParser(raw(v, e));
+    const content = personalise(v, fieldsFor(e));
+    const built = (await nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }).sendMail(buildMessage(edition, { ...e, content }) as SendMailOptions)) as unknown as { message: Buffer };
+    const theirs = await simpleParser(built.message);
+    expect(ours.subject).toBe(subject);
+    expect(theirs.subject).toBe(subject);
+    expect(ours.headers.get('bcc')).toBeUndefined();
+    // Controls and bidi overrides that reach the header are dropped, line breaks folded.
+    const noisy = await simpleParser(raw(variant({ subject: 'A\u202Eb\u0085c\u0007d\r\ne\u200Bf' })));
+    expect(noisy.subject).toBe('Abcd ef');
   });
 
-  it('falls back to nodemailer for addresses and links it cannot write safely', () => {
-    for (const m of [reader({ to: 'zoë@example.com' }), reader({ unsubscribeUrl: 'https://x.example/u/a b' })]) {
-      expect(canWriteRaw(m)).toBe(false);
-      const opts = buildRawMessage(edition, m);
-      expect(opts.raw).toBeUndefined();
-      expect(opts.html).toBe(m.content.html);
+  it('keeps every line within the limits and uses quoted-printable for long HTML lines', async () => {
+    const v = variant({ html: `<p>${'x'.repeat(3000)}=</p>` });
+    const text = raw(v);
+    expect(text.split('\r\n').every((l) => l.length <= 998)).toBe(true);
+    expect(text).toMatch(/Content-Type: text\/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable/);
+    expect((await simpleParser(text)).html).toBe(v.html);
+    expect(text.replace(/\r\n/g, '')).not.toMatch(/[^\x20-\x7e\t]/);
+  });
+
+  it('hands the transport a message to compose for addresses and links it cannot write safely', () => {
+    for (const e of [envelope({ to: 'zoë@example.com' }), envelope({ unsubscribeUrl: 'https://x.example/u/a%20b c' })]) {
+      expect(canWriteRaw(e)).toBe(false);
+      const mail = buildRawFromParts(edition, e, personaliseParts(variant(), { ...fieldsFor(e), unsubscribeUrl: 'https://x.example/u/a' }));
+      expect(isFinished(mail)).toBe(false);
+      expect((mail as { html: string }).html).toContain('Hello Zo&#235;,');
     }
   });
 });
@@ -89,19 +122,19 @@ describe('quoted-printable', () => {
 describe('raw message from a variant in pieces', () => {
   it('decodes to exactly what personalise gives, 7bit HTML or quoted-printable', async () => {
     const { renderVariant } = await import('../../src/editions/render.js');
-    const { personalise, personaliseParts } = await import('../../src/editions/personalise.js');
     const { MARKET, SETTINGS, SLOT, clusters } = await import('../editions/fixtures.js');
-    const variant = await renderVariant({ id: 'e20261124T0700', slot: SLOT, token: 'b3nchb3nch00', clusters: clusters(4), market: MARKET }, 'markets+world', SETTINGS);
+    const rendered = await renderVariant({ id: 'e20261124T0700', slot: SLOT, token: 'b3nchb3nch00', clusters: clusters(4), market: MARKET }, 'markets+world', SETTINGS);
     const { buildRawFromParts } = await import('../../src/delivery/raw-message.js');
     const long = `https://news.example.com/unsubscribe/${'t'.repeat(700)}`;
     for (const [name, unsubscribeUrl] of [['Zoë <b>&</b> “Q”', 'https://news.example.com/unsubscribe/tok-1'], ['', long]] as const) {
       const fields = { name, unsubscribeUrl, preferencesUrl: 'https://news.example.com/preferences/p?a=1&b=2', browserUrl: 'https://news.example.com/archive/e1?v=markets%2Bworld' };
-      const want = personalise(variant, fields);
-      const raw = buildRawFromParts(edition, { from: 'Market Digest <digest@news.example.com>', to: 'ann@example.com', subscriberId: '000000000042', editionId: 'e1', unsubscribeUrl }, personaliseParts(variant, fields)).raw as Buffer;
-      const text = raw.toString('latin1');
+      const want = personalise(rendered, fields);
+      const mail = buildRawFromParts(edition, { from: 'Market Digest <digest@news.example.com>', to: 'ann@example.com', subscriberId: '000000000042', editionId: 'e1', unsubscribeUrl }, personaliseParts(rendered, fields));
+      const bytes = isFinished(mail) ? (mail.raw as Buffer) : Buffer.alloc(0);
+      const text = bytes.toString('latin1');
       expect(text.split('\r\n\r\n').slice(1).join('\r\n\r\n').split('\r\n').every((l) => l.length <= 998)).toBe(true);
       expect(text).toContain(unsubscribeUrl === long ? 'Content-Transfer-Encoding: quoted-printable\r\n\r\n<!' : 'Content-Transfer-Encoding: 7bit');
-      const parsed = await simpleParser(raw);
+      const parsed = await simpleParser(bytes);
       expect(parsed.text).toBe(want.text);
       expect(parsed.html).toBe(want.html);
       expect(parsed.subject).toBe(want.subject);

@@ -4,7 +4,8 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSmtpPool, SmtpClientError, toSmtpData, type SmtpPool } from '../../src/delivery/transport/smtp-pool.js';
-import { AmbiguousDeliveryError, classifySmtpError, PermanentSmtpError, RelayUnavailableError, TransientSmtpError } from '../../src/delivery/transport/failures.js';
+import { AmbiguousDeliveryError, PermanentDeliveryError, RelayUnavailableError, TransientDeliveryError } from '../../src/delivery/transport/failures.js';
+import { classifySmtpError } from '../../src/delivery/transport/smtp-transport.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 
 const message = (to: string, body = 'Hello.\r\n') =>
@@ -80,9 +81,9 @@ describe('SMTP pool', () => {
     const err = await pool.send({ from: 'd@example.test', to: ['gone@example.test'] }, message('gone@example.test')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SmtpClientError);
     const failure = classifySmtpError(err);
-    expect(failure).toBeInstanceOf(PermanentSmtpError);
-    expect((failure as PermanentSmtpError).recipientRejected).toBe(true);
-    expect((failure as PermanentSmtpError).responseCode).toBe(550);
+    expect(failure).toBeInstanceOf(PermanentDeliveryError);
+    expect((failure as PermanentDeliveryError).recipientRejected).toBe(true);
+    expect((failure as PermanentDeliveryError).responseCode).toBe(550);
     // Same (only) session: the RSET left it clean for the next message.
     await pool.send({ from: 'd@example.test', to: ['ok@example.test'] }, message('ok@example.test'));
     await smtp.waitFor(1);
@@ -95,11 +96,11 @@ describe('SMTP pool', () => {
     smtp.onData = () => ({ code, message: 'refused' });
     pool = createSmtpPool({ url: smtp.url, poolSize: 1, ignoreTLS: true });
     const permanent = classifySmtpError(await pool.send({ from: 'd@example.test', to: ['a@example.test'] }, message('a@example.test')).catch((e: unknown) => e));
-    expect(permanent).toBeInstanceOf(PermanentSmtpError);
-    expect((permanent as PermanentSmtpError).recipientRejected).toBe(false);
+    expect(permanent).toBeInstanceOf(PermanentDeliveryError);
+    expect((permanent as PermanentDeliveryError).recipientRejected).toBe(false);
     code = 451;
     const transient = classifySmtpError(await pool.send({ from: 'd@example.test', to: ['a@example.test'] }, message('a@example.test')).catch((e: unknown) => e));
-    expect(transient).toBeInstanceOf(TransientSmtpError);
+    expect(transient).toBeInstanceOf(TransientDeliveryError);
   });
 
   it('a lost reply after the data is ambiguous and is not sent again', async () => {

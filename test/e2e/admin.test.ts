@@ -1,5 +1,7 @@
 // A real browser logs into /admin with basic auth, sees the overview (styled,
 // no CSP violations), then opens bull-board and sees every queue rendered.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, seedEdition, startOps, type OpsStack } from '../ops/helpers.js';
@@ -65,5 +67,43 @@ describe('admin in a browser', () => {
     // Only the remote font stylesheet bull-board asks for is refused (on purpose).
     expect(problems.filter((p) => !/fonts\.googleapis/.test(p))).toEqual([]);
     await context.close();
+  });
+
+  it('refuses cross-site writes from another site while the operator is logged in (form post and no-cors fetch)', async () => {
+    // The other site: a page on another origin (localhost vs 127.0.0.1) that posts to bull-board's API.
+    const target = `${base}/admin/queues/api/queues/system-mail/add`;
+    const evil = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      if (req.url === '/form') {
+        res.end(`<form method="post" action="${target}"><input name="name" value="forged"><input name="data" value="{}"></form><script>document.forms[0].submit()</script>`);
+      } else {
+        res.end(`<script>fetch(${JSON.stringify(target)}, { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'content-type': 'text/plain' }, body: '{"name":"forged","data":{}}' }).then(() => document.title = 'sent', () => document.title = 'failed')</script>`);
+      }
+    });
+    await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
+    const evilBase = `http://localhost:${(evil.address() as AddressInfo).port}`;
+    const queue = stack.ctx.queues['system-mail'];
+    const jobsBefore = await queue.count();
+    const refused: number[] = [];
+    const context = await browser.newContext({ httpCredentials: { username: 'admin', password: ADMIN_PASSWORD } });
+    const page = await context.newPage();
+    page.on('response', (r) => {
+      if (r.url() === target) refused.push(r.status());
+    });
+    await page.goto(`${base}/admin`); // logged in
+    await page.goto(`${evilBase}/form`);
+    await page.waitForURL(target);
+    await page.goto(`${evilBase}/fetch`);
+    await expect.poll(() => page.title()).toMatch(/sent|failed/);
+    await expect.poll(() => refused.length).toBe(2);
+    expect(refused).toEqual([403, 403]);
+    expect(await queue.count()).toBe(jobsBefore);
+
+    // The board's own writes (same origin) still work.
+    await page.goto(`${base}/admin/queues`);
+    const status = await page.evaluate(async (url) => (await fetch(url, { method: 'PUT' })).status, `${base}/admin/queues/api/queues/send/retry/failed`);
+    expect(status).toBe(200);
+    await context.close();
+    await new Promise((r) => evil.close(r));
   });
 });

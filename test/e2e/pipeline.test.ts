@@ -59,10 +59,10 @@ describe('pipeline: feeds → edition → every reader, once', () => {
       sourcesFile,
       JSON.stringify({
         feeds: [
-          { id: 'markets-wire', name: 'Markets Wire', url: feeds.url('/markets.xml'), section: 'markets' },
-          { id: 'world-desk', name: 'World Desk', url: feeds.url('/world.xml'), section: 'world' },
+          { id: 'markets-wire', name: 'Markets Wire', url: feeds.url('/markets.xml'), section: 'markets', allowPrivate: true },
+          { id: 'world-desk', name: 'World Desk', url: feeds.url('/world.xml'), section: 'world', allowPrivate: true },
         ],
-        market: { provider: 'yahoo', baseUrl: feeds.url(''), symbols: [] },
+        market: { provider: 'yahoo', baseUrl: feeds.url(''), symbols: [], allowPrivate: true },
       }),
     );
     stack = await startStack({ SOURCES_FILE: sourcesFile, SEND_RATE_PER_SEC: '1000' });

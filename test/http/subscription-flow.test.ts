@@ -24,9 +24,10 @@ describe('signup → confirm → preferences → unsubscribe', () => {
     expect(mail!.envelopeTo).toEqual(['reader@example.com']);
     expect(mail!.parsed.subject).toBe('Please confirm your subscription');
     expect(mail!.parsed.headers.get('auto-submitted')).toBe('auto-generated');
-    // The confirmation carries nothing the requester typed: no name.
+    // Nothing the requester typed: no name in To: or in the greeting.
     expect(mail!.parsed.text).toContain('Hello,');
-    expect(mail!.parsed.text).not.toContain('Ada');
+    expect(mail!.raw.toString('utf8')).not.toContain('Ada');
+    expect(mail!.parsed.headers.get('to')).toMatchObject({ value: [{ address: 'reader@example.com', name: '' }] });
     expect(mail!.parsed.html).toContain('Confirm my subscription');
     const confirmUrl = linkFrom(mail!.parsed.text!, 'http://localhost:3000/confirm/');
     expect(mail!.parsed.html).toContain(confirmUrl);
@@ -53,6 +54,7 @@ describe('signup → confirm → preferences → unsubscribe', () => {
     // The welcome mail follows confirmation, with working preference and unsubscribe links.
     const [, welcome] = await stack.smtp.waitFor(2);
     expect(welcome!.envelopeTo).toEqual(['reader@example.com']);
+    expect(welcome!.parsed.text).toContain('Ada'); // the name, once the address's owner has confirmed
     expect(welcome!.parsed.text).toContain('http://localhost:3000/unsubscribe/');
     expect(welcome!.parsed.html).toContain('http://localhost:3000/preferences/');
     await new Promise((r) => setTimeout(r, 200));
@@ -103,6 +105,42 @@ describe('signup → confirm → preferences → unsubscribe', () => {
       headers: { 'content-type': 'multipart/form-data; boundary=b' },
     });
     expect(multipart.statusCode).toBe(200);
+  });
+
+  it('reads no signup text as template syntax: a name of {{x}} neither blocks the address nor reaches the mail', async () => {
+    const res = await subscribe({ email: 'victim@example.com', name: '{{x}} {{confirm_url}} Click http://phish.example' });
+    expect(res.statusCode).toBe(202);
+    const [mail] = await stack.smtp.waitFor(1);
+    expect(mail!.envelopeTo).toEqual(['victim@example.com']);
+    const raw = mail!.raw.toString('utf8');
+    expect(raw).not.toContain('{{');
+    expect(raw).not.toContain('phish.example');
+    const confirmUrl = linkFrom(mail!.parsed.text!, 'http://localhost:3000/confirm/');
+    expect((await stack.app.inject({ method: 'POST', url: new URL(confirmUrl).pathname })).statusCode).toBe(200);
+    expect((await stack.ctx.subscribers.findByEmail('victim@example.com'))!.status).toBe('confirmed');
+    // After confirmation the name is used, as the text it is.
+    const [, welcome] = await stack.smtp.waitFor(2);
+    expect(welcome!.parsed.text).toContain('{{x}} {{confirm_url}}');
+    expect(await stack.ctx.queues['system-mail'].getJobCounts('failed')).toEqual({ failed: 0 });
+  });
+
+  it('removes controls, bidi overrides and zero-width characters from names at signup', async () => {
+    const res = await subscribe({ email: 'rlo@example.com', name: 'Ann\u202Egpj.exe\u202C \u200BLee\u0085\u0007\u009b' });
+    expect(res.statusCode).toBe(202);
+    expect((await stack.ctx.subscribers.findByEmail('rlo@example.com'))!.name).toBe('Anngpj.exe Lee');
+  });
+
+  it('records consent as the server saw it, whatever the body claims', async () => {
+    const res = await subscribe({ email: 'claim@example.com', source: 'import-confirmed', status: 'confirmed', consent: { source: 'import-confirmed', ip: '1.2.3.4' }, ip: '1.2.3.4' });
+    expect(res.statusCode).toBe(202);
+    const sub = await stack.ctx.subscribers.findByEmail('claim@example.com');
+    expect(sub).toMatchObject({ status: 'pending', consent: { source: 'api', ip: '127.0.0.1' } });
+    const form = await stack.app.inject({
+      method: 'POST', url: '/api/subscribe', payload: 'email=claim2%40example.com&source=import-confirmed',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(form.statusCode).toBe(202);
+    expect((await stack.ctx.subscribers.findByEmail('claim2@example.com'))!.consent.source).toBe('signup-page');
   });
 
   it('answers the same whatever the address state, and never downgrades a confirmed reader', async () => {

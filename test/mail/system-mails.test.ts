@@ -10,7 +10,7 @@ import { describeChoices } from '../../src/subscribers/choices.js';
 
 const SETTINGS = {
   brand: { name: 'Acme Ticker', url: 'https://acme.example/', color: '#aa3300', logoUrl: 'https://acme.example/logo.png' },
-  publicUrl: 'https://news.example.com/',
+  publicUrl: 'https://news.example.com',
   postalAddress: '1 Example Street',
   topics: [...DEFAULT_TOPICS, TopicSchema.parse({ id: 'crypto', label: 'Crypto' })],
 };

@@ -67,13 +67,40 @@ describe('admin authentication', () => {
 describe('bull-board', () => {
   it('refuses a retry in read-only mode (405) and allows it otherwise', async () => {
     stack = await startOps({ ADMIN_READ_ONLY: 'true' });
-    const ro = await stack.app.inject({ method: 'PUT', url: '/admin/queues/api/queues/send/retry/failed', headers: ADMIN });
+    const ro = await stack.app.inject({ method: 'PUT', url: '/admin/queues/api/queues/send/retry/failed', headers: { ...ADMIN, 'sec-fetch-site': 'same-origin' } });
     expect(ro.statusCode).toBe(405);
     await stack.close();
 
     stack = await startOps({ ADMIN_READ_ONLY: 'false' });
-    const rw = await stack.app.inject({ method: 'PUT', url: '/admin/queues/api/queues/send/retry/failed', headers: ADMIN });
+    const rw = await stack.app.inject({ method: 'PUT', url: '/admin/queues/api/queues/send/retry/failed', headers: { ...ADMIN, 'sec-fetch-site': 'same-origin' } });
     expect(rw.statusCode).toBe(200);
+  });
+
+  it('refuses every write that is not same-origin (Sec-Fetch-Site, else Origin, else Referer), before the password', async () => {
+    stack = await startOps({ ADMIN_READ_ONLY: 'false', PUBLIC_URL: 'https://news.example.com' });
+    const put = (headers: Record<string, string>) =>
+      stack!.app.inject({ method: 'PUT', url: '/admin/queues/api/queues/send/retry/failed', headers: { ...ADMIN, host: 'admin.internal:3000', ...headers } });
+    const refused: Record<string, string>[] = [
+      {},
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { 'sec-fetch-site': 'cross-site', origin: 'https://news.example.com' },
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      { origin: 'https://news.example.com.evil.example' },
+      { referer: 'https://evil.example/https://news.example.com/admin' },
+      { referer: 'not a url' },
+    ];
+    for (const headers of refused) expect((await put(headers)).statusCode, JSON.stringify(headers)).toBe(403);
+    const accepted: Record<string, string>[] = [
+      { 'sec-fetch-site': 'same-origin' },
+      { origin: 'https://news.example.com' },
+      { origin: 'http://admin.internal:3000' },
+      { referer: 'https://news.example.com/admin/queues/' },
+    ];
+    for (const headers of accepted) expect((await put(headers)).statusCode, JSON.stringify(headers)).toBe(200);
+    // Reads are not affected.
+    expect((await stack.app.inject({ url: '/admin', headers: { ...ADMIN, 'sec-fetch-site': 'cross-site' } })).statusCode).toBe(200);
   });
 });
 

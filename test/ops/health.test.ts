@@ -24,7 +24,7 @@ describe('health', () => {
   it('/readyz is 503 with a reason when Redis is unreachable, and /healthz still 200', async () => {
     const dead = createRedis('redis://127.0.0.1:1', 'request');
     dead.on('error', () => {});
-    stack = await startOps({}, { redis: dead });
+    stack = await startOps({}, { ping: () => dead.ping() });
     const started = Date.now();
     const res = await stack.app.inject({ url: '/readyz' });
     expect(res.statusCode).toBe(503);
@@ -45,11 +45,11 @@ describe('health', () => {
     expect(overview.body).toContain('send: 1 job(s) waiting but no worker alive');
 
     const hb = startHeartbeat({ redis: stack.ctx.redis, keys: stack.ctx.keys }, 'worker', 'w1', 1000);
-    await expect.poll(async () => (await aliveInstances(stack!.deps)).length).toBe(1);
+    await expect.poll(async () => (await stack!.deps.heartbeats.alive(Date.now())).length).toBe(1);
     expect((await stack.app.inject({ url: '/readyz' })).json().warnings).toEqual([]);
     await hb.stop();
     await hb.stop();
-    expect(await aliveInstances(stack.deps)).toEqual([]);
+    expect(await stack.deps.heartbeats.alive(Date.now())).toEqual([]);
     expect(await stack.ctx.redis.exists(stack.ctx.keys.heartbeat('worker', 'w1'))).toBe(0);
   });
 });

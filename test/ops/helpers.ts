@@ -2,11 +2,12 @@
 // key prefix, wired the way the composition root should wire them.
 import type { FastifyInstance } from 'fastify';
 import { createContext, type AppContext } from '../../src/context.js';
-import { createLedger, type Ledger } from '../../src/delivery/ledger.js';
-import { createEditionStore, type EditionStore } from '../../src/editions/store.js';
+import type { Ledger } from '../../src/delivery/ledger.js';
+import type { EditionStore } from '../../src/editions/store.js';
 import { buildApp } from '../../src/http/build-app.js';
 import { opsPlugins, type OpsDeps } from '../../src/http/ops.js';
-import { createStoryPool, type StoryPool } from '../../src/stories/pool.js';
+import type { StoryPool } from '../../src/stories/pool.js';
+import { opsDepsFor as wiredOpsDeps } from '../../src/processes/http-plugins.js';
 import { testConfig } from '../helpers/env.js';
 import { dropPrefix, testRedis } from '../helpers/redis.js';
 
@@ -22,21 +23,9 @@ export interface OpsStack {
   close(): Promise<void>;
 }
 
-export function opsDepsFor(ctx: AppContext, extra: Partial<OpsDeps> = {}): OpsDeps & { editions: EditionStore; ledger: Ledger; stories: StoryPool } {
-  const { redis, keys, config } = ctx;
-  return {
-    redis,
-    keys,
-    queues: ctx.queues,
-    editions: createEditionStore({ redis, keys }),
-    ledger: createLedger({ redis, keys }),
-    stories: createStoryPool({ redis, keys }),
-    subscribers: ctx.subscribers,
-    sources: config.sources.feeds.map((f) => ({ id: f.id, name: f.name })),
-    admin: { password: config.ADMIN_PASSWORD, readOnly: config.ADMIN_READ_ONLY },
-    defaultMetrics: false,
-    ...extra,
-  } as OpsDeps & { editions: EditionStore; ledger: Ledger; stories: StoryPool };
+/** The composition root's own wiring (processes/http-plugins.ts), without process metrics. */
+export function opsDepsFor(ctx: AppContext, extra: Partial<OpsDeps> = {}): OpsDeps {
+  return { ...wiredOpsDeps(ctx), defaultMetrics: false, ...extra };
 }
 
 export async function startOps(overrides: Record<string, string | undefined> = {}, extra: Partial<OpsDeps> = {}): Promise<OpsStack> {
@@ -57,9 +46,9 @@ export async function startOps(overrides: Record<string, string | undefined> = {
     ctx,
     app,
     deps,
-    editions: deps.editions,
-    ledger: deps.ledger,
-    pool: deps.stories,
+    editions: ctx.editions,
+    ledger: ctx.ledger,
+    pool: ctx.stories,
     async close() {
       await app.close();
       await ctx.close();

@@ -4,7 +4,7 @@ import { Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/build-app.js';
 import { opsPlugins } from '../../src/http/ops.js';
-import { messageTotals } from '../../src/ops/message-totals.js';
+import { messageTotals } from '../../src/delivery/message-totals.js';
 import { quantile } from '../../src/ops/metrics.js';
 import { parseExposition, valueOf, ExpositionError } from './prom-text.js';
 import { seedEdition, startOps, type OpsStack } from './helpers.js';

@@ -112,3 +112,13 @@ describe('topic keyword rule', () => {
     expect(topicFor('crypto', 'Quiet day', 'Nothing happened.', topics)).toBe('crypto');
   });
 });
+
+describe('controls in feed text', () => {
+  const evil = 'Rates\u0000 hold\u0085\u009b[2J \u202Egpj.exe\u202C\u2066x\u2069 zero\u200Bwidth\uFEFF\u007f end\u001b[31m';
+  it('removes C0/C1 controls, DEL, bidi overrides and isolates and zero-width characters from titles and summaries', () => {
+    expect(plainText(`<b>${evil}</b>`)).toBe('Rates hold[2J gpj.exex zerowidth end[31m');
+    expect(paragraphs(`<p>${evil}. More words follow here.</p>`)).toEqual(['Rates hold[2J gpj.exex zerowidth end[31m. More words follow here.']);
+    expect(plainText('Zoë’s “café” — 日本語 עברית')).toBe('Zoë’s “café” — 日本語 עברית');
+  });
+});
+

@@ -57,6 +57,7 @@ const source = (path: string, over: Partial<FeedSource> = {}): FeedSource => ({
   weight: 1,
   enabled: true,
   home: false,
+  allowPrivate: true,
   ...over,
 });
 

@@ -73,7 +73,7 @@ describe('home source through ingest and the pool', () => {
       feeds: [feed('newswire', 3), feed('atom', 1, true), feed('json', 1)],
       ranking: { homeBoost: 1 },
     });
-    await runIngest({ redis, keys, sources, concurrency: 2, fetch: { totalTimeoutMs: 1500 } }, { now: NOW });
+    await runIngest({ pool: createStoryPool({ redis, keys }), sources, concurrency: 2, fetch: { totalTimeoutMs: 1500 } }, { now: NOW });
     const clusters = await createStoryPool({ redis, keys }).listClusters({ since: new Date('2026-03-09T21:00:00Z'), until: NOW });
     const nvidia = clusters.find((c) => [c.lead, ...c.alsoCoveredBy].some((s) => s.sourceId === 'newswire') && c.alsoCoveredBy.length > 0)!;
     expect(nvidia.lead.sourceId).toBe('atom');

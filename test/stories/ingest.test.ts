@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 function deps(): IngestDeps {
-  const feed = (id: string, section: string, weight = 1) => ({ id, name: id.toUpperCase(), url: server.url(`/${id}`), section, weight });
+  const feed = (id: string, section: string, weight = 1) => ({ id, name: id.toUpperCase(), url: server.url(`/${id}`), section, weight, allowPrivate: true });
   const sources = SourcesFileSchema.parse({
     feeds: [
       feed('wordpress', 'markets'),
@@ -55,9 +55,9 @@ function deps(): IngestDeps {
       feed('hang', 'world'),
       feed('limited', 'markets'),
     ],
-    market: { provider: 'yahoo', baseUrl: server.url(''), symbols: [{ symbol: '^GSPC', label: 'S&P 500' }, { symbol: '^FTSE', label: 'FTSE 100' }] },
+    market: { provider: 'yahoo', baseUrl: server.url(''), allowPrivate: true, symbols: [{ symbol: '^GSPC', label: 'S&P 500' }, { symbol: '^FTSE', label: 'FTSE 100' }] },
   });
-  return { redis, keys, sources, concurrency: 4, fetch: { totalTimeoutMs: 1500 } };
+  return { pool: createStoryPool({ redis, keys }), sources, concurrency: 4, fetch: { totalTimeoutMs: 1500 } };
 }
 
 describe('runIngest', () => {

@@ -65,7 +65,7 @@ describe('quote parsing', () => {
 
 describe('providers over HTTP', () => {
   it('turns 429 and 200-with-HTML into source errors', async () => {
-    const yahoo = createYahooProvider(server.url(''));
+    const yahoo = createYahooProvider(server.url(''), { allowPrivate: true });
     const e429 = (await yahoo.quote('^FTSE').catch((e: unknown) => e)) as SourceFetchError;
     expect([e429.kind, e429.status]).toEqual(['http', 429]);
     expect(e429.message).toMatch(/retry-after 60/);
@@ -83,7 +83,7 @@ describe('providers over HTTP', () => {
     const previous = { fetchedAt: '2026-03-09T21:00:00.000Z', quotes: [{ symbol: '^FTSE', label: 'FTSE', price: 8700, previousClose: 8650, change: 50, changePercent: 0.578, asOf: '2026-03-09T16:30:00.000Z', state: 'fresh' as const, provider: 'yahoo', history: [], weekAgoClose: null }] };
     const { snapshot, errors } = await buildSnapshot(
       symbols,
-      { primary: createYahooProvider(server.url('')), fallback: createFredProvider(server.url('')), previous },
+      { primary: createYahooProvider(server.url(''), { allowPrivate: true }), fallback: createFredProvider(server.url(''), { allowPrivate: true }), previous },
       NOW,
     );
     const by = Object.fromEntries(snapshot.quotes.map((q) => [q.symbol, q]));

@@ -46,36 +46,49 @@ describe('subscriber store', () => {
     expect(await store.findByEmail('a@example.com')).toMatchObject({ id: a.subscriber.id, status: 'confirmed' });
   });
 
-  it('bumps the counter and takes the claim in the same create, only for a new record', async () => {
+  it('signs up in one script whatever the state: a new record, a fresh opt-in after unsubscribing, a re-send for pending, nothing for the rest', async () => {
     const extras = { counter: { key: `${prefix}:count`, ttlSec: 60 }, claim: { key: `${prefix}:claim`, ttlSec: 60, outbox: `${prefix}:outbox` } };
+    const pending = person('c@example.com', { status: 'pending', confirmedAt: null, name: 'New choice' });
     const at = new Date();
-    const first = await store.create(person('c@example.com', { status: 'pending', confirmedAt: null }), at, extras);
-    const again = await store.create(person('c@example.com'), new Date(), extras);
-    expect([first.created, first.claimed, again.created, again.claimed]).toEqual([true, true, false, false]);
-    expect(again.subscriber).toEqual(first.subscriber);
+    const first = await store.signup(pending, at, extras);
+    expect(first).toEqual({ state: 'new', id: '000000000001', claimed: true });
+    expect(await store.get(first.id)).toMatchObject({ status: 'pending', tokenVersion: 0, name: 'New choice' });
+    expect(await store.signup(pending, new Date(), extras)).toEqual({ state: 'pending', id: first.id, claimed: false }); // claim held
     expect(await redis.get(`${prefix}:count`)).toBe('1');
-    expect(await redis.ttl(`${prefix}:claim`)).toBeGreaterThan(0);
+    expect(await redis.lrange(`${prefix}:outbox`, 0, -1)).toEqual([`${first.id}:${at.getTime()}`]);
+
+    await store.setStatus(first.id, 'unsubscribed');
     await redis.del(`${prefix}:claim`);
-    await redis.set(`${prefix}:claim`, '1');
-    const other = await store.create(person('d@example.com'), new Date(), extras);
-    expect([other.created, other.claimed]).toEqual([true, false]); // claim already held
-    // The confirmation's outbox entry only where the claim was taken.
-    expect(await redis.lrange(`${prefix}:outbox`, 0, -1)).toEqual([`${first.subscriber.id}:${at.getTime()}`]);
-    expect(await store.pendingOlderThan(new Date(Date.now() + 1000))).toEqual([first.subscriber.id]);
+    const back = await store.signup(person('c@example.com', { status: 'pending', confirmedAt: null, topics: ['world'] }), new Date(), extras);
+    expect(back).toEqual({ state: 'unsubscribed', id: first.id, claimed: true });
+    expect(await store.get(first.id)).toMatchObject({ status: 'pending', topics: ['world'], tokenVersion: 1, unsubscribedAt: null });
+    expect(await store.countsByStatus()).toMatchObject({ pending: 1, unsubscribed: 0 });
+    expect(await store.pendingOlderThan(new Date(Date.now() + 1000))).toEqual([first.id]);
+
+    await store.setStatus(first.id, 'confirmed');
+    const before = await store.get(first.id);
+    await redis.del(`${prefix}:claim`);
+    expect(await store.signup(pending, new Date(), extras)).toEqual({ state: 'confirmed', id: first.id, claimed: false });
+    expect(await store.get(first.id)).toEqual(before); // never downgraded, nothing changed
+    expect(await redis.exists(`${prefix}:claim`)).toBe(0);
+    expect(await redis.get(`${prefix}:count`)).toBe('2');
+    expect(await store.pageAll(null, 10)).toEqual([first.id]); // the pad is not a subscriber
   });
 
-  it('runs a guard first in the create script; when it stops, nothing is written', async () => {
+  it('runs a guard first in the signup script; when it stops, nothing real is written', async () => {
+    const extras = { counter: { key: `${prefix}:count`, ttlSec: 60 }, claim: { key: `${prefix}:claim`, ttlSec: 60, outbox: `${prefix}:outbox` } };
     const guard = {
       lua: `local function guard(K, A) if redis.call('EXISTS', K[1]) == 1 then return {7, A[1]} end end`,
       keys: [`${prefix}:stop`],
       args: ['why'],
     };
-    const passed = await store.create(person('e@example.com'), new Date(), {}, guard);
-    expect(passed).toMatchObject({ created: true, subscriber: { id: '000000000001' } });
+    expect(await store.signup(person('e@example.com'), new Date(), extras, guard)).toMatchObject({ state: 'new', id: '000000000001' });
     await redis.set(`${prefix}:stop`, '1');
-    expect(await store.create(person('f@example.com'), new Date(), {}, guard)).toEqual({ stopped: [7, 'why'] });
+    expect(await store.signup(person('f@example.com'), new Date(), extras, guard)).toEqual({ stopped: [7, 'why'] });
     expect(await store.findByEmail('f@example.com')).toBeNull();
     expect(await store.countsByStatus()).toMatchObject({ confirmed: 1 });
+    expect(await redis.get(`${prefix}:count`)).toBe('1');
+    expect(await redis.llen(`${prefix}:outbox`)).toBe(1);
   });
 
   it('finds readers by (timezone, hour) and follows changes of slot and status', async () => {

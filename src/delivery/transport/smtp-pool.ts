@@ -1,9 +1,7 @@
 // A small pool of SMTP sessions (smtp-session.ts) for finished messages: the digest's
-// per-reader Buffers go to the relay as they are. nodemailer's pooled transport sends
-// a raw message through its Mailer, MimeNode and two byte-by-byte transforms (line
-// endings, dot stuffing); profiled, that was most of a send's CPU. Here the message is
-// dot-stuffed with Buffer.indexOf (smtp-data.ts), MAIL/RCPT/DATA are pipelined when the
-// relay offers PIPELINING, and the bytes are written once.
+// per-reader Buffers go to the relay as they are. The message is dot-stuffed with
+// Buffer.indexOf (smtp-data.ts), MAIL/RCPT/DATA are pipelined when the relay offers
+// PIPELINING, and the bytes are written once (why not nodemailer's pool: BENCHMARKS.md).
 import { hostname } from 'node:os';
 import { parseUrl, Session, SmtpClientError, type SmtpEnvelope, type SmtpPoolOptions, type SmtpSendResult } from './smtp-session.js';
 

@@ -1,10 +1,12 @@
 // /admin: the overview, one page per edition, and bull-board at /admin/queues,
-// all behind one basic-auth hook. Not registered at all without ADMIN_PASSWORD,
+// all behind one basic-auth hook, and every write behind a same-origin check. Not registered at all without ADMIN_PASSWORD,
 // so every /admin URL is then a plain 404.
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { adminAuthHook } from '../admin-auth.js';
 import { registerBullBoard } from '../bull-board.js';
+import { sameOriginHook } from '../same-origin.js';
 import { editionFunnel } from '../../ops/edition-funnel.js';
 import { gatherOverview } from '../../ops/overview.js';
 import { editionPage, overviewPage } from '../pages/overview.js';
@@ -15,18 +17,24 @@ export interface AdminOptions {
   password: string;
   readOnly: boolean;
   maxFailures?: number;
+  /** Where wrong logins are counted (shared by every api instance). */
+  failures: { redis: Redis; key: string };
+  /** PUBLIC_URL: its origin is ours for the same-origin check of writes. */
+  publicUrl?: string;
 }
 
 const EditionParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 
 export async function adminRoutes(app: FastifyInstance, ports: OpsPorts, options: AdminOptions): Promise<void> {
   await app.register(async (scope) => {
+    // Before the password: a forged write is refused whether or not the browser sends credentials.
+    scope.addHook('onRequest', sameOriginHook(options.publicUrl));
     scope.addHook(
       'onRequest',
       adminAuthHook({
         password: options.password,
-        redis: ports.redis,
-        limiterKey: ports.keys.rateLimit('admin-auth'),
+        redis: options.failures.redis,
+        limiterKey: options.failures.key,
         realm: `${app.brand.name} admin`,
         ...(options.maxFailures ? { maxFailures: options.maxFailures } : {}),
       }),

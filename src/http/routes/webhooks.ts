@@ -7,6 +7,7 @@ import { parseBasicAuth, secretsEqual } from '../secrets.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { normaliseEmail } from '../../subscribers/address.js';
+import { markUndeliverable } from '../../subscribers/rules.js';
 import type { SubscriberPort } from '../../delivery/ports.js';
 import type { Logger } from '../../log.js';
 
@@ -88,9 +89,7 @@ export function webhookRoutes(app: FastifyInstance, deps: WebhookDeps): void {
       } catch {
         continue; // an address we could never have mailed
       }
-      await deps.subscribers.suppress(email, notice.reason);
-      const sub = await deps.subscribers.findByEmail(email);
-      if (sub && sub.status !== 'unsubscribed') await deps.subscribers.setStatus(sub.id, notice.kind === 'complaint' ? 'complained' : 'bounced');
+      const sub = await markUndeliverable(deps.subscribers, email, { status: notice.kind === 'complaint' ? 'complained' : 'bounced', reason: notice.reason });
       suppressed += 1;
       deps.log.info({ event: `webhook.${notice.kind}`, subscriberId: sub?.id ?? null }, 'address suppressed');
     }

@@ -1,7 +1,8 @@
 // Feeds served from 127.0.0.1 for the running system: two good sources with
 // current-dated items (so editions have stories), optionally a story title
-// carrying HTML/JS, and the hostile sources of scenario 6 (bomb, huge, slow,
-// wrong encoding, HTML instead of a feed, XXE, truncated).
+// carrying HTML/JS, an encoded word and controls, and the hostile sources of scenario 6
+// (bomb, huge, slow, wrong encoding, HTML instead of a feed, XXE, truncated, redirects
+// into the private network: an "internal" service on another loopback port, cloud metadata).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,8 @@ import { join } from 'node:path';
 import { fixture, startServer, type FixtureServer, type Handler } from '../../stories/server.js';
 
 export const XSS_TITLE = 'Stocks rally <script>alert("xss-title")</script> & <img src=x onerror=alert(1)> "quoted"';
+/** An encoded word (decoding to CR/LF, a Bcc line and a right-to-left override), controls and a bidi isolate. */
+export const HEADER_TITLE = `Markets surge =?utf-8?B?${Buffer.from('\r\nBcc: victim@evil.example \u202Egpj.exe').toString('base64')}?= \u001b[2J\u0085\u2066now\u2069`;
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -46,6 +49,8 @@ export interface ChaosFeeds {
   hostile: string[];
   good: string[];
   server: FixtureServer;
+  /** Requests the "internal" service got (the private-network redirects must never reach it). */
+  internalHits(): number;
   close(): Promise<void>;
 }
 
@@ -63,13 +68,21 @@ export async function startChaosFeeds(options: FeedOptions = {}): Promise<ChaosF
   const routes: Record<string, Handler> = {};
   const base = 'https://news.example.com';
   const markets = MARKETS.map((t, i) => ({ title: t, path: `/m/${i}`, minutesAgo: 20 + i * 7, text: `${t}. More detail on the story follows here.` }));
-  if (options.hostileTitle) markets.unshift({ title: XSS_TITLE, path: '/m/xss', minutesAgo: 5, text: 'A <b>bold</b> summary with <script>alert("xss-body")</script> inside.' });
+  if (options.hostileTitle) {
+    markets.unshift({ title: XSS_TITLE, path: '/m/xss', minutesAgo: 5, text: 'A <b>bold</b> summary with <script>alert("xss-body")</script> inside.' });
+    markets.unshift({ title: HEADER_TITLE, path: '/m/header', minutesAgo: 3, text: 'Summary \u0007with\u009b controls \u202Eand an override.' });
+  }
   const world = WORLD.map((t, i) => ({ title: t, path: `/w/${i}`, minutesAgo: 15 + i * 9, text: `${t}. Correspondents report from the scene.` }));
   routes['/markets.xml'] = send('application/rss+xml; charset=utf-8', rss('Markets Wire', base, markets));
   routes['/world.xml'] = send('application/rss+xml; charset=utf-8', rss('World Desk', base, world));
 
   const hostile: Record<string, { path: string; handler: Handler }> = {};
+  const internal = await startServer({ '/secret.xml': send('application/rss+xml', rss('Internal', 'https://internal.example', [{ title: 'Internal secret', path: '/s', minutesAgo: 1, text: 'secret' }])) });
+  const redirect = (location: string): Handler => (_req, res) => res.writeHead(302, { location }).end();
   if (options.hostileSources) {
+    // allowPrivate is set on every chaos source (they are all on 127.0.0.1): even so, no other private host or port.
+    hostile['to-internal'] = { path: '/to-internal', handler: redirect(internal.url('/secret.xml')) };
+    hostile['to-metadata'] = { path: '/to-metadata', handler: redirect('http://169.254.169.254/latest/meta-data/') };
     hostile['bomb'] = { path: '/bomb.xml', handler: send('application/rss+xml', fixture('feeds/billion-laughs.xml')) };
     hostile['xxe'] = { path: '/xxe.xml', handler: send('application/rss+xml', fixture('feeds/xxe.xml')) };
     hostile['html-page'] = { path: '/challenge', handler: send('text/html', fixture('feeds/challenge.html')) };
@@ -120,20 +133,22 @@ export async function startChaosFeeds(options: FeedOptions = {}): Promise<ChaosF
   const dir = mkdtempSync(join(tmpdir(), 'md-chaos-feeds-'));
   const sourcesFile = join(dir, 'sources.json');
   const feeds = [
-    { id: 'markets-wire', name: 'Markets Wire', url: server.url('/markets.xml'), section: 'markets' },
-    { id: 'world-desk', name: 'World Desk', url: server.url('/world.xml'), section: 'world' },
-    ...Object.entries(hostile).map(([id, h]) => ({ id, name: `Hostile ${id}`, url: server.url(h.path), section: 'world' })),
+    { id: 'markets-wire', name: 'Markets Wire', url: server.url('/markets.xml'), section: 'markets', allowPrivate: true },
+    { id: 'world-desk', name: 'World Desk', url: server.url('/world.xml'), section: 'world', allowPrivate: true },
+    ...Object.entries(hostile).map(([id, h]) => ({ id, name: `Hostile ${id}`, url: server.url(h.path), section: 'world', allowPrivate: true })),
   ];
-  writeFileSync(sourcesFile, JSON.stringify({ feeds, market: { provider: 'yahoo', baseUrl: server.url(''), symbols: [] } }));
+  writeFileSync(sourcesFile, JSON.stringify({ feeds, market: { provider: 'yahoo', baseUrl: server.url(''), symbols: [], allowPrivate: true } }));
   return {
     sourcesFile,
     // A mislabelled encoding and a truncated feed may be salvaged (items parsed): neither must fail nor succeed.
     hostile: Object.keys(hostile).filter((id) => id !== 'wrong-encoding' && id !== 'truncated'),
     good: ['markets-wire', 'world-desk'],
     server,
+    internalHits: () => [...internal.hits.values()].reduce((a, b) => a + b, 0),
     async close() {
       for (const t of timers) clearInterval(t);
       await server.close();
+      await internal.close();
     },
   };
 }

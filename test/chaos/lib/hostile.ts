@@ -35,7 +35,8 @@ function emails(rng: Rng, i: number): unknown[] {
   ];
 }
 
-const NAMES: unknown[] = ['Ann', 'Ann & Bob "O\'Brien"', '<b>bold</b>', '"><script>alert(1)</script>', 'line\r\nBcc: x@evil.example', long(101), long(5000), '\u0000', '\u2028', 42, [], {}, null, '   ', 'Zoë 李 😀'];
+const NAMES: unknown[] = ['Ann', 'Ann & Bob "O\'Brien"', '<b>bold</b>', '"><script>alert(1)</script>', 'line\r\nBcc: x@evil.example', long(101), long(5000), '\u0000', '\u2028', 42, [], {}, null, '   ', 'Zoë 李 😀',
+  '{{x}}', '{{confirm_url}} Click http://phish.example', 'Ann\u202Egpj.exe\u2066 \u0085\u009b31m', '=?utf-8?B?DQpCY2M6IHhAZXZpbC5leGFtcGxl?=', '=HYPERLINK("http://evil.example")'];
 const TOPICS: unknown[] = [['markets'], ['world', 'markets'], 'markets;world', ['sports'], [], [['markets']], 5, 'x'.repeat(1000), { 0: 'markets' }, ['markets', 'markets', 'markets']];
 const ZONES: unknown[] = ['Europe/London', 'UTC', 'Mars/Olympus_Mons', '../../etc/passwd', 'UTC\r\nX: y', 7, '', long(100), 'America/Argentina/ComodRivadavia', 'Etc/GMT+14'];
 const HOURS: unknown[] = [7, '7', 0, 23, -1, 24, 7.5, '07', 'seven', null, 1e308, '1e3', [], '23 '];
@@ -57,7 +58,7 @@ export function hostileSignups(rng: Rng, count: number): LoadRequest[] {
       if (rng.chance(0.5)) body.sendHour = rng.pick(HOURS);
       if (rng.chance(0.3)) body.weekdaysOnly = rng.pick(FLAGS);
       if (rng.chance(0.05)) body.website = 'http://spam.example';
-      if (rng.chance(0.1)) body.source = rng.pick(['api', 'BAD SOURCE!', long(100)]);
+      if (rng.chance(0.1)) body.source = rng.pick(['api', 'BAD SOURCE!', long(100), 'import-confirmed']);
       let text = JSON.stringify(body);
       if (rng.chance(0.1)) text = text.replace(/^\{/, '{"__proto__":{"status":"confirmed"},"constructor":{"prototype":{"x":1}},');
       out.push({ method: 'POST', path: '/api/subscribe', headers: { ...base, 'content-type': 'application/json' }, body: text });

@@ -1,13 +1,17 @@
 // 6. Hostile input in bulk: generated signup payloads (only 2xx/4xx, nothing
-// invalid stored, no injected headers in confirmation mail); forged and tampered
-// link tokens (all refused, nobody's status changes); hostile feeds during an
-// ingest run (only those sources unhealthy; the edition after it still goes out).
+// invalid stored, no injected headers in confirmation mail, no consent source
+// claimed by a body, no name read as template syntax); a client forging
+// X-Forwarded-For behind a proxy (still limited); forged and tampered link tokens
+// (all refused, nobody's status changes); hostile feeds during an ingest run (only
+// those sources unhealthy, redirects into the private network never followed; the
+// edition after it still goes out).
 import { Redis } from 'ioredis';
 import { keyspace } from '../../../src/keys.js';
 import { QUEUE } from '../../../src/queues/names.js';
 import { enqueueManualIngest } from '../../../src/stories/schedule.js';
 import { normaliseEmail } from '../../../src/subscribers/address.js';
 import { isTimeZone } from '../../../src/subscribers/schemas.js';
+import { hasControls } from '../../../src/controls.js';
 import { createTokens } from '../../../src/subscribers/tokens.js';
 import { TEST_SECRET } from '../../helpers/env.js';
 import { waitUntil } from '../lib/children.js';
@@ -43,6 +47,9 @@ async function storedProblems(client: Redis, prefix: string): Promise<string[]> 
       if (Object.values(raw).some((v) => /[\r\n\0]/.test(v) && !v.startsWith('{'))) problems.push(`control characters stored for ${id}`);
       if (sub.name.length > 100 || /[<>\u0000-\u001f\u007f\u2028\u2029]/.test(sub.name)) problems.push(`invalid name stored: ${JSON.stringify(sub.name).slice(0, 120)}`);
       if (!isTimeZone(sub.timezone)) problems.push(`invalid timezone stored: ${JSON.stringify(sub.timezone)}`);
+      if (hasControls(sub.name)) problems.push(`controls or bidi overrides stored in a name: ${JSON.stringify(sub.name).slice(0, 120)}`);
+      const seeded = sub.consent.userAgent === 'chaos-seed' || sub.consent.source === 'chaos';
+      if (!seeded && sub.consent.source !== 'api' && sub.consent.source !== 'signup-page') problems.push(`consent source claimed by a signup body: ${sub.consent.source}`);
       if ((await client.hget(keys.subscriberByEmail(), sub.email)) !== id) problems.push(`address index does not point at ${id}`);
     }
     after = ids[ids.length - 1]!;
@@ -140,6 +147,16 @@ export const hostileInput: Scenario = {
       for (const { r, q } of bad.slice(0, 5)) violations.push(`${r.status} for ${q.method} ${q.path.slice(0, 80)} ${String(q.body ?? '').slice(0, 120)}: ${r.body.slice(0, 120)}`);
       if (bad.length > 5) violations.push(`… ${bad.length} requests answered 5xx or failed`);
 
+      // Behind one appending proxy hop (TRUST_PROXY=true): whatever the client writes on the left, it is the right-most address.
+      const spoofed = await runLoad(
+        w.system.apiUrl,
+        Array.from({ length: 8 }, (_, i) => ({ method: 'POST' as const, path: '/api/subscribe', headers: { 'x-forwarded-for': `203.0.113.${i}, 198.18.7.7`, 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ email: `spoof${i}@proxy.example.test` }) })),
+        1,
+      );
+      const spoofCodes = spoofed.map((r) => r.status);
+      if (spoofCodes.filter((c) => c === 202).length !== 5 || spoofCodes.slice(5).some((c) => c !== 429)) violations.push(`forged X-Forwarded-For escaped the per-IP limit: ${spoofCodes.join(',')}`);
+      notes.push(`8 signups with forged X-Forwarded-For from one client: ${spoofCodes.join(',')}`);
+
       const tokens = await tokenAttacks(w);
       notes.push(`${tokens.tried} forged or tampered link tokens`);
       violations.push(...tokens.violations);
@@ -149,6 +166,8 @@ export const hostileInput: Scenario = {
       const state = (id: string) => (health[id] ? (JSON.parse(health[id]) as { ok: boolean; lastError: string | null }) : null);
       for (const id of w.feeds.good) if (state(id)?.ok !== true) violations.push(`good source ${id} is not healthy: ${JSON.stringify(state(id))}`);
       for (const id of w.feeds.hostile) if (state(id)?.ok !== false) violations.push(`hostile source ${id} not marked unhealthy: ${JSON.stringify(state(id))}`);
+      if (w.feeds.internalHits() !== 0) violations.push(`the internal service behind a redirect was fetched ${w.feeds.internalHits()} times`);
+      for (const id of ['to-internal', 'to-metadata']) if (!/^refused: redirect to private address/.test(state(id)?.lastError ?? '')) violations.push(`${id}: not refused as a private address: ${state(id)?.lastError}`);
       notes.push(`sources: ${Object.keys(health).sort().map((id) => `${id} ${state(id)?.ok ? 'ok' : `unhealthy (${(state(id)?.lastError ?? '').slice(0, 40)})`}`).join('; ')}`);
 
       // The edition after all that still goes out, to readers only.
@@ -165,6 +184,9 @@ export const hostileInput: Scenario = {
         if (r.to.length !== 1 || r.headerCount.to !== 1 || r.headerCount.subject !== 1 || !r.to[0]!.endsWith('.test')) violations.push(`suspicious confirmation mail ${r.messageId} to ${r.to.join(',')}`);
       }
       notes.push(`${received.filter((m) => m.kind === 'confirm').length} confirmation mails, all to one stored address each`);
+      // No signup text is template syntax: no confirmation failed (a name of {{x}} once blocked its address).
+      const failedMail = await w.queue(QUEUE.systemMail).getJobs(['failed']);
+      for (const job of failedMail.slice(0, 5)) violations.push(`system mail ${job.id} failed: ${job.failedReason}`);
       violations.push(...(await storedProblems(w.client, w.prefix)).slice(0, 10));
       const check = await checkEdition(w.client, w.prefix, received, { editionId, audience, inFlightBound: 0 });
       // The generated signups are pending, so the edition's audience is the seeded readers (plus the token target left confirmed).

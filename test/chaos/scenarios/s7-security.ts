@@ -1,7 +1,9 @@
 // 7. Security checks on the running system: /admin refuses without (or with
-// wrong) credentials; HTML/JS in story titles and subscriber names comes out
-// escaped in mail, the archive and the preferences page; SECRET_KEY missing or
-// short stops every process before it listens.
+// wrong) credentials, and refuses cross-site writes; HTML/JS in story titles and
+// subscriber names comes out escaped in mail, the archive and the preferences page;
+// an encoded word or controls in a headline never reach a Subject decoded; error
+// answers carry the security headers and never echo the URL; CORS only on
+// /api/subscribe; SECRET_KEY missing or short stops every process before it listens.
 import { simpleParser } from 'mailparser';
 import { createTokens } from '../../../src/subscribers/tokens.js';
 import { freePort } from '../../helpers/process.js';
@@ -16,6 +18,11 @@ const HOSTILE_NAMES = ['"><script>alert("xss-name")</script>', '<img src=x onerr
 /** Markup from outside that got through unescaped (escaped text such as `&lt;img … onerror=…` is harmless). */
 const UNESCAPED = [/<script>alert\(/i, /<img src=x onerror/i, /<b>bold<\/b>/i, /"><script/i];
 
+const ORIGIN = 'https://news.example.test';
+/** What a Subject must never show: C0/C1 controls, DEL, bidi overrides and isolates, zero-width characters. */
+const DISPLAY_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
+const SECURITY_HEADERS = ['content-security-policy', 'x-frame-options', 'x-content-type-options', 'referrer-policy'];
+
 function unescaped(html: string): string | null {
   for (const re of UNESCAPED) if (re.test(html)) return re.source;
   return null;
@@ -25,7 +32,7 @@ export const security: Scenario = {
   id: 7,
   name: 'admin auth, escaping, SECRET_KEY',
   async run(seed, scale) {
-    const w = await createWorld({ seed, feeds: { hostileTitle: true } });
+    const w = await createWorld({ seed, feeds: { hostileTitle: true }, system: { env: { ALLOWED_ORIGINS: ORIGIN } } });
     const notes: string[] = [];
     const violations: string[] = [];
     try {
@@ -52,7 +59,8 @@ export const security: Scenario = {
           if (/xss-title/.test(html)) titleSeen++;
           const hit = unescaped(html);
           if (hit) violations.push(`mail to ${to} carries unescaped markup (${hit})`);
-          if (/[\r\n]/.test(m.subject ?? '')) violations.push(`mail to ${to} has a broken Subject`);
+          if (DISPLAY_CONTROLS.test(m.subject ?? '')) violations.push(`mail to ${to} has controls in its Subject: ${JSON.stringify(m.subject)}`);
+          if (m.headers.has('bcc')) violations.push(`mail to ${to} carries a Bcc header`);
         }
       }
       notes.push(`${mails} digests with hostile names checked; the hostile story title appears (escaped) in ${titleSeen}`);
@@ -88,6 +96,26 @@ export const security: Scenario = {
         if (ok.status === 404 && path === '/admin') notes.push('/admin is not served by the api process');
         else if (ok.status >= 400) notes.push(`${path} with the right password answered ${ok.status}`);
       }
+
+      // Cross-site writes to the queue dashboard: refused even with the right password.
+      for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, {}] as Record<string, string>[]) {
+        const res = await fetch(`${w.system.apiUrl}/admin/queues/api/queues/send/retry/failed`, { method: 'PUT', headers: { authorization: basic('admin', ADMIN_PASSWORD), 'x-forwarded-for': '192.0.2.2', ...headers } });
+        if (res.status !== 403) violations.push(`cross-site admin write (${JSON.stringify(headers)}) answered ${res.status}`);
+      }
+      // Error answers: the security headers, never the URL.
+      for (const path of ['/confirm/%zzMARKER', `/unsubscribe/MARKER${'a'.repeat(5000)}`, '/MARKER<script>']) {
+        const res = await fetch(`${w.system.apiUrl}${path}`);
+        const body = await res.text();
+        const missing = SECURITY_HEADERS.filter((h) => !res.headers.has(h));
+        if (res.status < 400 || missing.length || body.includes('MARKER')) violations.push(`${path.slice(0, 40)}: ${res.status}, missing ${missing.join(',') || 'none'}${body.includes('MARKER') ? ', echoes the URL' : ''}`);
+      }
+      // CORS: the allowed origin is answered on /api/subscribe only.
+      for (const path of ['/api/subscribe', '/metrics', '/healthz', '/archive', '/']) {
+        const res = await fetch(`${w.system.apiUrl}${path}`, { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'POST' } });
+        const allowed = res.headers.get('access-control-allow-origin') === ORIGIN;
+        if (allowed !== (path === '/api/subscribe')) violations.push(`CORS preflight on ${path}: allow-origin ${res.headers.get('access-control-allow-origin')}`);
+      }
+      notes.push('cross-site admin writes 403; error answers with security headers and no echo; CORS on /api/subscribe only');
 
       // SECRET_KEY: missing or short stops api and worker before they listen or work.
       const cases = (['api', 'worker'] as const).flatMap((role) => ([['missing', undefined], ['short', 'too-short'], ['empty', '']] as const).map(([label, value]) => ({ role, label, value })));
