@@ -73,7 +73,7 @@ function split(source: string, token: string, what: string): Split {
 
 /** Split a variant once; later calls for the same variant hit the cache. */
 export function prepareVariant(variant: EditionVariant): Prepared {
-  const key = `${variant.editionId}|${variant.key}|${variant.token}|${variant.html.length}|${variant.text.length}|${variant.arrangement ?? ''}`;
+  const key = `${variant.editionId}|${variant.key}|${variant.token}|${variant.html.length}|${variant.text.length}|${variant.subject}|${variant.arrangement ?? ''}`;
   let prepared = cache.get(key);
   if (!prepared) {
     const subject = split(variant.subject, variant.token, `${variant.editionId}/${variant.key} subject`);

@@ -77,17 +77,12 @@ interface Prepared {
   text: Piece[];
 }
 
-const prepared = new Map<string, Prepared>();
-const arranged = new Map<string, EditionVariant>();
-const CACHE = 256;
-
-function remember<V>(map: Map<string, V>, key: string, value: V): V {
-  if (map.size >= CACHE) map.delete(map.keys().next().value!);
-  map.set(key, value);
-  return value;
-}
-
-const identity = (v: EditionVariant) => `${v.editionId}|${v.key}|${v.token}|${v.html.length}|${v.text.length}`;
+/**
+ * Per stored variant object (a sender holds one per edition and key for all its readers):
+ * its pieces, and its arrangements so far (at most ARRANGEMENTS, oldest dropped first).
+ */
+const cache = new WeakMap<EditionVariant, { pieces: Prepared; arranged: Map<string, EditionVariant> }>();
+const ARRANGEMENTS = 256;
 
 /** Join the pieces in the arrangement: watched rows first; per section, watched stories first and marked. */
 function join(pieces: Piece[], layout: WatchLayout, watched: ReadonlySet<string>, token: string, text: boolean): string {
@@ -129,16 +124,21 @@ export function arrangeVariant(variant: EditionVariant, watchlist: readonly stri
   const rows = layout.rows.filter((s) => watched.has(s)).join(',');
   const stories = layout.stories.map((syms, i) => (syms.some((s) => watched.has(s)) ? i : -1)).filter((i) => i >= 0).join(',');
   const arrangement = `${rows}|${stories}`;
-  const id = identity(variant);
-  const hit = arranged.get(`${id}|${arrangement}`);
+  let entry = cache.get(variant);
+  if (!entry) {
+    entry = { pieces: { html: cut(variant.html, variant.token), text: cut(variant.text, variant.token) }, arranged: new Map() };
+    cache.set(variant, entry);
+  }
+  const hit = entry.arranged.get(arrangement);
   if (hit) return hit;
-  let pieces = prepared.get(id);
-  if (!pieces) pieces = remember(prepared, id, { html: cut(variant.html, variant.token), text: cut(variant.text, variant.token) });
   const { watch: _layout, ...plain } = variant;
-  return remember(arranged, `${id}|${arrangement}`, {
+  const result: EditionVariant = {
     ...plain,
     arrangement,
-    html: join(pieces.html, layout, watched, variant.token, false),
-    text: join(pieces.text, layout, watched, variant.token, true),
-  });
+    html: join(entry.pieces.html, layout, watched, variant.token, false),
+    text: join(entry.pieces.text, layout, watched, variant.token, true),
+  };
+  if (entry.arranged.size >= ARRANGEMENTS) entry.arranged.delete(entry.arranged.keys().next().value!);
+  entry.arranged.set(arrangement, result);
+  return result;
 }
