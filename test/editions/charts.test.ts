@@ -1,18 +1,8 @@
-// Market sparklines: PNGs decoded and checked (size, dimensions, one line per series),
-// rendered once per edition per symbol, linked from the mail and the archive with alt
-// text carrying the numbers, served with long cache headers.
-import * as cheerio from 'cheerio';
-import Fastify, { type FastifyInstance } from 'fastify';
+// Market sparklines: PNGs decoded and checked (size, dimensions, one line per series).
+// Their place in the mail and the archive, and the /charts route: archive.test.ts.
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildEdition } from '../../src/editions/build.js';
-import { createEditionStore, type EditionStore } from '../../src/editions/store.js';
+import { describe, expect, it } from 'vitest';
 import { MAX_SPARKLINE_BYTES, renderSparkline, SPARKLINE } from '../../src/editions/sparkline.js';
-import { archiveRoutes } from '../../src/http/routes/archive.js';
-import { keyspace } from '../../src/keys.js';
-import { uniquePrefix } from '../helpers/env.js';
-import { dropPrefix, testRedis } from '../helpers/redis.js';
-import { EVERY_COMBINATION, MARKET, SETTINGS, SLOT, clusters, fixtureSource } from './fixtures.js';
 
 interface Decoded {
   width: number;
@@ -77,57 +67,5 @@ describe('sparkline PNG', () => {
     const down = await decode(await renderSparkline([10, 9, 8, 7, 6], 'down'));
     expect([...down.colours].every((c) => { const [r, g] = c.split(',').map(Number) as [number, number]; return r > g; })).toBe(true);
     await expect(renderSparkline([1], 'up')).rejects.toThrow(/two or more/);
-  });
-});
-
-describe('charts of an edition', () => {
-  const redis = testRedis();
-  let prefix: string;
-  let store: EditionStore;
-  let app: FastifyInstance;
-
-  beforeEach(async () => {
-    prefix = uniquePrefix('ed-charts');
-    store = createEditionStore({ redis, keys: keyspace(prefix) });
-    app = Fastify();
-    await app.register(archiveRoutes, { editions: store, publicUrl: SETTINGS.publicUrl, brand: SETTINGS.brand });
-  });
-  afterEach(async () => {
-    await app.close();
-    await dropPrefix(redis, prefix);
-  });
-  afterAll(() => redis.quit());
-
-  it('renders one PNG per symbol with history, linked from the mail and the archive, served with long caching', async () => {
-    const edition = await buildEdition({ stories: fixtureSource(clusters(3)).source, editions: store, audience: EVERY_COMBINATION, settings: SETTINGS, now: () => SLOT }, { slot: SLOT, mode: 'scheduled' });
-    const variant = (await store.getVariant(edition.id, 'markets+world'))!;
-    const $ = cheerio.load(variant.html);
-    const imgs = $('img[src*="/charts/"]');
-    const withHistory = MARKET.quotes.filter((q) => q.price !== null);
-    expect(imgs.length).toBe(withHistory.length);
-    const gspc = $(`img[src="https://news.example.com/charts/${edition.id}/%5EGSPC.png"]`);
-    expect(gspc.attr('alt')).toBe('S&P 500, last 5 sessions: 4,912.09, 5,062.46, 4,937.15, 5,000.04, 5,012.34 (+2.04%)');
-    expect([gspc.attr('width'), gspc.attr('height')]).toEqual(['72', '24']);
-    // The missing quote has no image, and its row still reads: label, dash, n/a.
-    const nikkei = $('td').filter((_, el) => $(el).text().startsWith('Nikkei 225') && $(el).find('td').length === 0).parent();
-    expect(nikkei.find('img').length).toBe(0);
-    expect(nikkei.text().replace(/\s+/g, ' ')).toMatch(/Nikkei 225 ?no data — n\/a n\/a/);
-    // With images off the GSPC row still has every number.
-    const gspcRow = gspc.closest('tr').text().replace(/\s+/g, ' ');
-    expect(gspcRow).toMatch(/S&P 500.* 5,012\.34 \+12\.30 ▲ \+0\.25%/);
-
-    const archive = cheerio.load((await app.inject(`/archive/${edition.id}`)).body);
-    expect(archive(`img[src="https://news.example.com/charts/${edition.id}/%5EGSPC.png"]`).length).toBe(1);
-
-    const res = await app.inject(`/charts/${edition.id}/${encodeURIComponent('^GSPC')}.png`);
-    expect(res.statusCode).toBe(200);
-    expect(res.headers['content-type']).toBe('image/png');
-    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
-    expect((await decode(res.rawPayload)).width).toBe(144);
-    expect((await app.inject(`/charts/${edition.id}/${encodeURIComponent('EURUSD=X')}.png`)).statusCode).toBe(200);
-    for (const url of [`/charts/${edition.id}/%5EN225.png`, `/charts/${edition.id}/nope.png`, '/charts/e20991231T0700/%5EGSPC.png', `/charts/${edition.id}/%5EGSPC.gif`]) {
-      const miss = await app.inject(url);
-      expect(miss.statusCode, url).toBe(404);
-    }
   });
 });
