@@ -79,7 +79,7 @@ describe('architecture', () => {
   });
 
   it('keeps library code free of the composition root', () => {
-    const allowed = /^src\/(context|processes\/|cli\/|jobs\/)/;
+    const allowed = /^src\/(context|processes\/|cli\/)/;
     const offenders = source.filter((f) => !allowed.test(f) && /from '\.\.?\/(\.\.\/)*context\.js'/.test(readFileSync(f, 'utf8')));
     expect(offenders).toEqual([]);
   });

@@ -157,7 +157,8 @@ export function readerValues(variant: EditionVariant, reader: Reader, fields: re
   for (const field of fields) {
     const value = textValue(field, variant, reader);
     text[field] = value;
-    html[field] = asciiHtml(escapeHtml(value)); // keep the HTML one-byte (see render.ts)
+    // Links are ASCII already (safeUrl gives the URL's href); other text is kept one-byte (see render.ts).
+    html[field] = field.endsWith('_url') ? escapeHtml(value) : asciiHtml(escapeHtml(value));
   }
   return { html, text };
 }

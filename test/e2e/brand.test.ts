@@ -5,8 +5,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Output } from '../../src/cli/output.js';
 import { editionSendCommand } from '../../src/cli/edition-send.js';
+import { quiet } from '../helpers/feeds-stack.js';
 import { linkFrom, startStack, type Stack } from '../helpers/stack.js';
 
 /** Names the product has gone by; only src/config.ts's SITE_NAME default may say one. */
@@ -19,7 +19,6 @@ function files(dir: string): string[] {
   });
 }
 
-const quiet = (): Output => ({ line: () => {}, raw: () => {}, err: () => {}, usage: () => 2 });
 
 describe('brand', () => {
   it('has no product name hard-coded outside the SITE_NAME default in src/config.ts', () => {

@@ -1,77 +1,41 @@
 // The whole pipeline with the real parts: feeds served locally → ingest → edition
 // build → fan-out → send workers → real SMTP; then the reader's links work.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Output } from '../../src/cli/output.js';
 import { editionSendCommand } from '../../src/cli/edition-send.js';
 import { ingestCommand } from '../../src/cli/ingest.js';
 import { createEditionStore } from '../../src/editions/store.js';
 import { longDate, shortDate } from '../../src/editions/format.js';
-import { startServer, type FixtureServer } from '../stories/server.js';
-import { startStack, linkFrom, type Stack } from '../helpers/stack.js';
-
-function rss(title: string, items: { title: string; path: string; hoursAgo: number; text: string }[], base: string): string {
-  const now = Date.now();
-  return `<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0"><channel><title>${title}</title><link>${base}</link><description>${title}</description>
-${items
-  .map(
-    (i) => `<item><title>${i.title}</title><link>${base}${i.path}?utm_source=rss</link>
-<pubDate>${new Date(now - i.hoursAgo * 3_600_000).toUTCString()}</pubDate><description>${i.text}</description></item>`,
-  )
-  .join('\n')}
-</channel></rss>`;
-}
-
-const quiet = (): Output & { text: string } => {
-  const o = { text: '', line: (t: string) => void (o.text += `${t}\n`), raw: (t: string) => void (o.text += t), err: (t: string) => void (o.text += `${t}\n`), usage: () => 2 };
-  return o;
-};
+import { quiet, rss, startFeedStack, type FeedStack } from '../helpers/feeds-stack.js';
+import { linkFrom, type Stack } from '../helpers/stack.js';
 
 describe('pipeline: feeds → edition → every reader, once', () => {
-  let feeds: FixtureServer;
+  let running: FeedStack;
   let stack: Stack;
   const readers = ['ann@example.com', 'bo@example.com', 'cy@example.com', 'di@example.com'];
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'md-pipeline-'));
-    writeFileSync(
-      join(dir, 'markets.xml'),
-      rss('Markets Wire', [
-        { title: 'Central bank holds rates steady as inflation cools', path: '/markets/rates-hold', hoursAgo: 2, text: 'The central bank kept its benchmark rate unchanged on Tuesday, citing cooling inflation and a softer labour market.' },
-        { title: 'Oil prices slide after supply data surprise', path: '/markets/oil-slide', hoursAgo: 3, text: 'Crude futures fell more than 2% after inventories rose unexpectedly, adding to concerns about demand.' },
-      ], 'https://markets.example.com'),
-    );
-    writeFileSync(
-      join(dir, 'world.xml'),
-      rss('World Desk', [
-        { title: 'Leaders agree new climate finance framework at summit', path: '/world/climate-deal', hoursAgo: 1, text: 'Negotiators reached a deal on a framework for climate finance after two weeks of talks.' },
-        { title: 'Central bank holds interest rates steady as inflation cools', path: '/world/rates', hoursAgo: 2, text: 'Policymakers kept the benchmark rate unchanged, saying inflation is cooling.' },
-      ], 'https://world.example.org'),
-    );
-    const serve = (name: string) => (_req: unknown, res: import('node:http').ServerResponse) =>
-      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(readFileSync(join(dir, name)));
-    feeds = await startServer({ '/markets.xml': serve('markets.xml'), '/world.xml': serve('world.xml') });
-    const sourcesFile = join(dir, 'sources.json');
-    writeFileSync(
-      sourcesFile,
-      JSON.stringify({
+    running = await startFeedStack(
+      {
+        '/markets.xml': rss('Markets Wire', 'https://markets.example.com', [
+          { title: 'Central bank holds rates steady as inflation cools', path: '/markets/rates-hold', hoursAgo: 2, text: 'The central bank kept its benchmark rate unchanged on Tuesday, citing cooling inflation and a softer labour market.' },
+          { title: 'Oil prices slide after supply data surprise', path: '/markets/oil-slide', hoursAgo: 3, text: 'Crude futures fell more than 2% after inventories rose unexpectedly, adding to concerns about demand.' },
+        ]),
+        '/world.xml': rss('World Desk', 'https://world.example.org', [
+          { title: 'Leaders agree new climate finance framework at summit', path: '/world/climate-deal', hoursAgo: 1, text: 'Negotiators reached a deal on a framework for climate finance after two weeks of talks.' },
+          { title: 'Central bank holds interest rates steady as inflation cools', path: '/world/rates', hoursAgo: 2, text: 'Policymakers kept the benchmark rate unchanged, saying inflation is cooling.' },
+        ]),
+      },
+      (url) => ({
         feeds: [
-          { id: 'markets-wire', name: 'Markets Wire', url: feeds.url('/markets.xml'), section: 'markets', allowPrivate: true },
-          { id: 'world-desk', name: 'World Desk', url: feeds.url('/world.xml'), section: 'world', allowPrivate: true },
+          { id: 'markets-wire', name: 'Markets Wire', url: url('/markets.xml'), topic: 'markets' },
+          { id: 'world-desk', name: 'World Desk', url: url('/world.xml'), topic: 'world' },
         ],
-        market: { provider: 'yahoo', baseUrl: feeds.url(''), symbols: [], allowPrivate: true },
       }),
     );
-    stack = await startStack({ SOURCES_FILE: sourcesFile, SEND_RATE_PER_SEC: '1000' });
+    stack = running.stack;
   }, 60_000);
 
-  afterAll(async () => {
-    await stack?.close();
-    await feeds?.close();
-  });
+  afterAll(async () => running?.close());
 
   it('delivers one digest per confirmed reader, with headers, both parts and working links', async () => {
     const ingest = quiet();

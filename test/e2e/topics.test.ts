@@ -7,55 +7,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Output } from '../../src/cli/output.js';
 import { editionSendCommand } from '../../src/cli/edition-send.js';
 import { ingestCommand } from '../../src/cli/ingest.js';
 import { exportSubscribers, importSubscribers } from '../../src/cli/subscribers.js';
 import { createEditionStore } from '../../src/editions/store.js';
-import { startServer, type FixtureServer } from '../stories/server.js';
-import { linkFrom, startStack, type Stack } from '../helpers/stack.js';
-
-function rss(title: string, base: string, items: { title: string; path: string; text: string }[]): string {
-  const at = new Date(Date.now() - 3_600_000).toUTCString();
-  return `<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0"><channel><title>${title}</title><link>${base}</link><description>${title}</description>
-${items.map((i) => `<item><title>${i.title}</title><link>${base}${i.path}</link><pubDate>${at}</pubDate><description>${i.text}</description></item>`).join('\n')}
-</channel></rss>`;
-}
-
-const quiet = (): Output & { text: string } => {
-  const o = { text: '', line: (t: string) => void (o.text += `${t}\n`), raw: (t: string) => void (o.text += t), err: (t: string) => void (o.text += `${t}\n`), usage: () => 2 };
-  return o;
-};
+import { quiet, rss, startFeedStack, type FeedStack } from '../helpers/feeds-stack.js';
+import { linkFrom, type Stack } from '../helpers/stack.js';
 
 const CRYPTO_STORY = 'Stablecoin issuer publishes reserve audit';
 const MARKETS_STORY = 'Bond yields ease as investors weigh rate outlook';
 const WORLD_STORY = 'Ceasefire talks resume at the border';
 
 describe('a third topic, from the sources file only', () => {
-  let feeds: FixtureServer;
+  let running: FeedStack;
   let stack: Stack;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'md-topics-'));
-    feeds = await startServer({
-      '/markets.xml': (_req, res) =>
-        res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(
-          rss('Markets Wire', 'https://markets.example.com', [{ title: MARKETS_STORY, path: '/bonds', text: 'Treasury yields slipped as traders priced in a slower pace of hikes.' }]),
-        ),
-      '/world.xml': (_req, res) =>
-        res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(
-          rss('World Desk', 'https://world.example.org', [{ title: WORLD_STORY, path: '/talks', text: 'Diplomats met for a third day of talks.' }]),
-        ),
-      '/crypto.xml': (_req, res) =>
-        res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(
-          rss('Coin Desk', 'https://coins.example.net', [{ title: CRYPTO_STORY, path: '/audit', text: 'The audit covers the tokens in circulation.' }]),
-        ),
-    });
-    const sourcesFile = join(dir, 'sources.json');
-    writeFileSync(
-      sourcesFile,
-      JSON.stringify({
+    running = await startFeedStack(
+      {
+        '/markets.xml': rss('Markets Wire', 'https://markets.example.com', [{ title: MARKETS_STORY, path: '/bonds', text: 'Treasury yields slipped as traders priced in a slower pace of hikes.' }]),
+        '/world.xml': rss('World Desk', 'https://world.example.org', [{ title: WORLD_STORY, path: '/talks', text: 'Diplomats met for a third day of talks.' }]),
+        '/crypto.xml': rss('Coin Desk', 'https://coins.example.net', [{ title: CRYPTO_STORY, path: '/audit', text: 'The audit covers the tokens in circulation.' }]),
+      },
+      (url) => ({
         topics: [
           { id: 'markets', label: 'Markets', marketTable: true },
           { id: 'world', label: 'World' },
@@ -63,20 +37,16 @@ describe('a third topic, from the sources file only', () => {
         ],
         feeds: [
           // `section` is still read as the older name of `topic`.
-          { id: 'markets-wire', name: 'Markets Wire', url: feeds.url('/markets.xml'), section: 'markets', allowPrivate: true },
-          { id: 'world-desk', name: 'World Desk', url: feeds.url('/world.xml'), topic: 'world', allowPrivate: true },
-          { id: 'coin-desk', name: 'Coin Desk', url: feeds.url('/crypto.xml'), topic: 'crypto', allowPrivate: true },
+          { id: 'markets-wire', name: 'Markets Wire', url: url('/markets.xml'), section: 'markets' },
+          { id: 'world-desk', name: 'World Desk', url: url('/world.xml'), topic: 'world' },
+          { id: 'coin-desk', name: 'Coin Desk', url: url('/crypto.xml'), topic: 'crypto' },
         ],
-        market: { provider: 'yahoo', baseUrl: feeds.url(''), symbols: [], allowPrivate: true },
       }),
     );
-    stack = await startStack({ SOURCES_FILE: sourcesFile, SEND_RATE_PER_SEC: '1000' });
+    stack = running.stack;
   }, 60_000);
 
-  afterAll(async () => {
-    await stack?.close();
-    await feeds?.close();
-  });
+  afterAll(async () => running?.close());
 
   it('offers the topic on the signup page and accepts it', async () => {
     const page = cheerio.load((await stack.app.inject({ method: 'GET', url: '/' })).body);
