@@ -10,6 +10,7 @@ import { runIngest } from '../src/stories/ingest.js';
 import { createStoryPool } from '../src/stories/pool.js';
 import { SourcesFileSchema } from '../src/stories/sources-schema.js';
 import { numArg } from './lib/args.js';
+import { parseRows, printParseRows } from './lib/parse-rows.js';
 
 // A few thousand pseudo-words: random headlines must not look alike, as real unrelated ones do not.
 const SYLLABLES = 'ka lo mi su te ra no vi de po ba ne lu fa si go re tu'.split(' ');
@@ -101,10 +102,15 @@ const bench: Benchmark = {
     } while (cursor !== '0');
     await redis.quit();
     await new Promise<void>((r) => server.close(() => r()));
+
+    // Parsing alone, against a reference parser on the same bytes (bench/lib/parse-rows.ts).
+    const parse = await parseRows(bodies);
+    printParseRows(parse);
     console.log(
       JSON.stringify({
         bench: 'ingest', sources, itemsPerSource: items, items: total, newStories: report.clusters.newStories,
         ms: Math.round(ms), msPerSource: Math.round((ms / sources) * 10) / 10, peakRssMB: Number(mb(peakRss)), peakHeapMB: Number(mb(peakHeap)),
+        parse: parse.map((r) => ({ name: r.name, bytes: r.bytes, oursMs: Math.round(r.oursMs), referenceMs: Math.round(r.referenceMs), oldLibraryMs: Math.round(r.oldLibraryMs) })),
       }),
     );
   },

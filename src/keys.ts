@@ -40,6 +40,8 @@ export function keyspace(prefix: string) {
     sourceHealth: () => k('source-health'),
     /** hash: etag / lastModified of the last 200 (conditional GET). */
     feedCache: (sourceId: string) => k('feed-cache', sourceId),
+    /** hash: story id → ms it was first seen, for a source's stories whose feed gives no readable date. */
+    firstSeen: (sourceId: string) => k('first-seen', sourceId),
     marketSnapshot: () => k('market', 'snapshot'),
     ingestLock: () => k('ingest', 'lock'),
     // editions

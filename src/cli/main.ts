@@ -8,6 +8,7 @@ import { editionListCommand, editionReportCommand } from './editions-report.js';
 import { ingestCommand, sourcesCheckCommand } from './ingest.js';
 import { runProcesses, type ProcessName } from './processes.js';
 import { queuesCommand } from './queues.js';
+import { sourcesTryCommand } from './sources-try.js';
 import { stdio, type Output } from './output.js';
 import { subscribersCommand } from './subscribers.js';
 
@@ -25,6 +26,8 @@ subscribers:
 stories:
   ingest [--wait]                gather stories from every source now
   sources check                  fetch each source once and print its health
+  sources try URL [--section markets|world] [--allow-private] [--json]
+                                 read one feed through the ingest path, store nothing
 
 editions:
   edition preview [--out FILE] [--png DIR]   render the current edition to HTML (and PNG)
@@ -51,13 +54,19 @@ const COMMANDS: Record<string, Command> = {
   subscribers: subscribersCommand,
   queues: queuesCommand,
   ingest: ingestCommand,
-  sources: group('sources', { check: sourcesCheckCommand }),
+  // `sources try` runs before any context is built (STANDALONE); listed here for the usage line.
+  sources: group('sources', { check: sourcesCheckCommand, try: (_ctx, args, out) => sourcesTryCommand(args, out) }),
   edition: group('edition', {
     preview: editionPreviewCommand,
     send: (ctx, args, out) => editionSendCommand(ctx, args, { out }),
     list: editionListCommand,
     report: editionReportCommand,
   }),
+};
+
+/** Commands that need no configuration and no Redis (`digest <group> <sub>`). */
+const STANDALONE: Record<string, (args: string[], out: Output) => Promise<number>> = {
+  'sources try': sourcesTryCommand,
 };
 
 const PROCESSES: Record<string, ProcessName[]> = {
@@ -73,6 +82,8 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
     out.line(HELP);
     return name ? 0 : 2;
   }
+  const standalone = STANDALONE[`${name} ${args[0] ?? ''}`];
+  if (standalone) return standalone(args.slice(1), out);
   const command = COMMANDS[name];
   const processes = PROCESSES[name];
   if (!command && !processes) {

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { createLinks } from '../delivery/links.js';
 import type { DeliveryPorts, EditionPort } from '../delivery/ports.js';
 import { buildEdition } from '../editions/build.js';
+import type { CompileMjml } from '../editions/compile.js';
 import type { EditionStatus, EditionVariant } from '../editions/model.js';
 import { personaliseParts } from '../editions/personalise.js';
 import { editionSettings } from './settings.js';
@@ -11,7 +12,8 @@ import { editionIdForSlot } from '../editions/store.js';
 import { slotMembers } from '../editions/slots.js';
 import { closestVariant, readerVariant } from '../topics.js';
 
-export function createEditionPort(ctx: AppContext, now: () => Date = () => new Date()): EditionPort<EditionVariant> {
+/** `compile`: for tests that count compiles (the MJML thread by default). */
+export function createEditionPort(ctx: AppContext, now: () => Date = () => new Date(), compile?: CompileMjml): EditionPort<EditionVariant> {
   const { editions } = ctx;
   const storyIdCache = new Map<string, Promise<readonly string[] | null>>();
   const settings = editionSettings(ctx.config);
@@ -23,7 +25,7 @@ export function createEditionPort(ctx: AppContext, now: () => Date = () => new D
       return ctx.subscribers.topicSetsIn(members);
     },
   };
-  const deps = { stories: ctx.stories, editions, audience, settings, now };
+  const deps = { stories: ctx.stories, editions, audience, settings, now, ...(compile ? { compile } : {}) };
   return {
     editionIdForSlot: (slot, mode) => editionIdForSlot(new Date(slot), mode),
     async build({ slot, mode }) {

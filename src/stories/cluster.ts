@@ -33,6 +33,7 @@ export interface StoryGroup {
 }
 
 interface Features {
+  sourceId: string;
   urlKey: string;
   titleKey: string;
   title: Set<string>;
@@ -43,6 +44,7 @@ interface Features {
 
 export function features(s: Story): Features {
   return {
+    sourceId: s.sourceId,
     urlKey: urlKey(s.url),
     titleKey: normalisedTitle(s.title),
     title: new Set(tokens(s.title)),
@@ -54,7 +56,8 @@ export function features(s: Story): Features {
 
 /** How strongly two stories are the same event; 0 = not the same. */
 export function matchScore(a: Features, b: Features, t: ClusterThresholds = DEFAULT_THRESHOLDS): number {
-  if (a.urlKey === b.urlKey) return 3;
+  // Within one feed, identity is the story id (guid): podcast episodes sharing a link stay apart.
+  if (a.urlKey === b.urlKey && a.sourceId !== b.sourceId) return 3;
   if (a.titleKey && a.titleKey === b.titleKey && a.title.size >= 3) return 2;
   if (Math.abs(a.time - b.time) > t.windowHours * 3_600_000) return 0;
   const tj = jaccard(a.title, b.title);

@@ -1,9 +1,13 @@
-// Bytes → string, decided by us: BOM, HTTP charset, XML declaration, strict UTF-8,
+// Bytes → string, decided by us: BOM (UTF-8/16/32), NULs around the first character
+// (UTF-16/32 without a BOM, XML appendix F), HTTP charset, XML declaration, strict UTF-8,
 // then windows-1252. TextDecoder('windows-1252') is really latin1 on several Node
 // releases (nodejs/node#56542), so single-byte charsets go through iconv-lite.
 import iconv from 'iconv-lite';
 
-export type DecodedBy = 'bom' | 'http' | 'xml' | 'utf-8' | 'fallback';
+export type DecodedBy = 'bom' | 'bytes' | 'http' | 'xml' | 'utf-8' | 'fallback';
+
+/** Charsets only a BOM or the NUL pattern can announce: a label saying so on 8-bit bytes is wrong. */
+const WIDE = new Set(['utf-16', 'utf-16le', 'utf-16be', 'utf-32', 'utf-32le', 'utf-32be']);
 
 export interface Decoded {
   text: string;
@@ -46,21 +50,48 @@ function decodeWith(bytes: Uint8Array, charset: string): string | undefined {
   return iconv.decode(Buffer.from(bytes), charset);
 }
 
+/** BOMs, longest first (UTF-32LE's starts with UTF-16LE's). */
+const BOMS: [number[], string][] = [
+  [[0x00, 0x00, 0xfe, 0xff], 'utf-32be'],
+  [[0xff, 0xfe, 0x00, 0x00], 'utf-32le'],
+  [[0xef, 0xbb, 0xbf], 'utf-8'],
+  [[0xfe, 0xff], 'utf-16be'],
+  [[0xff, 0xfe], 'utf-16le'],
+];
+
+function byBom(bytes: Uint8Array): { charset: string; skip: number } | undefined {
+  const found = BOMS.find(([bom]) => bom.every((b, i) => bytes[i] === b));
+  return found ? { charset: found[1], skip: found[0].length } : undefined;
+}
+
+/**
+ * No BOM but NULs around the first ASCII character ("<" or "{"): UTF-16 or UTF-32,
+ * and which byte order (XML 1.0 appendix F).
+ */
+function byNulPattern(bytes: Uint8Array): string | undefined {
+  if (bytes.length < 4) return undefined;
+  const z = [0, 1, 2, 3].map((i) => bytes[i] === 0);
+  if (z[0] && z[1] && z[2] && !z[3]) return 'utf-32be';
+  if (!z[0] && z[1] && z[2] && z[3]) return 'utf-32le';
+  if (z[0] && !z[1] && z[2] && !z[3]) return 'utf-16be';
+  if (!z[0] && z[1] && !z[2] && z[3]) return 'utf-16le';
+  return undefined;
+}
+
 export function decodeBody(bytes: Uint8Array, contentType?: string): Decoded {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), charset: 'utf-8', by: 'bom' };
-  }
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: iconv.decode(Buffer.from(bytes.subarray(2)), 'utf-16le'), charset: 'utf-16le', by: 'bom' };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: iconv.decode(Buffer.from(bytes.subarray(2)), 'utf-16be'), charset: 'utf-16be', by: 'bom' };
+  const bom = byBom(bytes);
+  if (bom) return { text: iconv.decode(Buffer.from(bytes.subarray(bom.skip)), bom.charset), charset: bom.charset, by: 'bom' };
+  const wide = byNulPattern(bytes);
+  if (wide) return { text: iconv.decode(Buffer.from(bytes), wide), charset: wide, by: 'bytes' };
 
   // A declared charset that does not decode (e.g. "utf-8" on cp1252 bytes) falls through.
   const http = charsetFromContentType(contentType);
-  if (http) {
+  if (http && !WIDE.has(http)) {
     const text = decodeWith(bytes, http);
     if (text !== undefined) return { text, charset: http, by: 'http' };
   }
   const xml = charsetFromXmlDecl(bytes);
-  if (xml && xml !== http) {
+  if (xml && xml !== http && !WIDE.has(xml)) {
     const text = decodeWith(bytes, xml);
     if (text !== undefined) return { text, charset: xml, by: 'xml' };
   }

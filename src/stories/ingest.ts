@@ -74,7 +74,7 @@ async function ingestLocked(deps: IngestDeps, opts: IngestOptions, pool: StoryPo
         return { sourceId: source.id, name: source.name, status: 'not-modified', items, newStories: 0, ms: ms() };
       }
       if (!opts.checkOnly) {
-        stories.push(...out.stories);
+        stories.push(...(await withFirstSeen(pool, source.id, out.stories, now)));
         await pool.setValidators(source.id, out.validators);
       }
       healthOut.push(nextHealth(health[source.id], source.id, now, { ok: true, items: out.stories.length }));
@@ -124,6 +124,14 @@ async function ingestLocked(deps: IngestDeps, opts: IngestOptions, pool: StoryPo
     'ingest run finished',
   );
   return report;
+}
+
+/** Undated stories take the time they were first seen (stored once), never this fetch's. */
+async function withFirstSeen(pool: StoryPool, sourceId: string, stories: Story[], now: Date): Promise<Story[]> {
+  const undated = stories.filter((s) => s.dateSource === 'first-seen');
+  if (undated.length === 0) return stories;
+  const seen = await pool.firstSeen(sourceId, undated.map((s) => s.id), now);
+  return stories.map((s) => (s.dateSource === 'first-seen' ? { ...s, publishedAt: (seen.get(s.id) ?? now).toISOString() } : s));
 }
 
 async function refreshMarket(

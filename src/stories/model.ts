@@ -12,6 +12,11 @@ export const StorySchema = z.object({
   summary: z.string(),
   imageUrl: z.url().optional(),
   publishedAt: z.iso.datetime(),
+  /**
+   * Where publishedAt comes from: the feed, or (when the feed gives no date that can be
+   * read) the time this story was first seen, stored once in the pool. Absent = feed.
+   */
+  dateSource: z.enum(['feed', 'first-seen']).optional(),
   fetchedAt: z.iso.datetime(),
   section: SectionSchema,
 });

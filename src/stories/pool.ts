@@ -13,6 +13,9 @@ import { SourceHealthSchema, type SourceHealth } from './report.js';
 /** A weekly edition looks back seven days; a day more covers a late ingest and DST. */
 export const POOL_TTL_SECONDS = 8 * 24 * 3600;
 
+/** How long a first-seen time outlives its story's last appearance in the feed. */
+export const FIRST_SEEN_TTL_SECONDS = 30 * 24 * 3600;
+
 const StoryGroupSchema = z.object({
   id: z.string(),
   members: z.array(StorySchema).min(1),
@@ -127,6 +130,27 @@ export function createStoryPool({ redis, keys }: StoryPoolDeps) {
       const fields = { ...(v.etag ? { etag: v.etag } : {}), ...(v.lastModified ? { lastModified: v.lastModified } : {}) };
       if (Object.keys(fields).length) pipe.hset(key, fields).expire(key, 7 * 24 * 3600);
       await pipe.exec();
+    },
+
+    /**
+     * First-seen time of each story, stored the first time it is asked for and never
+     * refreshed: an undated story does not look new again on every fetch. Times of
+     * stories absent from `ids` are forgotten once older than FIRST_SEEN_TTL_SECONDS.
+     */
+    async firstSeen(sourceId: string, ids: string[], now: Date): Promise<Map<string, Date>> {
+      if (ids.length === 0) return new Map();
+      const key = keys.firstSeen(sourceId);
+      const known = await redis.hgetall(key);
+      const present = new Set(ids);
+      const fresh = ids.filter((id) => !(id in known));
+      const stale = Object.entries(known).filter(([id, ms]) => !present.has(id) && Number(ms) < now.getTime() - FIRST_SEEN_TTL_SECONDS * 1000);
+      const pipe = redis.multi();
+      for (const id of fresh) pipe.hsetnx(key, id, String(now.getTime()));
+      if (stale.length) pipe.hdel(key, ...stale.map(([id]) => id));
+      pipe.hmget(key, ...ids).expire(key, FIRST_SEEN_TTL_SECONDS);
+      const replies = await pipe.exec();
+      const times = (replies?.[fresh.length + (stale.length ? 1 : 0)]?.[1] ?? []) as (string | null)[];
+      return new Map(ids.map((id, i) => [id, new Date(Number(times[i] ?? now.getTime()))]));
     },
 
     /** One ingest run at a time across processes; returns a token to release, or null if held. */

@@ -3,30 +3,25 @@
 // business feed). Each topic's `keywords` in the sources file are its signal.
 import type { Topic } from '../topics.js';
 
-/** Keywords by their first run of letters, so a text is read once, word by word. */
-type Keywords = ReadonlyMap<string, readonly string[]>;
-
 interface Compiled {
   ids: string[];
-  /** One map per topic, in `ids` order. */
-  words: Keywords[];
+  /** Every keyword of every topic by its first run of letters: one lookup per word read. */
+  keywords: ReadonlyMap<string, readonly { keyword: string; topic: number }[]>;
 }
 
 const compiled = new WeakMap<readonly Topic[], Compiled>();
 
-function compileWords(words: readonly string[]): Keywords {
-  const byFirst = new Map<string, string[]>();
-  for (const w of words) {
-    const first = /^\p{L}+/u.exec(w)?.[0];
-    if (first) byFirst.set(first, [...(byFirst.get(first) ?? []), w]);
-  }
-  return byFirst;
-}
-
 function compile(topics: readonly Topic[]): Compiled {
   let c = compiled.get(topics);
   if (!c) {
-    c = { ids: topics.map((t) => t.id), words: topics.map((t) => compileWords(t.keywords)) };
+    const byFirst = new Map<string, { keyword: string; topic: number }[]>();
+    topics.forEach((t, topic) => {
+      for (const keyword of t.keywords) {
+        const first = /^\p{L}+/u.exec(keyword)?.[0];
+        if (first) byFirst.set(first, [...(byFirst.get(first) ?? []), { keyword, topic }]);
+      }
+    });
+    c = { ids: topics.map((t) => t.id), keywords: byFirst };
     compiled.set(topics, c);
   }
   return c;
@@ -39,20 +34,10 @@ function isLetter(s: string, i: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c > 127 && LETTER.test(s[i]!));
 }
 
-/** Keywords starting with `word` (at `at`) that stand there whole. */
-function collect(lower: string, at: number, word: string, keywords: Keywords, into: Set<string>): void {
-  const candidates = keywords.get(word);
-  if (!candidates) return;
-  for (const k of candidates) {
-    // A phrase ("s&p", "wall street") must be there letter for letter and end at a word's end.
-    if (k.length === word.length || (lower.startsWith(k, at) && !(at + k.length < lower.length && isLetter(lower, at + k.length)))) into.add(k);
-  }
-}
-
 /** Distinct keywords of each topic standing as whole words (not inside a longer word) in the text. */
 function hits(text: string, c: Compiled): number[] {
   const lower = text.toLowerCase();
-  const found = c.words.map(() => new Set<string>());
+  const found = c.ids.map(() => new Set<string>());
   for (let i = 0; i < lower.length; ) {
     if (!isLetter(lower, i)) {
       i++;
@@ -60,8 +45,11 @@ function hits(text: string, c: Compiled): number[] {
     }
     let end = i + 1;
     while (end < lower.length && isLetter(lower, end)) end++;
-    const word = lower.slice(i, end);
-    c.words.forEach((keywords, t) => collect(lower, i, word, keywords, found[t]!));
+    for (const { keyword, topic } of c.keywords.get(lower.slice(i, end)) ?? []) {
+      // A phrase ("s&p", "wall street") must be there letter for letter and end at a word's end.
+      const stop = i + keyword.length;
+      if (stop === end || (lower.startsWith(keyword, i) && !(stop < lower.length && isLetter(lower, stop)))) found[topic]!.add(keyword);
+    }
     i = end;
   }
   return found.map((s) => s.size);

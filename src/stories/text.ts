@@ -1,82 +1,89 @@
-// HTML fragments from feeds → plain text paragraphs, boilerplate removed.
-import { decodeHTML } from 'entities';
-import { stripControls } from '../controls.js';
+// A feed field (plain text or HTML, as its format says) → clean paragraphs:
+// boilerplate lines and tails, photo credits and teaser markers removed.
+import type { CpuBudget } from './budget.js';
+import { isBoilerplateLine, stripInlineNoise, stripTeaserMarker } from './boilerplate.js';
+import { fold, htmlText, type Block } from './html-text.js';
 
-const DROP_ELEMENTS = /<(script|style|noscript|iframe|object|svg|form|button|figure|figcaption|aside|nav|footer|select|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
-const BLOCK = /<\/?(p|div|br|li|ul|ol|h[1-6]|blockquote|section|article|header|tr|table|hr|dd|dt|pre)\b[^>]*\/?>/gi;
-const BOILERPLATE_CLASS = /<(div|p|span|ul|section)\b[^>]*class\s*=\s*["'][^"']*\b(wp-caption|sharedaddy|share|social|jp-relatedposts|related|wpdiscuz|comments?|subscribe|newsletter|advert|ad-|credit|caption)[^"']*["'][^>]*>[\s\S]*?<\/\1\s*>/gi;
+/** How a field's text is to be read: as plain text, or as HTML markup. */
+export type Markup = 'text' | 'html';
 
-/** Lines a reader never wants in a summary. */
-const BOILER_LINE = new RegExp(
-  '^(' +
-    [
-      'read more', 'read next', 'related', 'related articles?', 'see also', 'also read', 'more from', 'more:',
-      'subscribe', 'sign up', 'share this', 'share on', 'share:', 'notify of', '\\d+ comments?', 'no comments',
-      'inline feedbacks', 'view all comments', 'leave a (comment|reply)', 'advertisement', 'sponsored',
-      'continue reading', 'click here', 'follow us', 'download our app', 'listen to this article',
-      'photo:', 'image:', 'credit:', 'photograph:', 'video:', 'watch:', 'recommended', 'filed under',
-    ].join('|') +
-    ')(\\b|\\s|$)',
-  'i',
-);
+export interface Field {
+  value: string;
+  type: Markup;
+}
+
+export interface CleanText {
+  paragraphs: Block[];
+  /** The text ends in a teaser marker ("[…]", "Continue reading") or was cut by us: its tail is a fragment. */
+  truncated: boolean;
+  image?: string;
+}
+
+export interface CleanOptions {
+  budget?: CpuBudget;
+  /** Enough text for a summary and a headline; the rest is not read. */
+  maxChars?: number;
+  /** True for a link to the item itself: a short last paragraph that only links there is not content. */
+  isSelfLink?: (href: string) => boolean;
+}
+
+const DEFAULT_MAX_CHARS = 6000;
+const SELF_LINK_TAIL_MAX = 80;
+const LINE_MAX_CHARS = 4000;
 
 /** "Jack Guez/AFP/Getty Images", "Photo by X / Reuters", "REUTERS/Brendan McDermid". */
 const AGENCY = /(getty images|afp|reuters|associated press|\bap\b|shutterstock|epa(-efe)?|bloomberg|anadolu|xinhua|pa images|pa media|alamy|nurphoto|sopa images|lightrocket)/i;
 function isCreditLine(p: string): boolean {
-  if (p.length > 120 || /[.!?]$/.test(p.replace(/\)$/, '')) && !/\/\s*\S+\)?\.?$/.test(p)) return false;
+  if (p.length > 120 || (/[.!?]$/.test(p.replace(/\)$/, '')) && !/\/\s*\S+\)?\.?$/.test(p))) return false;
   if (/^\(?(photo|image|picture|photograph|credit|file photo)\b/i.test(p) && p.length < 160) return true;
   return AGENCY.test(p) && (p.includes('/') || /^(photo|image|credit)/i.test(p) || p.split(/\s+/).length <= 8);
 }
 
-const INLINE_NOISE: [RegExp, string][] = [
-  [/\s*The post .{1,300}? appeared first on .{1,200}?(\.|$)/gi, ''],
-  [/\s*\[(…|\.\.\.|&hellip;)\]\s*$/g, ''],
-  [/\s*(Continue reading|Read more|Read the full (story|article))\s*(…|\.\.\.|→|»|\.)?\s*$/gi, ''],
-  [/\s*\((photo|image|picture|credit)s?:?[^)]{0,120}\)/gi, ''],
-];
+/** HTML with neither a tag nor an entity reads as the plain text it is (no tokenizer needed). */
+const hasMarkup = (html: string) => html.includes('<') || html.includes('&');
 
-/** Tags stripped, entities decoded, whitespace folded: for titles and names. */
-export function plainText(html: string | null | undefined): string {
-  if (!html) return '';
-  const noTags = html.replace(/<!--[\s\S]*?-->/g, ' ').replace(/<\/?[a-zA-Z][^>]*>/g, ' ');
-  return fold(decodeHTML(decodeHTML(noTags).replace(/<\/?[a-zA-Z][^>]*>/g, ' ')));
+/** Plain text: paragraphs are separated by blank lines; nothing in it is markup. */
+function textBlocks(value: string, maxChars: number): { blocks: Block[]; complete: boolean } {
+  const head = value.length > maxChars ? value.slice(0, maxChars) : value;
+  const blocks = head
+    .split(/\r?\n[ \t]*\r?\n/)
+    .map((p) => fold(p))
+    .filter(Boolean)
+    .map((text) => ({ text, heading: false }));
+  return { blocks, complete: head.length === value.length };
 }
 
-function fold(s: string): string {
-  return stripControls(s).replace(/[\s\u00a0\u200b\u2028\u2029]+/g, ' ').trim();
+export function cleanField(field: Field | null | undefined, opts: CleanOptions = {}): CleanText {
+  if (!field?.value) return { paragraphs: [], truncated: false };
+  const maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
+  const read =
+    field.type === 'html' && hasMarkup(field.value)
+      ? htmlText(field.value, { maxChars, ...(opts.budget ? { budget: opts.budget } : {}) })
+      : { ...textBlocks(field.value, maxChars), image: undefined };
+  const out: Block[] = [];
+  for (const block of read.blocks) {
+    const text = stripInlineNoise(block.text);
+    if (!text || !/\p{L}/u.test(text) || isBoilerplateLine(text) || isCreditLine(text)) continue;
+    out.push({ ...block, text });
+  }
+  let truncated = !read.complete;
+  const tail = out[out.length - 1];
+  if (tail) {
+    const teaser = stripTeaserMarker(tail.text);
+    truncated ||= teaser.marked;
+    if (teaser.text) tail.text = teaser.text;
+    else out.pop();
+  }
+  // Structural rule: a short last paragraph that only links to the item itself ("∞", "View post ›").
+  const last = out[out.length - 1];
+  if (last?.onlyLink !== undefined && last.text.length <= SELF_LINK_TAIL_MAX && opts.isSelfLink?.(last.onlyLink) && !truncated) out.pop();
+  return { paragraphs: out, truncated, ...(read.image ? { image: read.image } : {}) };
 }
 
-/** Meaningful paragraphs of an HTML fragment, in order. */
-export function paragraphs(html: string | null | undefined): string[] {
-  if (!html) return [];
-  let s = html.replace(/<!\[CDATA\[|\]\]>/g, '').replace(/<!--[\s\S]*?-->/g, '');
-  // Feeds sometimes double-escape their HTML (&lt;p&gt;): decode once more when no real tags are left.
-  if (!/<[a-zA-Z]/.test(s) && /&lt;[a-zA-Z]/.test(s)) s = decodeHTML(s);
-  s = s.replace(DROP_ELEMENTS, '\n\n').replace(BOILERPLATE_CLASS, '\n\n').replace(BLOCK, '\n\n').replace(/<[^>]*>/g, '');
-  const out: string[] = [];
-  for (const chunk of decodeHTML(s).split(/\n\s*\n/)) {
-    let p = fold(chunk);
-    for (const [re, by] of INLINE_NOISE) p = p.replace(re, by).trim();
-    if (!p || !/\p{L}/u.test(p) || BOILER_LINE.test(p) || isCreditLine(p)) continue;
-    out.push(p);
-  }
-  return out;
-}
-
-const SENTENCE_END = /(?<=[.!?]["”’)]?)\s+(?=["“‘(]?[\p{Lu}\d])/u;
-
-/** First meaningful sentences, at most `max` characters, cut at a word with "…" if one sentence is longer. */
-export function summarise(paras: string[], max = 300): string {
-  const sentences = paras.flatMap((p) => p.split(SENTENCE_END)).map((s) => s.trim()).filter(Boolean);
-  let out = '';
-  for (const s of sentences) {
-    const next = out ? `${out} ${s}` : s;
-    if (next.length > max) break;
-    out = next;
-  }
-  if (!out && sentences[0]) {
-    const cut = sentences[0].slice(0, max - 1);
-    out = `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max / 2)).replace(/[\s,;:–-]+$/, '')}…`;
-  }
-  return out;
+/** A field as one line (titles). */
+export function fieldLine(field: Field | null | undefined, budget?: CpuBudget): string {
+  if (!field?.value) return '';
+  if (field.type === 'text' || !hasMarkup(field.value)) return fold(field.value.length > LINE_MAX_CHARS ? field.value.slice(0, LINE_MAX_CHARS) : field.value);
+  const { blocks } = htmlText(field.value, { maxChars: LINE_MAX_CHARS, ...(budget ? { budget } : {}) });
+  return blocks.map((b) => b.text).join(' ');
 }

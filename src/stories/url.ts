@@ -30,17 +30,25 @@ export function canonicalUrl(link: string | null | undefined, base: string): str
   if (url.hostname.endsWith('.cdn.ampproject.org') && cache) {
     url = new URL(`${cache[1] ? 'https' : 'http'}://${cache[2]}${cache[3] ?? '/'}${url.search}`);
   }
-  url.hash = '';
-  url.username = '';
-  url.password = '';
-  url.hostname = url.hostname.toLowerCase().replace(/^amp\./, '');
-  for (const [name, value] of [...url.searchParams]) {
-    if (isTracking(name, value)) url.searchParams.delete(name);
+  // Each URL setter re-serialises the URL: touch only what needs changing.
+  if (url.hash) url.hash = '';
+  if (url.username || url.password) {
+    url.username = '';
+    url.password = '';
   }
-  url.pathname = url.pathname
-    .replace(/\/amp\/?$/i, '/')
-    .replace(/\/amp\//i, '/')
-    .replace(/\.amp(\.html?)?$/i, (_m, ext: string | undefined) => ext ?? '');
+  const host = url.hostname.toLowerCase().replace(/^amp\./, '');
+  if (host !== url.hostname) url.hostname = host;
+  if (url.search) {
+    for (const [name, value] of [...url.searchParams]) {
+      if (isTracking(name, value)) url.searchParams.delete(name);
+    }
+  }
+  if (/amp/i.test(url.pathname)) {
+    url.pathname = url.pathname
+      .replace(/\/amp\/?$/i, '/')
+      .replace(/\/amp\//i, '/')
+      .replace(/\.amp(\.html?)?$/i, (_m, ext: string | undefined) => ext ?? '');
+  }
   return url.href;
 }
 
@@ -53,4 +61,14 @@ export function urlKey(canonical: string): string {
   url.searchParams.sort();
   const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : '';
   return `${url.hostname}${path}${url.search}`;
+}
+
+/** `candidate` resolved against `base`, or `base` when there is none or it does not parse. */
+export function absoluteOr(candidate: string | null | undefined, base: string): string {
+  if (!candidate?.trim()) return base;
+  try {
+    return new URL(candidate.trim(), base).href;
+  } catch {
+    return base;
+  }
 }

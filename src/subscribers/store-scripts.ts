@@ -184,3 +184,27 @@ export function signupScript(guardLua?: string): string {
   if (!script) guardedScripts.set(guardLua, (script = guarded(guardLua)));
   return script;
 }
+
+// Recount one slot's confirmed readers per stored topic list, for readers confirmed before
+// the slot index counted topics (their counts are missing, so the slot's sum falls short).
+// Atomic, so no save interleaves; afterwards INDEX_ADD/INDEX_REMOVE keep the counts.
+// KEYS: slot index, the slot's zset. ARGV: the slot's base field (`timezone|hour`, weekly
+// `timezone|hour|@day`), subscriber key prefix. A daily slot's prefix also begins the weekly
+// fields of the same hour (`timezone|hour|@day...`): those are not its counts and stay.
+// Returns the distinct topic lists.
+export const RECOUNT_SLOT_TOPICS = `
+local prefix = ARGV[1] .. '|'
+for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(f, 1, #prefix) == prefix and string.sub(f, #prefix + 1, #prefix + 1) ~= '@' then redis.call('HDEL', KEYS[1], f) end
+end
+local seen, out = {}, {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  local t = redis.call('HGET', ARGV[2] .. id, 'topics') or ''
+  redis.call('HINCRBY', KEYS[1], prefix .. t, 1)
+  if not seen[t] then
+    seen[t] = true
+    out[#out + 1] = t
+  end
+end
+return out
+`;

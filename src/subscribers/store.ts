@@ -15,7 +15,7 @@ import {
   type Subscriber,
   type SubscriberStatus,
 } from './model.js';
-import { CREATE, SAVE, signupScript, type StoreGuard } from './store-scripts.js';
+import { CREATE, RECOUNT_SLOT_TOPICS, SAVE, signupScript, type StoreGuard } from './store-scripts.js';
 
 export type { StoreGuard };
 
@@ -164,22 +164,11 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
     );
   }
 
-  /** Stored topic lists of one slot's readers, read in pages (see topicSetsIn). */
-  async function topicsOfSlot(slot: { timezone: string; hour: number; weekday?: number }): Promise<Set<string>> {
-    const found = new Set<string>();
-    const key =
-      slot.weekday === undefined
-        ? keys.subscribersBySlot(slot.timezone, slot.hour)
-        : keys.subscribersByWeeklySlot(slot.timezone, slot.hour, WEEKDAYS[slot.weekday] ?? 'mon');
-    for (let after: string | null = null; ; ) {
-      const ids = await page(key, after, 1000);
-      if (ids.length === 0) return found;
-      const pipeline = redis.pipeline();
-      for (const id of ids) pipeline.hget(keys.subscriber(id), 'topics');
-      for (const [, topics] of (await pipeline.exec()) ?? []) if (typeof topics === 'string') found.add(topics.split(',').sort().join(','));
-      after = ids[ids.length - 1]!;
-    }
-  }
+  /** A confirmed slot's readers: daily readers by (timezone, hour), weekly ones by day as well. */
+  const slotSet = (slot: { timezone: string; hour: number; weekday?: number }) =>
+    slot.weekday === undefined
+      ? keys.subscribersBySlot(slot.timezone, slot.hour)
+      : keys.subscribersByWeeklySlot(slot.timezone, slot.hour, WEEKDAYS[slot.weekday] ?? 'mon');
 
   async function get(id: string): Promise<Subscriber | null> {
     if (!/^\d{12}$/.test(id)) return null;
@@ -296,10 +285,10 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
     pageConfirmed: (afterId: string | null, limit: number) => page(keys.subscribersConfirmed(), afterId, limit),
     /** Confirmed daily readers of one (timezone, hour) slot, in id order. */
     pageSlot: (timezone: string, hour: number, afterId: string | null, limit: number) =>
-      page(keys.subscribersBySlot(timezone, hour), afterId, limit),
+      page(slotSet({ timezone, hour }), afterId, limit),
     /** Confirmed weekly readers of one (timezone, hour, weekday 0–6) slot, in id order: a daily slot never reads these. */
     pageWeeklySlot: (timezone: string, hour: number, weekday: number, afterId: string | null, limit: number) =>
-      page(keys.subscribersByWeeklySlot(timezone, hour, WEEKDAYS[weekday] ?? 'mon'), afterId, limit),
+      page(slotSet({ timezone, hour, weekday }), afterId, limit),
     /** All subscriber ids (any status), in id order. */
     pageAll: (afterId: string | null, limit: number) => page(keys.subscribersAll(), afterId, limit),
 
@@ -311,7 +300,7 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
      * The topic combinations (sorted topic ids) confirmed readers of these slots have, or
      * of every confirmed reader without `slots`. Read from the slot index's counts; a slot
      * whose counts do not add up (readers confirmed before the index counted topics) is
-     * read reader by reader.
+     * recounted once, in Redis.
      */
     async topicSetsIn(slots?: readonly { timezone: string; hour: number; weekday?: number }[]): Promise<string[][]> {
       const index = slotCounts(await redis.hgetall(keys.slotIndex()));
@@ -326,7 +315,10 @@ export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
           counted += n;
           sets.add(topics);
         }
-        if (counted < slot.count) for (const topics of await topicsOfSlot(slot)) sets.add(topics);
+        if (counted < slot.count) {
+          const recounted = (await runScript(redis, RECOUNT_SLOT_TOPICS, [keys.slotIndex(), slotSet(slot)], [field, subscriberPrefix])) as string[];
+          for (const topics of recounted) sets.add(topics);
+        }
       }
       return [...sets].map((t) => t.split(',').filter(Boolean));
     },

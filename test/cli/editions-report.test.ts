@@ -1,7 +1,6 @@
 // `digest edition list` and `digest edition report ID` print the funnel.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { editionListCommand, editionReportCommand } from '../../src/cli/editions-report.js';
-import type { Output } from '../../src/cli/output.js';
 import { createContext, type AppContext } from '../../src/context.js';
 import { createLedger } from '../../src/delivery/ledger.js';
 import { cancelSlot } from '../../src/delivery/schedule.js';
@@ -9,17 +8,9 @@ import { createEditionStore } from '../../src/editions/store.js';
 import { seedEdition } from '../ops/helpers.js';
 import { testConfig } from '../helpers/env.js';
 import { dropPrefix, testRedis } from '../helpers/redis.js';
+import { captureOutput } from '../helpers/output.js';
 
-function capture() {
-  const o = { out: [] as string[], err: [] as string[] };
-  const output: Output = {
-    line: (t) => o.out.push(t),
-    raw: (t) => o.out.push(t),
-    err: (t) => o.err.push(t),
-    usage: (t) => (o.err.push(`usage: ${t}`), 2),
-  };
-  return { o, output };
-}
+const capture = captureOutput;
 
 describe('digest edition list / report', () => {
   let ctx: AppContext;

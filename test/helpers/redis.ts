@@ -15,3 +15,10 @@ export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
     if (keys.length) await redis.unlink(...keys);
   } while (cursor !== '0');
 }
+
+/** A test's context gone: its keys dropped, its connections closed (nothing when there is none). */
+export async function closeTestContext(ctx: { redis: Redis; config: { KEY_PREFIX: string }; close(): Promise<void> } | undefined): Promise<void> {
+  if (!ctx) return;
+  await dropPrefix(ctx.redis, ctx.config.KEY_PREFIX);
+  await ctx.close();
+}

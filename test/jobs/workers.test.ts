@@ -8,13 +8,11 @@ import { startWorkers } from '../../src/processes/worker.js';
 import { startJobWorkers } from '../../src/jobs/worker.js';
 import { ALL_QUEUES } from '../../src/queues/names.js';
 import { testConfig } from '../helpers/env.js';
-import { dropPrefix } from '../helpers/redis.js';
+import { closeTestContext } from '../helpers/redis.js';
 
 let ctx: AppContext | undefined;
 afterEach(async () => {
-  if (!ctx) return;
-  await dropPrefix(ctx.redis, ctx.config.KEY_PREFIX);
-  await ctx.close();
+  await closeTestContext(ctx);
   ctx = undefined;
 });
 

@@ -6,7 +6,8 @@ import { decodeBody } from '../../src/stories/decode.js';
 import { looksLikeHtml } from '../../src/stories/fetch.js';
 import { topicFor } from '../../src/stories/section.js';
 import { DEFAULT_TOPICS, TopicSchema } from '../../src/topics.js';
-import { paragraphs, plainText, summarise } from '../../src/stories/text.js';
+import { summarise } from '../../src/stories/summary.js';
+import { cleanField, fieldLine } from '../../src/stories/text.js';
 import { canonicalUrl, urlKey } from '../../src/stories/url.js';
 
 describe('decodeBody', () => {
@@ -36,12 +37,13 @@ describe('dates', () => {
     expect(parseFeedDate(text)?.toISOString()).toBe(iso);
   });
 
-  it('garbage and future dates become the fetch time', () => {
+  it('garbage and future dates are no date at all (never the fetch time)', () => {
     const fetched = new Date('2026-03-10T12:00:00Z');
     expect(parseFeedDate('yesterday-ish')).toBeNull();
-    expect(publishedAt('not a date', fetched)).toEqual(fetched);
-    expect(publishedAt(null, fetched)).toEqual(fetched);
-    expect(publishedAt('2026-03-11T12:00:00Z', fetched)).toEqual(fetched);
+    expect(publishedAt(['not a date'], fetched)).toBeNull();
+    expect(publishedAt([null], fetched)).toBeNull();
+    expect(publishedAt(['2026-03-11T12:00:00Z'], fetched)).toBeNull();
+    expect(publishedAt(['garbage', '2026-03-09T12:00:00Z'], fetched)).toEqual(new Date('2026-03-09T12:00:00Z'));
   });
 });
 
@@ -65,8 +67,9 @@ describe('canonical URLs', () => {
 });
 
 describe('text', () => {
-  it('plain titles: tags stripped, entities decoded (also double-encoded), whitespace folded', () => {
-    expect(plainText('<b>Stocks</b>&nbsp;rally &amp;amp; bonds\n  slip &#8217;')).toBe('Stocks rally & bonds slip ’');
+  it('HTML titles: tags stripped, entities decoded once, whitespace folded', () => {
+    expect(fieldLine({ value: '<b>Stocks</b>&nbsp;rally &amp; bonds\n  slip &#8217;', type: 'html' })).toBe('Stocks rally & bonds slip ’');
+    expect(fieldLine({ value: 'AT&amp;amp;T', type: 'html' })).toBe('AT&amp;T');
   });
 
   it('drops boilerplate, credits and widgets, keeps the story', () => {
@@ -74,13 +77,14 @@ describe('text', () => {
       <p>Read more: Why markets rose</p><p>Related: Bonds</p><p>Share this: Twitter Facebook</p><p>12 Comments</p>
       <p>Sign up for our newsletter</p><p>Advertisement</p><p>Second paragraph here (Photo: AP).</p>
       <p>The post Stocks rise appeared first on Example News.</p>`;
-    expect(paragraphs(html)).toEqual(['Stocks rose on Monday. Investors cheered.', 'Second paragraph here.']);
+    expect(cleanField({ value: html, type: 'html' }).paragraphs.map((p) => p.text)).toEqual(['Stocks rose on Monday. Investors cheered.', 'Second paragraph here.']);
   });
 
   it('summaries stop at a sentence before 300 characters, or cut a long one at a word', () => {
     const s = 'A'.repeat(10);
-    expect(summarise([`${s} one. ${s} two.`, `${'b'.repeat(290)}.`])).toBe(`${s} one. ${s} two.`);
-    const long = summarise([`${'word '.repeat(100)}end.`]);
+    const blocks = (...texts: string[]) => texts.map((text) => ({ text, heading: false }));
+    expect(summarise(blocks(`${s} one. ${s} two.`, `${'b'.repeat(290)}.`))).toBe(`${s} one. ${s} two.`);
+    const long = summarise(blocks(`${'word '.repeat(100)}end.`));
     expect(long.length).toBeLessThanOrEqual(300);
     expect(long.endsWith('word…')).toBe(true);
   });
@@ -116,9 +120,12 @@ describe('topic keyword rule', () => {
 describe('controls in feed text', () => {
   const evil = 'Rates\u0000 hold\u0085\u009b[2J \u202Egpj.exe\u202C\u2066x\u2069 zero\u200Bwidth\uFEFF\u007f end\u001b[31m';
   it('removes C0/C1 controls, DEL, bidi overrides and isolates and zero-width characters from titles and summaries', () => {
-    expect(plainText(`<b>${evil}</b>`)).toBe('Rates hold[2J gpj.exex zerowidth end[31m');
-    expect(paragraphs(`<p>${evil}. More words follow here.</p>`)).toEqual(['Rates hold[2J gpj.exex zerowidth end[31m. More words follow here.']);
-    expect(plainText('Zoë’s “café” — 日本語 עברית')).toBe('Zoë’s “café” — 日本語 עברית');
+    expect(fieldLine({ value: `<b>${evil}</b>`, type: 'html' })).toBe('Rates hold[2J gpj.exex zerowidth end[31m');
+    expect(fieldLine({ value: evil, type: 'text' })).toBe('Rates hold[2J gpj.exex zerowidth end[31m');
+    expect(cleanField({ value: `<p>${evil}. More words follow here.</p>`, type: 'html' }).paragraphs.map((p) => p.text)).toEqual([
+      'Rates hold[2J gpj.exex zerowidth end[31m. More words follow here.',
+    ]);
+    expect(fieldLine({ value: 'Zoë’s “café” — 日本語 עברית', type: 'html' })).toBe('Zoë’s “café” — 日本語 עברית');
   });
 });
 
