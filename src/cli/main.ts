@@ -26,8 +26,9 @@ subscribers:
 stories:
   ingest [--wait]                gather stories from every source now
   sources check                  fetch each source once and print its health
-  sources try URL [--section markets|world] [--allow-private] [--json]
-                                 read one feed through the ingest path, store nothing
+  sources try URL [URL…] [--topic ID] [--allow-private] [--now ISO] [--json]
+                                 read feeds through the ingest path, store nothing;
+                                 several are clustered as ingest would cluster them
 
 editions:
   edition preview [--out FILE] [--png DIR]   render the current edition to HTML (and PNG)

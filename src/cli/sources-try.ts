@@ -1,14 +1,17 @@
-// `digest sources try URL [--topic ID] [--allow-private] [--json]` (`--section` is the older
-// name of `--topic`): what an operator runs before adding a feed. The URL goes through exactly
-// the ingest path (fetch limits, decoding, HTML detection, parsing, cleaning, per-feed
-// de-duplication) with no age window; nothing is stored and no Redis is needed. The keyword
-// rule uses the default topics, plus the given one when it is another.
+// `digest sources try URL [URL…] [--topic ID] [--allow-private] [--now ISO] [--json]` (`--section`
+// is the older name of `--topic`): what an operator runs before adding a feed. Each URL goes
+// through exactly the ingest path (fetch limits, decoding, HTML detection, parsing, cleaning,
+// per-feed de-duplication) with no age window; nothing is stored and no Redis is needed. The
+// keyword rule uses the default topics, plus the given one when it is another. Several URLs
+// are clustered as ingest clusters them, with the clock at --now, so an operator can see which
+// stories would become one entry.
+import { clusterStories } from '../stories/cluster.js';
 import { readFeed, type FeedInput } from '../stories/feed-source.js';
 import type { Story } from '../stories/model.js';
 import { DEFAULT_TOPICS, TopicIdSchema, TopicSchema, type Topic } from '../topics.js';
 import { stdio, table, type Output } from './output.js';
 
-const USAGE = 'digest sources try URL [--topic ID] [--allow-private] [--json]';
+const USAGE = 'digest sources try URL [URL…] [--topic ID] [--allow-private] [--now ISO] [--json]';
 const SUMMARY_COLUMN = 100;
 
 interface TryOptions {
@@ -16,6 +19,7 @@ interface TryOptions {
   topic: string;
   allowPrivate: boolean;
   json: boolean;
+  now?: Date;
 }
 
 function parseArgs(args: string[]): TryOptions | null {
@@ -28,15 +32,21 @@ function parseArgs(args: string[]): TryOptions | null {
       const topic = TopicIdSchema.safeParse(args[++i]);
       if (!topic.success) return null;
       opts.topic = topic.data;
+    } else if (a === '--now') {
+      const when = args[++i] ?? '';
+      if (!/^\d{4}-\d\d-\d\dT/.test(when) || Number.isNaN(Date.parse(when))) return null;
+      opts.now = new Date(when);
     } else if (a.startsWith('--')) return null;
     else opts.urls.push(a);
   }
-  return opts.urls.length === 1 ? opts : null;
+  return opts.urls.length > 0 ? opts : null;
 }
 
+const published = (s: Story) => (s.dateSource === 'first-seen' ? null : s.publishedAt);
+
 /** What `--json` prints per story: the time read from the feed, or null when it gives none that can be read. */
-export function storyLine(s: Story): string {
-  return JSON.stringify({ title: s.title, url: s.url, summary: s.summary, publishedAt: s.dateSource === 'first-seen' ? null : s.publishedAt });
+export function storyLine(s: Story, cluster?: { feed: string; cluster: string }): string {
+  return JSON.stringify({ title: s.title, url: s.url, summary: s.summary, publishedAt: published(s), ...cluster });
 }
 
 function printTable(out: Output, stories: Story[]): void {
@@ -44,15 +54,15 @@ function printTable(out: Output, stories: Story[]): void {
   out.line(
     table([
       ['published', 'title', 'url', 'summary'],
-      ...stories.map((s) => [s.dateSource === 'first-seen' ? '(none)' : s.publishedAt, s.title, s.url, cut(s.summary)]),
+      ...stories.map((s) => [published(s) ?? '(none)', s.title, s.url, cut(s.summary)]),
     ]),
   );
   out.line(`${stories.length} ${stories.length === 1 ? 'story' : 'stories'}`);
 }
 
-/** One URL → its stories, as ingest would read them (`source` is a stand-in: nothing is stored under its id). */
-export async function tryFeed(url: string, opts: Pick<TryOptions, 'topic' | 'allowPrivate'>, now: Date): Promise<Story[]> {
-  const source: FeedInput = { id: 'try', name: new URL(url).hostname, url, topic: opts.topic, allowPrivate: opts.allowPrivate };
+/** One URL → its stories, as ingest would read them (`sourceId` keeps feeds apart; nothing is stored under it). */
+export async function tryFeed(url: string, opts: Pick<TryOptions, 'topic' | 'allowPrivate'>, now: Date, sourceId = 'try'): Promise<Story[]> {
+  const source: FeedInput = { id: sourceId, name: new URL(url).hostname, url, topic: opts.topic, allowPrivate: opts.allowPrivate };
   const topics: readonly Topic[] = DEFAULT_TOPICS.some((t) => t.id === opts.topic)
     ? DEFAULT_TOPICS
     : [...DEFAULT_TOPICS, TopicSchema.parse({ id: opts.topic, label: opts.topic })];
@@ -60,22 +70,60 @@ export async function tryFeed(url: string, opts: Pick<TryOptions, 'topic' | 'all
   return outcome.status === 'ok' ? outcome.stories : [];
 }
 
-export async function sourcesTryCommand(args: string[], out: Output = stdio, now: Date = new Date()): Promise<number> {
+interface Fed {
+  url: string;
+  stories: Story[];
+}
+
+/** Stories of several feeds clustered as ingest does; story id → cluster id. */
+function clusterFeeds(feeds: Fed[]): Map<string, string> {
+  const { groups } = clusterStories([], feeds.flatMap((f) => f.stories));
+  return new Map(groups.flatMap((g) => g.members.map((m) => [m.id, g.id] as const)));
+}
+
+function printClusters(out: Output, feeds: Fed[], clusterOf: Map<string, string>): void {
+  const feedOf = new Map(feeds.flatMap((f) => f.stories.map((s) => [s.id, f.url] as const)));
+  const members = new Map<string, Story[]>();
+  for (const s of feeds.flatMap((f) => f.stories)) {
+    const id = clusterOf.get(s.id)!;
+    members.set(id, [...(members.get(id) ?? []), s]);
+  }
+  const clusters = [...members].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+  for (const [id, stories] of clusters) {
+    const sources = new Set(stories.map((s) => s.sourceId)).size;
+    out.line(`cluster ${id}: ${stories.length} ${stories.length === 1 ? 'story' : 'stories'} from ${sources} ${sources === 1 ? 'feed' : 'feeds'}`);
+    out.line(table(stories.map((s) => ['  ', published(s) ?? '(none)', feedOf.get(s.id)!, s.title])));
+  }
+  const total = feeds.reduce((n, f) => n + f.stories.length, 0);
+  out.line(`${total} stories from ${feeds.length} feeds in ${clusters.length} clusters`);
+}
+
+export async function sourcesTryCommand(args: string[], out: Output = stdio, clock: Date = new Date()): Promise<number> {
   const opts = parseArgs(args);
   if (!opts) return out.usage(USAGE);
-  const [url] = opts.urls as [string];
-  if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) {
-    out.err(`digest sources try: ${url}: not an http(s) URL`);
-    return 1;
+  const now = opts.now ?? clock;
+  const feeds: Fed[] = [];
+  let failed = false;
+  for (const [i, url] of opts.urls.entries()) {
+    if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) {
+      out.err(`digest sources try: ${url}: not an http(s) URL`);
+      failed = true;
+      continue;
+    }
+    try {
+      feeds.push({ url, stories: await tryFeed(url, opts, now, opts.urls.length > 1 ? `feed-${i + 1}` : 'try') });
+    } catch (err) {
+      out.err(`digest sources try: ${url}: ${(err as Error).message.split('\n')[0]}`);
+      failed = true;
+    }
   }
-  let stories: Story[];
-  try {
-    stories = await tryFeed(url, opts, now);
-  } catch (err) {
-    out.err(`digest sources try: ${url}: ${(err as Error).message.split('\n')[0]}`);
-    return 1;
+  if (opts.urls.length === 1) {
+    if (feeds[0] && opts.json) for (const s of feeds[0].stories) out.line(storyLine(s));
+    else if (feeds[0]) printTable(out, feeds[0].stories);
+  } else {
+    const clusterOf = clusterFeeds(feeds);
+    if (opts.json) for (const f of feeds) for (const s of f.stories) out.line(storyLine(s, { feed: f.url, cluster: clusterOf.get(s.id)! }));
+    else printClusters(out, feeds, clusterOf);
   }
-  if (opts.json) for (const s of stories) out.line(storyLine(s));
-  else printTable(out, stories);
-  return 0;
+  return failed ? 1 : 0;
 }

@@ -1,24 +1,34 @@
 // Group stories about the same event. Pure: the caller loads the pool's recent
-// clusters, passes the new stories, and saves what changed.
+// groups, passes the new stories, and saves what changed. A story joins a group
+// only when it agrees with the group as a whole, never through one member.
 import type { Story } from './model.js';
-import { entities, jaccard, normalisedTitle, tokens } from './similarity.js';
-import { urlKey } from './url.js';
+import { conflicts, likeness, StoryCorpus, type StoryEvidence } from './evidence.js';
 
 export interface ClusterThresholds {
-  /** Stories further apart than this are never the same story (unless the URL is equal). */
+  /** Stories further apart than this are never the same event (unless the URL is equal). */
   windowHours: number;
-  /** Title word-set Jaccard at or above which two stories match. */
-  title: number;
-  /** Title+summary Jaccard at or above which two stories match. */
-  full: number;
-  /** Lower title+summary Jaccard that matches when the stories share a named entity. */
-  fullWithEntity: number;
+  /** Likeness (0..1) with at least one member needed to join a group. */
+  link: number;
+  /** Likeness at which a member agrees; a group of n ≥ 2 needs max(2, ⌈n/2⌉) agreeing members. */
+  support: number;
+  /** Mean likeness over the group's compared members needed to join. */
+  mean: number;
+  /** Likeness needed with every member from the story's own source (outlets rarely report one event twice). */
+  sameSource: number;
+  /** Likeness is divided by 1 + hours apart / this: outlets report one event within hours of each other. */
+  decayHours: number;
 }
 
-/** Tuned on test/fixtures/feeds/labelled (see docs/stories.md for precision/recall). */
-export const DEFAULT_THRESHOLDS: ClusterThresholds = { windowHours: 36, title: 0.5, full: 0.3, fullWithEntity: 0.15 };
+/** Tuned on the tuning part of test/fixtures/feeds/news-3days.txt (see docs/stories.md). */
+export const DEFAULT_THRESHOLDS: ClusterThresholds = { windowHours: 36, link: 0.15, support: 0.1, mean: 0.12, sameSource: 0.8, decayHours: 6 };
 
-const MAX_COMPARED_MEMBERS = 25;
+/** Members compared per group: the first ones define the event. */
+const COMPARED_MEMBERS = 20;
+/** Groups scored per story, by shared rare-term weight. */
+const CANDIDATE_GROUPS = 40;
+/** A story's rarest terms nominate candidate groups; terms in more than this share of the pool do not. */
+const NOMINATING_TERMS = 12;
+const COMMON_SHARE = 0.05;
 
 /** What the pool stores: every member, so later runs can join new stories to it. */
 export interface StoryGroup {
@@ -32,42 +42,26 @@ export interface StoryGroup {
   homeBoost?: number;
 }
 
-interface Features {
-  sourceId: string;
-  urlKey: string;
-  titleKey: string;
-  title: Set<string>;
-  full: Set<string>;
-  names: Set<string>;
-  time: number;
+export interface ClusterResult {
+  groups: StoryGroup[];
+  /** Ids of groups that are new or gained members. */
+  changed: Set<string>;
+  /** Ids of pool groups merged into another group (to delete from the pool). */
+  removed: string[];
+  added: number;
 }
 
-export function features(s: Story): Features {
-  return {
-    sourceId: s.sourceId,
-    urlKey: urlKey(s.url),
-    titleKey: normalisedTitle(s.title),
-    title: new Set(tokens(s.title)),
-    full: new Set(tokens(`${s.title} ${s.summary}`)),
-    names: entities(s.title, s.summary),
-    time: Date.parse(s.publishedAt),
-  };
-}
+const EXACT = 1;
 
-/** How strongly two stories are the same event; 0 = not the same. */
-export function matchScore(a: Features, b: Features, t: ClusterThresholds = DEFAULT_THRESHOLDS): number {
+/** How strongly two stories are the same event, 0..1; 1 = the same URL (across feeds) or the same headline. */
+export function pairScore(a: StoryEvidence, b: StoryEvidence, t: ClusterThresholds = DEFAULT_THRESHOLDS): number {
   // Within one feed, identity is the story id (guid): podcast episodes sharing a link stay apart.
-  if (a.urlKey === b.urlKey && a.sourceId !== b.sourceId) return 3;
-  if (a.titleKey && a.titleKey === b.titleKey && a.title.size >= 3) return 2;
-  if (Math.abs(a.time - b.time) > t.windowHours * 3_600_000) return 0;
-  const tj = jaccard(a.title, b.title);
-  if (tj >= t.title) return 1 + tj;
-  const fj = jaccard(a.full, b.full);
-  if (fj >= t.full) return fj;
-  if (fj >= t.fullWithEntity) {
-    for (const n of a.names) if (b.names.has(n)) return fj;
-  }
-  return 0;
+  if (a.urlKey === b.urlKey && a.story.sourceId !== b.story.sourceId) return EXACT;
+  const hours = Math.abs(a.time - b.time) / 3_600_000;
+  if (hours > t.windowHours) return 0;
+  if (a.titleKey && a.titleKey === b.titleKey) return EXACT;
+  if (a.rolling || b.rolling || conflicts(a, b)) return 0;
+  return Math.min(likeness(a, b) / (1 + hours / t.decayHours), 0.999);
 }
 
 /** Stable order for incoming stories, so a run's result does not depend on fetch timing. */
@@ -75,72 +69,137 @@ function byTimeThenId(a: Story, b: Story): number {
   return a.publishedAt.localeCompare(b.publishedAt) || a.sourceId.localeCompare(b.sourceId) || a.id.localeCompare(b.id);
 }
 
-export interface ClusterResult {
-  groups: StoryGroup[];
-  /** Ids of groups that are new or gained members. */
-  changed: Set<string>;
-  added: number;
+/** The group's verdict on a story: how well it fits (mean likeness), or null when it may not join. */
+export function groupFit(story: StoryEvidence, members: readonly StoryEvidence[], t: ClusterThresholds = DEFAULT_THRESHOLDS): number | null {
+  const compared = members.slice(0, COMPARED_MEMBERS);
+  let max = 0;
+  let sum = 0;
+  let agree = 0;
+  for (const m of compared) {
+    const s = pairScore(story, m, t);
+    if (m.story.sourceId === story.story.sourceId && s < Math.max(t.sameSource, t.link)) return null;
+    if (s >= EXACT) return 1 + s;
+    max = Math.max(max, s);
+    sum += s;
+    if (s >= t.support) agree++;
+  }
+  const n = compared.length;
+  const need = n === 1 ? 1 : Math.max(2, Math.ceil(n / 2));
+  const mean = sum / n;
+  return max >= t.link && agree >= need && mean >= t.mean ? mean : null;
+}
+
+/** Groups being built, with an inverted index from rare terms (and URL / headline) to groups. */
+class Grouping {
+  readonly groups: StoryGroup[];
+  readonly evidence: StoryEvidence[][];
+  /** Groups merged into another; their ids leave the pool. */
+  readonly gone = new Set<number>();
+  private readonly byExact = new Map<string, Set<number>>();
+  private readonly byTerm = new Map<string, Set<number>>();
+
+  constructor(
+    existing: StoryGroup[],
+    private readonly corpus: StoryCorpus,
+    private readonly common: number,
+    private readonly t: ClusterThresholds,
+  ) {
+    this.groups = existing.map((g) => ({ id: g.id, members: [...g.members] })).sort((a, b) => a.id.localeCompare(b.id));
+    this.evidence = this.groups.map((g) => g.members.map((m) => corpus.evidence(m)));
+    this.evidence.forEach((es, gi) => es.forEach((e) => this.index(gi, e)));
+  }
+
+  private index(gi: number, e: StoryEvidence): void {
+    const put = (map: Map<string, Set<number>>, key: string) => (map.get(key) ?? map.set(key, new Set()).get(key)!).add(gi);
+    put(this.byExact, `u ${e.urlKey}`);
+    if (e.titleKey) put(this.byExact, `t ${e.titleKey}`);
+    for (const term of e.full.keys()) put(this.byTerm, term);
+  }
+
+  /** Groups sharing the story's rarest terms (most shared weight first), or its URL or headline. */
+  private candidates(e: StoryEvidence): number[] {
+    const shared = new Map<number, number>();
+    for (const [term, w] of [...e.full].sort((a, b) => b[1] - a[1]).slice(0, NOMINATING_TERMS)) {
+      const gs = this.byTerm.get(term);
+      if (!gs || gs.size > this.common) continue;
+      for (const gi of gs) shared.set(gi, (shared.get(gi) ?? 0) + w);
+    }
+    const out = new Set([...shared].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, CANDIDATE_GROUPS).map(([gi]) => gi));
+    for (const key of [`u ${e.urlKey}`, `t ${e.titleKey}`]) for (const gi of this.byExact.get(key) ?? []) out.add(gi);
+    return [...out].filter((gi) => !this.gone.has(gi)).sort((a, b) => a - b);
+  }
+
+  /** Joins the best-fitting group or starts one; returns the group's index. */
+  add(story: Story): number {
+    const e = this.corpus.evidence(story);
+    let best = -1;
+    let bestFit = 0;
+    for (const gi of this.candidates(e)) {
+      const fit = groupFit(e, this.evidence[gi]!, this.t);
+      if (fit !== null && fit > bestFit) [best, bestFit] = [gi, fit];
+    }
+    if (best < 0) {
+      this.groups.push({ id: story.id, members: [story] });
+      this.evidence.push([e]);
+      best = this.groups.length - 1;
+    } else {
+      this.groups[best]!.members.push(story);
+      this.evidence[best]!.push(e);
+    }
+    this.index(best, e);
+    return best;
+  }
+
+  /**
+   * Two groups that formed side by side for one event (stories arrived in an order
+   * that split them) become one when every member of the smaller fits the larger
+   * with a mean likeness of at least a link.
+   * Returns the index that absorbed `gi`, or null.
+   */
+  mergeInto(gi: number): number | null {
+    const mine = this.evidence[gi]!;
+    const others = new Set(mine.flatMap((e) => this.candidates(e)));
+    others.delete(gi);
+    for (const gj of others) {
+      const theirs = this.evidence[gj]!;
+      if (theirs.length < mine.length || (theirs.length === mine.length && gj > gi)) continue;
+      // Stricter than joining: each member must fit the other group on average as well as a link.
+      if (!mine.every((e) => (groupFit(e, theirs, this.t) ?? 0) >= this.t.link)) continue;
+      this.groups[gj]!.members.push(...this.groups[gi]!.members);
+      for (const e of mine) {
+        theirs.push(e);
+        this.index(gj, e);
+      }
+      this.gone.add(gi);
+      return gj;
+    }
+    return null;
+  }
 }
 
 /**
- * Single-link clustering of `incoming` into `existing`: each new story joins the
- * group holding its best match, or starts a group. An inverted index on tokens
- * keeps this near-linear for a day's few thousand stories.
+ * Clusters `incoming` into `existing`: each new story joins the group that fits it
+ * best as a whole, or starts a group; then groups that formed side by side for one
+ * event merge. Candidate groups come from an inverted index over rare terms, so a
+ * day's few thousand stories cost well under a second.
  */
 export function clusterStories(existing: StoryGroup[], incoming: Story[], t: ClusterThresholds = DEFAULT_THRESHOLDS): ClusterResult {
-  const groups = existing.map((g) => ({ id: g.id, members: [...g.members] })).sort((a, b) => a.id.localeCompare(b.id));
-  const feats: Features[][] = groups.map((g) => g.members.map(features));
-  const known = new Set(groups.flatMap((g) => g.members.map((m) => m.id)));
-  const byUrl = new Map<string, number>();
-  const byTitle = new Map<string, number>();
-  const byToken = new Map<string, Set<number>>();
-  const index = (gi: number, f: Features) => {
-    if (!byUrl.has(f.urlKey)) byUrl.set(f.urlKey, gi);
-    if (f.titleKey && !byTitle.has(f.titleKey)) byTitle.set(f.titleKey, gi);
-    for (const tok of f.full) {
-      let set = byToken.get(tok);
-      if (!set) byToken.set(tok, (set = new Set()));
-      set.add(gi);
-    }
-  };
-  feats.forEach((fs, gi) => fs.forEach((f) => index(gi, f)));
-
-  const changed = new Set<string>();
-  let added = 0;
-  for (const story of [...incoming].sort(byTimeThenId)) {
-    if (known.has(story.id)) continue;
-    known.add(story.id);
-    added++;
-    const f = features(story);
-    let best = -1;
-    let bestScore = 0;
-    // Count shared tokens per group: Jaccard ≥ θ needs at least θ·|A| shared tokens, so
-    // groups below that bound (for both the title and the full rule) are skipped unread.
-    const shared = new Map<number, number>();
-    for (const tok of f.full) for (const gi of byToken.get(tok) ?? []) shared.set(gi, (shared.get(gi) ?? 0) + 1);
-    const need = Math.max(1, Math.min(t.fullWithEntity * f.full.size, t.title * f.title.size));
-    const candidates = [...shared].filter(([, n]) => n >= need).map(([gi]) => gi);
-    for (const exact of [byUrl.get(f.urlKey), byTitle.get(f.titleKey)]) if (exact !== undefined) candidates.push(exact);
-    for (const gi of [...new Set(candidates)].sort((a, b) => a - b)) {
-      // The first members define a story; comparing against every later one only adds chaining and time.
-      for (const other of feats[gi]!.slice(0, MAX_COMPARED_MEMBERS)) {
-        const s = matchScore(f, other, t);
-        if (s > bestScore) {
-          bestScore = s;
-          best = gi;
-        }
-      }
-    }
-    if (best < 0) {
-      groups.push({ id: story.id, members: [story] });
-      feats.push([f]);
-      best = groups.length - 1;
-    } else {
-      groups[best]!.members.push(story);
-      feats[best]!.push(f);
-    }
-    index(best, f);
-    changed.add(groups[best]!.id);
+  const known = new Set(existing.flatMap((g) => g.members.map((m) => m.id)));
+  const fresh = [...new Map(incoming.filter((s) => !known.has(s.id)).map((s) => [s.id, s])).values()].sort(byTimeThenId);
+  const corpus = new StoryCorpus([...existing.flatMap((g) => g.members), ...fresh]);
+  const grouping = new Grouping(existing, corpus, Math.max(3, COMMON_SHARE * (known.size + fresh.length)), t);
+  const touched = new Set(fresh.map((s) => grouping.add(s)));
+  for (const gi of [...touched].sort((a, b) => a - b)) {
+    if (grouping.gone.has(gi)) continue;
+    const into = grouping.mergeInto(gi);
+    if (into !== null) touched.add(into);
   }
-  return { groups, changed, added };
+  const { groups, gone } = grouping;
+  const existingIds = new Set(existing.map((g) => g.id));
+  return {
+    groups: groups.filter((_, gi) => !gone.has(gi)),
+    changed: new Set([...touched].filter((gi) => !gone.has(gi)).map((gi) => groups[gi]!.id)),
+    removed: [...gone].map((gi) => groups[gi]!.id).filter((id) => existingIds.has(id)),
+    added: fresh.length,
+  };
 }

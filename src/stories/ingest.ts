@@ -102,6 +102,7 @@ async function ingestLocked(deps: IngestDeps, opts: IngestOptions, pool: StoryPo
     };
     const dirty = clustered.groups.filter((g) => clustered.changed.has(g.id)).map((g) => ({ ...g, ...ranking }));
     await pool.saveClusters(dirty, now);
+    await pool.removeClusters(clustered.removed);
     changed = dirty.length;
     newStories = clustered.added;
     const known = new Set(existing.flatMap((g) => g.members.map((m) => m.id)));

@@ -84,6 +84,12 @@ export function createStoryPool({ redis, keys }: StoryPoolDeps) {
       await pipe.exec();
     },
 
+    /** Drop groups that a later run merged into another group. */
+    async removeClusters(ids: string[]): Promise<void> {
+      if (ids.length === 0) return;
+      await redis.multi().del(...ids.map((id) => keys.storyCluster(id))).zrem(keys.clustersByTime(), ...ids).exec();
+    },
+
     /** Ranked, best first, as the pool looked at `until`: only stories published in [since, until] make a cluster eligible. */
     async listClusters(opts: ListOptions): Promise<Cluster[]> {
       const groups = await loadGroups(opts.since.getTime());

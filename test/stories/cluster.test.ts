@@ -3,16 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { clusterStories, type StoryGroup } from '../../src/stories/cluster.js';
 import type { Story } from '../../src/stories/model.js';
 import { rankClusters, toCluster } from '../../src/stories/rank.js';
-import { asStory, evaluate, labelledSet } from './labelled.js';
+import { asStory, evaluate, groupIds, labelledSet, score } from './labelled.js';
 
 const set = labelledSet();
 
 describe('clustering the labelled set', () => {
   it('keeps precision and recall at the measured level (docs/stories.md)', () => {
     const r = evaluate(set);
-    // Measured: precision 1.000, recall 0.882 (tp 30, fp 0, fn 4). A regression shows here.
+    // Measured: precision 1.000, recall 0.941 (tp 32, fp 0, fn 2). A regression shows here.
     expect(r.precision).toBeGreaterThanOrEqual(0.97);
-    expect(r.recall).toBeGreaterThanOrEqual(0.85);
+    expect(r.recall).toBeGreaterThanOrEqual(0.9);
   });
 
   it('puts the syndicated story together and keeps look-alikes apart', () => {
@@ -37,16 +37,19 @@ describe('clustering the labelled set', () => {
     const first = clusterStories([], stories.slice(0, 30));
     const second = clusterStories(first.groups, stories.slice(25));
     expect(second.added).toBe(stories.length - 30);
-    const all = clusterStories([], stories);
-    const norm = (gs: StoryGroup[]) => gs.map((g) => g.members.map((m) => m.id).sort().join(',')).sort();
-    expect(norm(second.groups)).toEqual(norm(all.groups));
+    // Term rarity is measured on the stories in play, so a borderline story may land differently
+    // than in one batch; what a run adds must still be as right as the batch.
+    const batch = score(set, groupIds(clusterStories([], stories).groups));
+    const stepwise = score(set, groupIds(second.groups));
+    expect(stepwise.precision).toBeGreaterThanOrEqual(batch.precision);
+    expect(stepwise.recall).toBeGreaterThanOrEqual(batch.recall - 0.1);
     expect(second.changed.size).toBeLessThan(second.groups.length);
   });
 
   it('matches equal canonical URLs and equal titles whatever the rest says, but not across days', () => {
     const base = asStory(set[0]!);
     const sameUrl = { ...base, id: 'x1', sourceId: 'other', title: 'Completely different words here', summary: '', url: base.url.replace('https://', 'http://www.') };
-    const sameTitle = { ...base, id: 'x2', sourceId: 'third', url: 'https://third.example.com/a', summary: 'unrelated text', title: `${base.title.toUpperCase()} - Third Site` };
+    const sameTitle = { ...base, id: 'x2', sourceId: 'third', url: 'https://third.example.com/a', summary: 'unrelated text', sourceName: 'Third Site', title: `${base.title.toUpperCase()} - Third Site` };
     const later = { ...base, id: 'x3', sourceId: 'fourth', url: 'https://fourth.example.com/b', title: base.title.replace('Fed', 'The Fed'), publishedAt: '2026-03-13T13:00:00.000Z' };
     const { groups } = clusterStories([], [base, sameUrl, sameTitle, later]);
     expect(groups.map((g) => g.members.length).sort()).toEqual([1, 3]);

@@ -9,6 +9,7 @@ export interface Labelled {
   id: string;
   label: string;
   sourceId: string;
+  sourceName?: string;
   title: string;
   summary: string;
   publishedAt: string;
@@ -23,7 +24,7 @@ export function asStory(l: Labelled): Story {
   return {
     id: l.id,
     sourceId: l.sourceId,
-    sourceName: l.sourceId.toUpperCase(),
+    sourceName: l.sourceName ?? l.sourceId.toUpperCase(),
     title: l.title,
     url: l.url,
     summary: l.summary,
@@ -33,13 +34,10 @@ export function asStory(l: Labelled): Story {
   };
 }
 
-export function evaluate(set: Labelled[], t?: ClusterThresholds) {
-  const { groups } = clusterStories([], set.map(asStory), t);
-  const groupOf = new Map<string, string>();
-  for (const g of groups) for (const m of g.members) groupOf.set(m.id, g.id);
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
+/** Pairwise scores of a grouping (story id → group id) against the labels, overall and across sources. */
+export function score(set: Labelled[], groupOf: ReadonlyMap<string, string>) {
+  const all = { tp: 0, fp: 0, fn: 0 };
+  const cross = { tp: 0, fp: 0, fn: 0 };
   const wrong: string[] = [];
   for (let i = 0; i < set.length; i++) {
     for (let j = i + 1; j < set.length; j++) {
@@ -47,10 +45,24 @@ export function evaluate(set: Labelled[], t?: ClusterThresholds) {
       const b = set[j]!;
       const same = a.label === b.label;
       const together = groupOf.get(a.id) === groupOf.get(b.id);
-      if (same && together) tp++;
-      else if (!same && together) (fp++, wrong.push(`FP ${a.title} | ${b.title}`));
-      else if (same && !together) (fn++, wrong.push(`FN ${a.title} | ${b.title}`));
+      if (!same && !together) continue;
+      const kind = same && together ? 'tp' : together ? 'fp' : 'fn';
+      all[kind]++;
+      if (a.sourceId !== b.sourceId) cross[kind]++;
+      if (kind !== 'tp') wrong.push(`${kind.toUpperCase()} ${a.title} | ${b.title}`);
     }
   }
-  return { precision: tp / (tp + fp || 1), recall: tp / (tp + fn || 1), tp, fp, fn, wrong, clusters: groups.length };
+  const pr = (c: typeof all) => ({ ...c, precision: c.tp / (c.tp + c.fp || 1), recall: c.tp / (c.tp + c.fn || 1) });
+  const overall = pr(all);
+  return { ...overall, f1: (2 * overall.precision * overall.recall) / (overall.precision + overall.recall || 1), cross: pr(cross), wrong, clusters: new Set(groupOf.values()).size };
+}
+
+export function groupIds(groups: { id: string; members: { id: string }[] }[]): Map<string, string> {
+  const groupOf = new Map<string, string>();
+  for (const g of groups) for (const m of g.members) groupOf.set(m.id, g.id);
+  return groupOf;
+}
+
+export function evaluate(set: Labelled[], t?: ClusterThresholds) {
+  return score(set, groupIds(clusterStories([], set.map(asStory), t).groups));
 }
