@@ -7,6 +7,7 @@ import { isProxyEntry, type TrustProxy } from './http/trust-proxy.js';
 import { ALL_QUEUES, type QueueName } from './queues/names.js';
 import { SourcesFileSchema, type SourcesFile } from './stories/sources-schema.js';
 import { isTimeZone } from './subscribers/schemas.js';
+import { authOf, parseHostPorts, type RedisTopology, type ReplicaWait } from './redis.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -30,6 +31,17 @@ export const EnvSchema = z.object({
     .string()
     .default('redis://127.0.0.1:6379')
     .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://'),
+  /** Sentinel: `host:port,…` of the Sentinels; with REDIS_SENTINEL_NAME. REDIS_URL then gives only credentials and TLS. */
+  REDIS_SENTINELS: z.string().optional(),
+  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - only').optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  /** Cluster: `host:port,…` seed nodes. KEY_PREFIX must carry a hash tag. REDIS_URL then gives only credentials and TLS. */
+  REDIS_CLUSTER_NODES: z.string().optional(),
+  /**
+   * Replicas each ledger claim and outcome must reach (Redis WAIT, 100 ms at most) before a send
+   * goes on; default 1 with Sentinel (which implies a replica), 0 otherwise.
+   */
+  REDIS_WAIT_REPLICAS: int(0, 10).optional(),
   KEY_PREFIX: z
     .string()
     .default('md')
@@ -96,6 +108,8 @@ export const EnvSchema = z.object({
   DEFAULT_SEND_HOUR: int(0, 23).default(7),
   SEND_RATE_PER_SEC: int(1, 100_000).default(50),
   SEND_CONCURRENCY: int(1, 1000).default(10),
+  /** A scheduled edition may start sending this long before its slot, by Redis's clock (0: never before it). */
+  SEND_LEAD_SEC: int(0, 3 * 3600).default(0),
   SMTP_POOL_SIZE: int(1, 100).default(5),
   /** Send/fan-out job lock: a worker killed mid-job holds its jobs this long before another worker takes them over. */
   JOB_LOCK_SEC: int(5, 600).default(30),
@@ -152,6 +166,8 @@ export interface Config extends Omit<Env, 'MAIL_FROM' | 'POSTAL_ADDRESS' | 'SITE
   readonly POSTAL_ADDRESS: string;
   readonly SITE_URL: string;
   readonly brand: Brand;
+  /** Where Redis is: one server, Sentinel or Cluster (from REDIS_URL / REDIS_SENTINELS / REDIS_CLUSTER_NODES). */
+  readonly redis: RedisTopology;
   /** Domain of MAIL_FROM, used for Message-ID and List-Id. */
   readonly mailDomain: string;
   readonly sources: SourcesFile;
@@ -159,7 +175,7 @@ export interface Config extends Omit<Env, 'MAIL_FROM' | 'POSTAL_ADDRESS' | 'SITE
 }
 
 /** Never echoed back in an error message. */
-const SECRETS = new Set(['SECRET_KEY', 'ADMIN_PASSWORD', 'SMTP_URL', 'REDIS_URL', 'WEBHOOK_SECRET']);
+const SECRETS = new Set(['SECRET_KEY', 'ADMIN_PASSWORD', 'SMTP_URL', 'REDIS_URL', 'REDIS_SENTINEL_PASSWORD', 'WEBHOOK_SECRET']);
 
 function firstIssue(error: z.ZodError, given: Record<string, string>): ConfigError {
   const issue = error.issues[0]!;
@@ -202,6 +218,37 @@ export function loadSourcesFile(path: string): SourcesFile {
   return parsed.data;
 }
 
+/** Which Redis to use; refuses a cluster whose keys could not share one slot per multi-key operation. */
+export function redisTopologyOf(env: Env): RedisTopology {
+  const auth = authOf(env.REDIS_URL);
+  if (env.REDIS_SENTINELS && env.REDIS_CLUSTER_NODES) {
+    throw new ConfigError('REDIS_CLUSTER_NODES', 'cannot be set together with REDIS_SENTINELS (choose Sentinel or Cluster)');
+  }
+  if (env.REDIS_CLUSTER_NODES) {
+    const nodes = parseHostPorts(env.REDIS_CLUSTER_NODES);
+    if (!nodes) throw new ConfigError('REDIS_CLUSTER_NODES', `must be host:port,host:port (got "${env.REDIS_CLUSTER_NODES.slice(0, 60)}")`);
+    // Every Lua script and MULTI touches several keys; in a cluster they must hash to one slot.
+    if (!/\{[^{}]+\}/.test(env.KEY_PREFIX)) {
+      throw new ConfigError('KEY_PREFIX', `must carry a hash tag when REDIS_CLUSTER_NODES is set, e.g. "{${env.KEY_PREFIX.replace(/[{}]/g, '')}}" (got "${env.KEY_PREFIX}")`);
+    }
+    return { kind: 'cluster', nodes, auth };
+  }
+  if (env.REDIS_SENTINELS) {
+    const sentinels = parseHostPorts(env.REDIS_SENTINELS);
+    if (!sentinels) throw new ConfigError('REDIS_SENTINELS', `must be host:port,host:port (got "${env.REDIS_SENTINELS.slice(0, 60)}")`);
+    if (!env.REDIS_SENTINEL_NAME) throw new ConfigError('REDIS_SENTINEL_NAME', 'is required with REDIS_SENTINELS (the master name the Sentinels monitor)');
+    return { kind: 'sentinel', sentinels, name: env.REDIS_SENTINEL_NAME, ...(env.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: env.REDIS_SENTINEL_PASSWORD } : {}), auth };
+  }
+  if (env.REDIS_SENTINEL_NAME) throw new ConfigError('REDIS_SENTINELS', 'is required with REDIS_SENTINEL_NAME');
+  return { kind: 'single', url: env.REDIS_URL };
+}
+
+/** WAIT after ledger writes of a send: REDIS_WAIT_REPLICAS, else 1 under Sentinel. */
+export function replicaWaitOf(config: Pick<Config, 'REDIS_WAIT_REPLICAS' | 'redis'>): ReplicaWait | undefined {
+  const replicas = config.REDIS_WAIT_REPLICAS ?? (config.redis.kind === 'sentinel' ? 1 : 0);
+  return replicas > 0 ? { replicas, timeoutMs: 100 } : undefined;
+}
+
 function mailDomainOf(from: string): string {
   const m = /@([^>\s]+)>?\s*$/.exec(from);
   if (!m) throw new ConfigError('MAIL_FROM', 'must contain an address such as "Name <digest@example.com>"');
@@ -233,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!privateKey.includes('PRIVATE KEY')) throw new ConfigError('DKIM_PRIVATE_KEY_FILE', 'is not a PEM private key');
     dkim = { domainName: parsed.DKIM_DOMAIN, keySelector: parsed.DKIM_SELECTOR, privateKey };
   }
+  const redis = redisTopologyOf(parsed);
   const sources = loadSourcesFile(parsed.SOURCES_FILE);
-  return Object.freeze({ ...parsed, MAIL_FROM, POSTAL_ADDRESS, SITE_URL, brand, mailDomain, sources, ...(dkim ? { dkim } : {}) });
+  return Object.freeze({ ...parsed, redis, MAIL_FROM, POSTAL_ADDRESS, SITE_URL, brand, mailDomain, sources, ...(dkim ? { dkim } : {}) });
 }

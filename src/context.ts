@@ -2,12 +2,12 @@
 // Each process (api, worker, scheduler, cli) builds one AppContext and passes
 // pieces of it down; nothing below this file constructs its own dependencies.
 import type { ConnectionOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import type { Config } from './config.js';
-import { keyspace, type Keyspace } from './keys.js';
+import { keyspace, queuePrefix, type Keyspace } from './keys.js';
 import { createLogger, type Logger } from './log.js';
-import { createRedis, closeRedis, type RedisRole } from './redis.js';
-import { QUEUE } from './queues/names.js';
+import { bullConnection, createRedis, closeRedis, type RedisClient, type RedisRole } from './redis.js';
+import { QUEUE, type QueueName } from './queues/names.js';
 import { createQueues, type Queues } from './queues/queues.js';
 import { jobOptionsByQueue } from './jobs/worker.js';
 import { createLedger, type Ledger } from './delivery/ledger.js';
@@ -27,10 +27,12 @@ export interface AppContext {
   readonly config: Config;
   readonly log: Logger;
   /** General-purpose connection for stores (commands, pipelines, Lua). */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: Keyspace;
-  /** Connection options for BullMQ Workers/Queues (each opens its own sockets). */
+  /** Connection for BullMQ Workers/Queues: options (each opens its own sockets), or one Cluster client they share. */
   readonly connection: ConnectionOptions;
+  /** BullMQ's prefix for a queue (its own hash tag in a cluster: src/keys.ts). */
+  queuePrefix(queue: QueueName): string;
   readonly queues: Queues;
   readonly tokens: Tokens;
   readonly subscribers: SubscriberStore;
@@ -56,20 +58,13 @@ export interface ContextOptions {
 
 export function createContext(config: Config, options: ContextOptions): AppContext {
   const log = createLogger(config.LOG_LEVEL, options.name);
-  const redis = createRedis(config.REDIS_URL, options.redisRole ?? 'command');
-  redis.on('error', (err) => log.warn({ event: 'redis.error', err: err.message }, 'redis connection error'));
+  const redis = createRedis(config.redis, options.redisRole ?? 'command');
+  redis.on('error', (err: Error) => log.warn({ event: 'redis.error', err: err.message }, 'redis connection error'));
   const keys = keyspace(config.KEY_PREFIX);
-  const url = new URL(config.REDIS_URL);
-  const connection: ConnectionOptions = {
-    host: url.hostname,
-    port: Number(url.port || 6379),
-    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-    ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}),
-    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
-    maxRetriesPerRequest: null,
-  };
-  const queues = createQueues(connection, config.KEY_PREFIX, jobOptionsByQueue(), (err) =>
+  const connection = bullConnection(config.redis);
+  if (connection instanceof Cluster) connection.on('error', (err: Error) => log.warn({ event: 'redis.error', err: err.message }, 'queue cluster connection error'));
+  const prefixOf = (queue: QueueName) => queuePrefix(config.KEY_PREFIX, queue, config.redis.kind === 'cluster');
+  const queues = createQueues(connection, prefixOf, jobOptionsByQueue(), (err) =>
     log.warn({ event: 'queue.connection-error', err: err.message }, 'queue connection error'),
   );
   let mailer: MailTransport | undefined;
@@ -104,6 +99,7 @@ export function createContext(config: Config, options: ContextOptions): AppConte
     redis,
     keys,
     connection,
+    queuePrefix: prefixOf,
     queues,
     tokens,
     subscribers,
@@ -126,6 +122,7 @@ export function createContext(config: Config, options: ContextOptions): AppConte
       closed ??= (async () => {
         await Promise.allSettled([queues.close(), Promise.resolve(mailer?.close())]);
         await closeRedis(redis);
+        if (connection instanceof Cluster) await closeRedis(connection);
       })();
       return closed;
     },

@@ -57,6 +57,10 @@ export function keyspace(prefix: string) {
     ledger: (editionId: string) => k('ledger', editionId),
     /** Delivery counters and state of one edition (queued, sent, …, paused reason). */
     ledgerMeta: (editionId: string) => k('ledger', editionId, 'meta'),
+    /** hash: subscriber → `<token>|<ms>` of the run holding its claim (ledger.ts). */
+    ledgerClaims: (editionId: string) => k('ledger', editionId, 'claims'),
+    /** hash: the adaptive send rate shared by every worker (delivery/adaptive-rate.ts). */
+    sendRate: () => k('send', 'rate'),
     slotClaim: (slot: string) => k('slot-claim', slot),
     slotsCancelled: () => k('slots', 'cancelled'),
     schedulerLastTick: () => k('scheduler', 'last-tick'),
@@ -69,3 +73,13 @@ export function keyspace(prefix: string) {
 }
 
 export type Keyspace = ReturnType<typeof keyspace>;
+
+/**
+ * BullMQ's prefix for one queue. On one server (or Sentinel) every queue shares KEY_PREFIX. In a
+ * cluster each queue gets its own hash tag, `{md}` → `{md.send}`, so each queue's keys sit in one
+ * slot (BullMQ's scripts need that) and different queues, and the app's own keys, spread over the
+ * masters. No script of ours touches a queue's keys and the app's keys together.
+ */
+export function queuePrefix(keyPrefix: string, queue: string, clustered: boolean): string {
+  return clustered ? keyPrefix.replace(/\{([^{}]+)\}/, (_, tag: string) => `{${tag}.${queue}}`) : keyPrefix;
+}

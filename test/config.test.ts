@@ -47,6 +47,11 @@ describe('config', () => {
     [{ SMTP_URL: 'http://x' }, 'SMTP_URL', /smtp/],
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL', /redis:\/\//],
     [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL', /./],
+    [{ REDIS_CLUSTER_NODES: '127.0.0.1:7000,127.0.0.1:7001' }, 'KEY_PREFIX', /hash tag.*\{md\}/],
+    [{ REDIS_CLUSTER_NODES: '127.0.0.1' }, 'REDIS_CLUSTER_NODES', /host:port/],
+    [{ REDIS_SENTINELS: '127.0.0.1:26379' }, 'REDIS_SENTINEL_NAME', /required/],
+    [{ REDIS_SENTINEL_NAME: 'mymaster' }, 'REDIS_SENTINELS', /required/],
+    [{ REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_NAME: 'm', REDIS_CLUSTER_NODES: 'b:2', KEY_PREFIX: '{md}' }, 'REDIS_CLUSTER_NODES', /Sentinel or Cluster/],
   ])('refuses %o naming the variable', (override, variable, message) => {
     const env: Record<string, string | undefined> = { ...base, ...override };
     let caught: unknown;
@@ -59,6 +64,24 @@ describe('config', () => {
     expect((caught as ConfigError).variable).toBe(variable);
     expect((caught as ConfigError).message).toMatch(message);
     expect((caught as ConfigError).message.startsWith(`${variable}:`)).toBe(true);
+  });
+
+  it('reads the Redis topology: one server, Sentinel (credentials from REDIS_URL), Cluster with a hash tag', () => {
+    expect(loadConfig({ ...base, REDIS_URL: 'rediss://u:p%40ss@cache.example:6380/2' }).redis).toEqual({ kind: 'single', url: 'rediss://u:p%40ss@cache.example:6380/2' });
+    expect(
+      loadConfig({ ...base, REDIS_URL: 'redis://:secret@x', REDIS_SENTINELS: '10.0.0.1:26379, [::1]:26380', REDIS_SENTINEL_NAME: 'mymaster', REDIS_SENTINEL_PASSWORD: 'sp' }).redis,
+    ).toEqual({
+      kind: 'sentinel',
+      sentinels: [{ host: '10.0.0.1', port: 26379 }, { host: '::1', port: 26380 }],
+      name: 'mymaster',
+      sentinelPassword: 'sp',
+      auth: { password: 'secret' },
+    });
+    expect(loadConfig({ ...base, KEY_PREFIX: '{md}', REDIS_CLUSTER_NODES: 'n1:7000,n2:7001' }).redis).toEqual({
+      kind: 'cluster',
+      nodes: [{ host: 'n1', port: 7000 }, { host: 'n2', port: 7001 }],
+      auth: {},
+    });
   });
 
   it('names the bad entry of the sources file', () => {

@@ -130,6 +130,19 @@ export function baselines(rig: BaselineRig) {
       const raws = await prebuilt();
       return timed('o', n, ownPool, (mailer, i, to) => mailer.send({ envelope: { from: envelopeFrom, to: [to] }, raw: raws[i % 4]! }));
     },
+    /**
+     * (a′) into another relay (Postfix's smtp-sink, which counts nothing): timed until the relay
+     * has answered 250 to every message.
+     */
+    async rawOwnPoolTo(url: string, n: number): Promise<BaselineResult> {
+      const raws = await prebuilt();
+      const mailer = createMailTransport({ smtpUrl: url, outboxDir: '/tmp', poolSize: config.SMTP_POOL_SIZE, dkim: config.dkim });
+      const t0 = performance.now();
+      await bounded(n, rig.concurrency, (i) => mailer.send({ envelope: { from: envelopeFrom, to: [`w${i + 1}@example.test`] }, raw: raws[i % 4]! } as OutgoingMail));
+      const ms = performance.now() - t0;
+      mailer.close();
+      return { messages: n, ms: Math.round(ms), rate: Math.round((n / ms) * 1000), avgBytes: raws[0]!.length };
+    },
     /** (b) Naive: nodemailer composes every message from the personalised HTML and text. */
     naive(n: number): Promise<BaselineResult> {
       return timed('b', n, nodemailerPool, (mailer, i, to) => mailer.send(messageFor(i, to, variantOf(i))));

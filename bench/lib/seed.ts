@@ -3,7 +3,7 @@
 // all / slot zsets scored by id, slot and status counters), a few thousand per
 // pipeline; `verifySeed` then reads a sample back through the real store so a
 // layout drift fails the benchmark instead of skewing it.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/redis.js';
 import type { Keyspace } from '../../src/keys.js';
 import { createSubscriberStore } from '../../src/subscribers/store.js';
 import { createStoryPool } from '../../src/stories/pool.js';
@@ -22,7 +22,7 @@ const TOPIC_MIX: string[][] = [['markets'], ['world'], ['markets', 'world'], ['m
 export const variantKeyOf = (i: number): string => TOPIC_MIX[i % 4]!.join('+');
 
 /** Confirmed readers 1..n (ids 000000000001…), UTC 07:00, a mix of topics. */
-export async function seedConfirmed(redis: Redis, keys: Keyspace, n: number, batch = 2000): Promise<void> {
+export async function seedConfirmed(redis: RedisClient, keys: Keyspace, n: number, batch = 2000): Promise<void> {
   const at = new Date().toISOString();
   const consent = JSON.stringify({ at, ip: '127.0.0.1', userAgent: 'bench', source: 'import-confirmed' });
   const slotKey = keys.subscribersBySlot('UTC', 7);
@@ -60,7 +60,7 @@ export async function seedConfirmed(redis: Redis, keys: Keyspace, n: number, bat
 }
 
 /** Read a sample back through the real store: the layout must be what it expects. */
-export async function verifySeed(redis: Redis, keys: Keyspace, n: number): Promise<void> {
+export async function verifySeed(redis: RedisClient, keys: Keyspace, n: number): Promise<void> {
   const store = createSubscriberStore({ redis, keys });
   for (const i of [1, Math.ceil(n / 2), n]) {
     const sub = await store.get(subscriberId(i));
@@ -72,7 +72,7 @@ export async function verifySeed(redis: Redis, keys: Keyspace, n: number): Promi
 }
 
 /** `count` single-story clusters published in the 20 h before `now`, half markets, half world. */
-export async function seedStories(redis: Redis, keys: Keyspace, count: number, now = new Date()): Promise<void> {
+export async function seedStories(redis: RedisClient, keys: Keyspace, count: number, now = new Date()): Promise<void> {
   const pool = createStoryPool({ redis, keys });
   const text =
     'Officials said on Monday that the decision followed weeks of talks, and analysts expect the move to weigh on ' +
@@ -103,7 +103,7 @@ export async function seedStories(redis: Redis, keys: Keyspace, count: number, n
  * Give every reader a watchlist of `size` symbols out of `symbols`, different from reader
  * to reader (a deterministic shuffle per id), written as the store writes the field.
  */
-export async function seedWatchlists(redis: Redis, keys: Keyspace, n: number, symbols: readonly string[], size: number): Promise<void> {
+export async function seedWatchlists(redis: RedisClient, keys: Keyspace, n: number, symbols: readonly string[], size: number): Promise<void> {
   for (let start = 1; start <= n; start += 2000) {
     const p = redis.pipeline();
     for (let i = start; i <= Math.min(n, start + 1999); i += 1) {

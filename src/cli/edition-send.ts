@@ -22,7 +22,7 @@ export async function editionSendCommand(ctx: AppContext, args: string[], option
   const out = options.out ?? stdio;
   if (!args.includes('--now') || args.some((a) => a !== '--now' && a !== '--wait')) return out.usage('digest edition send --now [--wait]');
   const slot = (options.now ?? (() => new Date()))().toISOString();
-  const events = args.includes('--wait') ? new QueueEvents(QUEUE.edition, { connection: ctx.connection, prefix: ctx.config.KEY_PREFIX }) : null;
+  const events = args.includes('--wait') ? new QueueEvents(QUEUE.edition, { connection: ctx.connection, prefix: ctx.queuePrefix(QUEUE.edition) }) : null;
   try {
     await events?.waitUntilReady();
     const job = await ctx.queues[QUEUE.edition].add('edition', { slot, mode: 'now' }, { jobId: editionJobId(slot, 'now') });

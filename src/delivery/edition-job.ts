@@ -13,6 +13,8 @@ export interface EditionJobDeps extends Pick<ScheduleDeps, 'redis' | 'keys' | 'l
   fanoutQueue: { add(name: string, data: FanoutJob, opts?: JobsOptions): Promise<unknown> };
   log: Logger;
   now?: () => Date;
+  /** SEND_LEAD_SEC in ms: how long before its slot a scheduled edition may start sending. */
+  sendLeadMs?: number;
 }
 
 export type EditionJobResult = { editionId: string; status: string };
@@ -26,7 +28,7 @@ export async function runEditionJob(deps: EditionJobDeps, job: EditionJob): Prom
   }
   const built = await deps.editions.build({ slot: job.slot, mode: job.mode });
   if (built.status === 'ready' || built.status === 'sending') {
-    await deps.ledger.start(built.editionId, { slot: job.slot, mode: job.mode });
+    await deps.ledger.start(built.editionId, { slot: job.slot, mode: job.mode, leadMs: deps.sendLeadMs ?? 0 });
     await deps.fanoutQueue.add('fanout', { editionId: built.editionId }, { jobId: jobId('fanout', built.editionId) });
   } else {
     deps.log.info({ event: 'edition.not-sent', editionId: built.editionId, status: built.status }, 'edition not sent');

@@ -1,7 +1,7 @@
 // Fan-out: walk the readers due for an edition with a keyset cursor, in pages,
 // and add one send job per reader with a deterministic id. Memory is one page;
 // the cursor is saved after each page, so a crashed fan-out resumes where it stopped.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { JobsOptions } from 'bullmq';
 import type { Logger } from '../log.js';
 import { jobId, type SendJob } from '../queues/jobs.js';
@@ -10,7 +10,7 @@ import type { Ledger } from './ledger.js';
 import type { SubscriberPort, EditionPort } from './ports.js';
 
 export interface FanoutDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: { editionCursor(editionId: string): string };
   ledger: Ledger;
   subscribers: Pick<SubscriberPort, 'pageConfirmed' | 'pageSlot' | 'pageWeeklySlot' | 'slotsInUse'>;

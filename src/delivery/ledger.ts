@@ -5,9 +5,16 @@
 //   queued ─claim─► claimed ─► sent | failed | bounced | skipped
 //                      │  └─release─► queued        (transient failure, will retry)
 //                      └─claimed again─► unknown    (a run died after claiming: never resent)
+//
+// Each claim records its owner (a token per send) and when it was taken, by Redis's clock, in
+// `ledger:<edition>:claims`. The same owner claiming again is its own command resent after a
+// lost reply, not a second run. Another run finding a claim younger than `claimStaleMs` is told
+// to come back later (the owner may be alive and about to write its outcome); only an older
+// claim is written off as `unknown`.
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Redis } from 'ioredis';
-import { runScript } from '../redis.js';
+import type { RedisClient } from '../redis.js';
+import { REDIS_FULL_REASON, redisMemory, runScript, type ReplicaWait } from '../redis.js';
 import { messageTotals, type MessageTotalsKeys, type OutcomeCounts } from './message-totals.js';
 
 export const LEDGER_STATES = ['queued', 'claimed', 'sent', 'failed', 'bounced', 'unknown', 'skipped'] as const;
@@ -18,6 +25,7 @@ export type FinalState = 'sent' | 'failed' | 'bounced' | 'skipped' | 'unknown';
 export interface LedgerKeys {
   ledger(editionId: string): string;
   ledgerMeta(editionId: string): string;
+  ledgerClaims(editionId: string): string;
 }
 
 export interface LedgerOptions {
@@ -27,6 +35,18 @@ export interface LedgerOptions {
   pauseFailureRatio?: number;
   /** Ledger entries and counters expire after this many days (default 30). */
   retentionDays?: number;
+  /**
+   * A claim older than this, found by another run, is written off as `unknown`; a younger one
+   * makes that run wait (default 60 s). The worker uses twice the job lock: a run whose claim is
+   * older has lost its lock twice over, or died.
+   */
+  claimStaleMs?: number;
+  /**
+   * Claims and outcomes of sends wait for this many replicas (WAIT) before the send goes on, so
+   * a failover cannot lose a claim (which could mean a resend) and rarely a `sent` mark (which
+   * can then only become `unknown`). Default none.
+   */
+  replicaWait?: ReplicaWait;
 }
 
 export const EditionReportSchema = z.object({
@@ -49,10 +69,18 @@ export const EditionReportSchema = z.object({
 });
 export type EditionReport = z.infer<typeof EditionReportSchema>;
 
-export type ClaimResult = { outcome: 'claimed' } | { outcome: 'unknown'; finished: boolean } | { outcome: 'done'; state: LedgerState };
+/** `busy`: another run holds a fresh claim; try again in `retryInMs`. */
+export type ClaimResult =
+  | { outcome: 'claimed' }
+  | { outcome: 'busy'; retryInMs: number }
+  | { outcome: 'early'; retryInMs: number }
+  | { outcome: 'unknown'; finished: boolean }
+  | { outcome: 'done'; state: LedgerState };
 export type SendClaimResult =
   | { outcome: 'paused'; reason: string }
   | { outcome: 'claimed'; subscriber: Record<string, string>; last: string | null }
+  | { outcome: 'busy'; retryInMs: number }
+  | { outcome: 'early'; retryInMs: number }
   | { outcome: 'unknown'; finished: boolean }
   | { outcome: 'done'; state: LedgerState };
 
@@ -96,8 +124,19 @@ redis.call('EXPIRE', KEYS[2], ARGV[1])
 return n
 `;
 
+// Redis's clock in ms: claim ages never depend on a worker's clock.
+const NOW_MS = `
+local function nowMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+`;
+
 // The claim transition; `onClaimed` is the Lua that returns after a successful claim.
-const claimScript = (onClaimed: string) => `${COMPLETE}
+// KEYS[1] ledger, KEYS[2] meta, KEYS[3] claims. ARGV[1] subscriber, ARGV[2] now (ISO),
+// ARGV[3] claim token, ARGV[4] stale after (ms).
+const claimScript = (onClaimed: string, before = '') => `${COMPLETE}${NOW_MS}
+${before}
 local s = redis.call('HGET', KEYS[1], ARGV[1])
 if not s then
   redis.call('HINCRBY', KEYS[2], 'queued', 1)
@@ -105,34 +144,52 @@ if not s then
 end
 if s == 'queued' then
   redis.call('HSET', KEYS[1], ARGV[1], 'claimed')
+  redis.call('HSET', KEYS[3], ARGV[1], ARGV[3] .. '|' .. nowMs())
+  redis.call('EXPIRE', KEYS[3], 604800)
   ${onClaimed}
 end
 if s == 'claimed' then
+  local c = redis.call('HGET', KEYS[3], ARGV[1])
+  if c then
+    local sep = string.find(c, '|', 1, true)
+    if string.sub(c, 1, sep - 1) == ARGV[3] then
+      ${onClaimed}
+    end
+    local age = nowMs() - tonumber(string.sub(c, sep + 1))
+    if age < tonumber(ARGV[4]) then return {'busy', tonumber(ARGV[4]) - age} end
+  end
   redis.call('HSET', KEYS[1], ARGV[1], 'unknown')
+  redis.call('HDEL', KEYS[3], ARGV[1])
   redis.call('HINCRBY', KEYS[2], 'unknown', 1)
   return {'became-unknown', complete(KEYS[2], ARGV[2])}
 end
 return {s, 0}
 `;
 
-// KEYS: ledger, meta. ARGV: subscriber, now.
+// KEYS: ledger, meta, claims. ARGV: subscriber, now, token, staleMs.
 const CLAIM = claimScript(`return {'claimed', 0}`);
 
-// The send's first round trip: refuse while the edition is paused (nothing claimed),
-// claim, and hand back what the send reads next: the reader's last-edition entry and hash.
-// KEYS: ledger, meta, subscriber hash, last-edition hash. ARGV: subscriber, now.
-const CLAIM_FOR_SEND = `
+// The send's first round trip: refuse while the edition is paused, and before its slot by
+// Redis's clock (a worker whose clock runs ahead never sends early), nothing claimed; claim,
+// and hand back what the send reads next: the reader's last-edition entry and hash.
+// KEYS: ledger, meta, claims, subscriber hash, last-edition hash. ARGV: subscriber, now, token, staleMs.
+const CLAIM_FOR_SEND = claimScript(
+  `return {'claimed', 0, redis.call('HGET', KEYS[5], ARGV[1]) or '', unpack(redis.call('HGETALL', KEYS[4]))}`,
+  `
 local paused = redis.call('HGET', KEYS[2], 'pausedReason')
 if paused then return {'paused', paused} end
-${claimScript(`return {'claimed', 0, redis.call('HGET', KEYS[4], ARGV[1]) or '', unpack(redis.call('HGETALL', KEYS[3]))}`)}`;
+local notBefore = tonumber(redis.call('HGET', KEYS[2], 'notBefore') or '0')
+if notBefore > nowMs() then return {'early', notBefore - nowMs()} end`,
+);
 
-// KEYS: ledger, meta, [record hash]. ARGV: subscriber, to, now, minFailures, ratio, [record field, value].
+// KEYS: ledger, meta, claims, [record hash]. ARGV: subscriber, to, now, minFailures, ratio, [record field, value].
 // The optional record (the reader's last edition) is written on every finish to `sent`, as
 // the separate HSET after it used to be, now in the same round trip.
 const FINISH = `${COMPLETE}
 local s = redis.call('HGET', KEYS[1], ARGV[1])
 local to = ARGV[2]
-if KEYS[3] and to == 'sent' then redis.call('HSET', KEYS[3], ARGV[6], ARGV[7]) end
+if KEYS[4] and to == 'sent' then redis.call('HSET', KEYS[4], ARGV[6], ARGV[7]) end
+redis.call('HDEL', KEYS[3], ARGV[1])
 -- A run that lost its lock may still deliver after the entry was written off as unknown.
 if not (s == 'claimed' or (s == 'unknown' and to == 'sent')) then return {0, 0, 0} end
 redis.call('HSET', KEYS[1], ARGV[1], to)
@@ -152,13 +209,14 @@ end
 return {1, complete(KEYS[2], ARGV[3]), paused}
 `;
 
-// KEYS: ledger. ARGV: subscriber.
+// KEYS: ledger, claims. ARGV: subscriber, token. Only the claim's owner gives it back.
 const RELEASE = `
-if redis.call('HGET', KEYS[1], ARGV[1]) == 'claimed' then
-  redis.call('HSET', KEYS[1], ARGV[1], 'queued')
-  return 1
-end
-return 0
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= 'claimed' then return 0 end
+local c = redis.call('HGET', KEYS[2], ARGV[1])
+if c and string.sub(c, 1, string.len(ARGV[2]) + 1) ~= ARGV[2] .. '|' then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], 'queued')
+redis.call('HDEL', KEYS[2], ARGV[1])
+return 1
 `;
 
 // KEYS: meta. ARGV: now.
@@ -169,24 +227,31 @@ return complete(KEYS[1], ARGV[1])
 
 const num = (v: string | undefined) => Number(v ?? 0) || 0;
 
-export function createLedger(deps: { redis: Redis; keys: LedgerKeys & MessageTotalsKeys }, options: LedgerOptions = {}) {
+/** A claim owner's name: unique per send attempt, across processes. */
+export function newClaimToken(): string {
+  return randomUUID();
+}
+
+export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys & MessageTotalsKeys }, options: LedgerOptions = {}) {
   const { redis, keys } = deps;
   const minFailures = options.pauseMinFailures ?? 20;
   const ratio = options.pauseFailureRatio ?? 0.1;
   const ttl = (options.retentionDays ?? 30) * 86_400;
+  const staleMs = options.claimStaleMs ?? 60_000;
+  const replicaWait = options.replicaWait;
   const now = () => new Date().toISOString();
+  const claimKeys = (editionId: string) => [keys.ledger(editionId), keys.ledgerMeta(editionId), keys.ledgerClaims(editionId)];
 
   return {
-    /** Record when and for which slot delivery started (first call wins). */
-    async start(editionId: string, info: { slot: string; mode: string }): Promise<void> {
+    /**
+     * Record when and for which slot delivery started (first call wins). A slot's edition (daily
+     * or weekly, not "send now"), less `leadMs`, is also the earliest send, by Redis's clock.
+     */
+    async start(editionId: string, info: { slot: string; mode: string; leadMs?: number }): Promise<void> {
       const meta = keys.ledgerMeta(editionId);
-      await redis
-        .multi()
-        .hsetnx(meta, 'startedAt', now())
-        .hsetnx(meta, 'slot', info.slot)
-        .hsetnx(meta, 'mode', info.mode)
-        .expire(meta, ttl)
-        .exec();
+      const tx = redis.multi().hsetnx(meta, 'startedAt', now()).hsetnx(meta, 'slot', info.slot).hsetnx(meta, 'mode', info.mode);
+      if (info.mode !== 'now') tx.hsetnx(meta, 'notBefore', String(Date.parse(info.slot) - (info.leadMs ?? 0)));
+      await tx.expire(meta, ttl).exec();
     },
 
     async meta(editionId: string): Promise<{ slot: string; mode: string } | null> {
@@ -206,12 +271,14 @@ export function createLedger(deps: { redis: Redis; keys: LedgerKeys & MessageTot
       return Number(await runScript(redis, FANOUT_DONE, [keys.ledgerMeta(editionId)], [now()])) === 1;
     },
 
-    async claim(editionId: string, subscriberId: string): Promise<ClaimResult> {
-      const [state, finished] = (await runScript(redis, CLAIM, [keys.ledger(editionId), keys.ledgerMeta(editionId)], [subscriberId, now()])) as [
-        LedgerState | 'became-unknown',
+    /** `token` names the run claiming (one per send attempt): the same token claiming again is the same run. */
+    async claim(editionId: string, subscriberId: string, token: string = newClaimToken()): Promise<ClaimResult> {
+      const [state, finished] = (await runScript(redis, CLAIM, claimKeys(editionId), [subscriberId, now(), token, staleMs])) as [
+        LedgerState | 'became-unknown' | 'busy',
         number,
       ];
       if (state === 'claimed') return { outcome: 'claimed' };
+      if (state === 'busy') return { outcome: 'busy', retryInMs: Math.max(1, finished) };
       if (state === 'became-unknown') return { outcome: 'unknown', finished: finished === 1 };
       return { outcome: 'done', state };
     },
@@ -224,15 +291,19 @@ export function createLedger(deps: { redis: Redis; keys: LedgerKeys & MessageTot
       editionId: string,
       subscriberId: string,
       read: { subscriberKey: string; lastKey: string },
+      token: string,
     ): Promise<SendClaimResult> {
       const reply = (await runScript(
         redis,
         CLAIM_FOR_SEND,
-        [keys.ledger(editionId), keys.ledgerMeta(editionId), read.subscriberKey, read.lastKey],
-        [subscriberId, now()],
-      )) as [LedgerState | 'became-unknown' | 'paused', string | number, ...string[]];
+        [...claimKeys(editionId), read.subscriberKey, read.lastKey],
+        [subscriberId, now(), token, staleMs],
+        replicaWait,
+      )) as [LedgerState | 'became-unknown' | 'paused' | 'busy' | 'early', string | number, ...string[]];
       const [state, second, ...rest] = reply;
       if (state === 'paused') return { outcome: 'paused', reason: String(second) };
+      if (state === 'early') return { outcome: 'early', retryInMs: Math.max(1, Number(second)) };
+      if (state === 'busy') return { outcome: 'busy', retryInMs: Math.max(1, Number(second)) };
       if (state === 'claimed') {
         const [last, ...flat] = rest;
         const subscriber: Record<string, string> = {};
@@ -247,8 +318,9 @@ export function createLedger(deps: { redis: Redis; keys: LedgerKeys & MessageTot
       const [applied, finished, paused] = (await runScript(
         redis,
         FINISH,
-        [keys.ledger(editionId), keys.ledgerMeta(editionId), ...(record ? [record.key] : [])],
+        [...claimKeys(editionId), ...(record ? [record.key] : [])],
         [subscriberId, to, now(), minFailures, ratio, ...(record ? [record.field, record.value] : [])],
+        replicaWait,
       )) as [number, number, number];
       return { applied: applied === 1, finished: finished === 1, paused: paused === 1 };
     },
@@ -257,8 +329,8 @@ export function createLedger(deps: { redis: Redis; keys: LedgerKeys & MessageTot
     totals: (nowMs = Date.now()): Promise<OutcomeCounts> => messageTotals(deps, nowMs),
 
     /** Give a claim back after a failure that certainly did not deliver (a retry will claim again). */
-    async release(editionId: string, subscriberId: string): Promise<boolean> {
-      return Number(await runScript(redis, RELEASE, [keys.ledger(editionId)], [subscriberId])) === 1;
+    async release(editionId: string, subscriberId: string, token: string): Promise<boolean> {
+      return Number(await runScript(redis, RELEASE, [keys.ledger(editionId), keys.ledgerClaims(editionId)], [subscriberId, token])) === 1;
     },
 
     async state(editionId: string, subscriberId: string): Promise<LedgerState | null> {
@@ -278,9 +350,10 @@ export function createLedger(deps: { redis: Redis; keys: LedgerKeys & MessageTot
       await redis.hdel(keys.ledgerMeta(editionId), 'pausedReason');
     },
 
-    /** The operators' funnel for one edition. */
+    /** The operators' funnel for one edition. A full Redis pauses every unfinished edition: that is its reason then. */
     async report(editionId: string): Promise<EditionReport> {
       const m = await redis.hgetall(keys.ledgerMeta(editionId));
+      if (!m.pausedReason && !m.finishedAt && m.startedAt && (await redisMemory(redis).catch(() => null))?.full) m.pausedReason = REDIS_FULL_REASON;
       const counts = {
         queued: num(m.queued),
         sent: num(m.sent),

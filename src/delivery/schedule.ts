@@ -2,7 +2,7 @@
 // tick; deterministic job ids and per-slot claims make a second instance or a
 // double tick change nothing. Slots missed for longer than FRESHNESS_HOURS are
 // cancelled (counted, listed for operators) instead of sent stale.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { JobsOptions } from 'bullmq';
 import type { Logger } from '../log.js';
 import { jobId, type EditionJob } from '../queues/jobs.js';
@@ -15,7 +15,7 @@ export interface ScheduleKeys {
 }
 
 export interface ScheduleDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: ScheduleKeys;
   slotsInUse(): Promise<SlotPair[]>;
   editionQueue: { add(name: string, data: EditionJob, opts?: JobsOptions): Promise<unknown> };

@@ -1,18 +1,19 @@
 // One send: claim the ledger entry, re-check the reader, personalise the prepared
 // variant, hand it to the pooled transport, record the outcome. Knows nothing of
 // BullMQ; send-job.ts turns the named errors below into queue behaviour.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { redactAddresses, type Logger } from '../log.js';
 import type { Subscriber } from '../subscribers/model.js';
 import { markUndeliverable } from '../subscribers/rules.js';
 import { hadDigestOnLocalDate, isDeliveryDay } from '../editions/slots.js';
 import { hasNewStoriesSince } from '../editions/pick.js';
-import type { Ledger } from './ledger.js';
+import { newClaimToken, type FinalState, type FinishRecord, type FinishResult, type Ledger } from './ledger.js';
+import { untilWritten } from '../redis.js';
 import type { MailTransport, OutgoingMail } from './transport/mail-transport.js';
 import { listHeaders, type EditionHeaders } from './mime.js';
 import { buildRawFromParts } from './raw-message.js';
 import type { DeliveryPorts } from './ports.js';
-import { AmbiguousDeliveryError, asDeliveryFailure, PermanentDeliveryError } from './transport/failures.js';
+import { AmbiguousDeliveryError, asDeliveryFailure, PermanentDeliveryError, RelayThrottlingError, RelayUnavailableError } from './transport/failures.js';
 
 export class EditionPausedError extends Error {
   override name = 'EditionPausedError';
@@ -34,8 +35,22 @@ export class SendAbortedError extends Error {
   override name = 'SendAbortedError';
 }
 
+/**
+ * Not now, and not an attempt: another run holds a fresh claim on this reader (it may be about
+ * to record its outcome), or the slot has not begun by Redis's clock. Look again in `retryInMs`.
+ */
+export class SendLaterError extends Error {
+  override name = 'SendLaterError';
+  constructor(
+    readonly retryInMs: number,
+    reason: string,
+  ) {
+    super(`${reason}; retry in ${retryInMs} ms`);
+  }
+}
+
 export interface SenderDeps<V> {
-  redis: Redis;
+  redis: RedisClient;
   keys: { lastEditionFor(): string; subscriber(id: string): string };
   ledger: Ledger;
   ports: DeliveryPorts<V>;
@@ -135,24 +150,45 @@ export function createSender<V>(deps: SenderDeps<V>) {
     return null;
   }
 
+  // Ledger writes are retried while Redis is away (restart, failover, partition): an outcome the
+  // relay gave, or a claim this run holds, stays in memory and is written when Redis is back,
+  // instead of leaving a claim for a retry to write off as `unknown`. Claims carry a token, so a
+  // claim Redis ran but whose reply was lost is the same claim when sent again.
+  const written = <T>(write: () => Promise<T>, editionId: string, subscriberId: string) =>
+    untilWritten(write, {
+      onRetry: (err, attempt) =>
+        attempt === 1 && log.warn({ event: 'digest.send.mark-deferred', editionId, subscriberId, err: err.message }, 'Redis away; ledger write kept until it is back'),
+    });
+
   async function finished(editionId: string, result: { finished: boolean; paused?: boolean }) {
     if (result.paused) {
-      const reason = await ledger.pausedReason(editionId);
+      const reason = await ledger.pausedReason(editionId).catch(() => 'too many failures');
       log.warn({ event: 'edition.delivery.paused', editionId, reason }, 'edition paused: too many failures');
     }
     if (result.finished) {
-      await ports.editions.setStatus(editionId, 'sending', 'done');
-      log.info({ event: 'edition.delivery.finished', report: await ledger.report(editionId) }, 'edition delivered');
+      // Only one finish sees `finished`: the status must land even if Redis blinks now.
+      await written(() => ports.editions.setStatus(editionId, 'sending', 'done'), editionId, '');
+      const report = await ledger.report(editionId).catch(() => null);
+      log.info({ event: 'edition.delivery.finished', editionId, report }, 'edition delivered');
     }
+  }
+
+  /** Record a final outcome (retried until Redis takes it) and act on what it finished or paused. */
+  async function record(editionId: string, subscriberId: string, to: FinalState, extra?: FinishRecord): Promise<FinishResult> {
+    const result = await written(() => ledger.finish(editionId, subscriberId, to, extra), editionId, subscriberId);
+    await finished(editionId, result);
+    return result;
   }
 
   async function send(editionId: string, subscriberId: string, attempt: SendAttempt): Promise<SendOutcome> {
     // One round trip: the pause check, the claim, the reader's hash and last-edition entry.
-    const claim = await ledger.claimForSend(editionId, subscriberId, {
-      subscriberKey: deps.keys.subscriber(subscriberId),
-      lastKey: deps.keys.lastEditionFor(),
-    });
+    // The token makes a resent claim (reply lost as Redis went away) the same claim.
+    const token = newClaimToken();
+    const read = { subscriberKey: deps.keys.subscriber(subscriberId), lastKey: deps.keys.lastEditionFor() };
+    const claim = await written(() => ledger.claimForSend(editionId, subscriberId, read, token), editionId, subscriberId);
     if (claim.outcome === 'paused') throw new EditionPausedError(editionId, claim.reason);
+    if (claim.outcome === 'busy') throw new SendLaterError(claim.retryInMs, 'another run holds the claim');
+    if (claim.outcome === 'early') throw new SendLaterError(claim.retryInMs, 'the slot has not begun');
     if (claim.outcome === 'done') return `already-${claim.state}`;
     if (claim.outcome === 'unknown') {
       // A previous run claimed and never recorded an outcome: it may have delivered.
@@ -169,7 +205,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
       sub = ports.subscribers.parse(claim.subscriber);
       const reason = await skipReason(sub, info, editionId, claim.last);
       if (reason || !sub) {
-        await finished(editionId, await ledger.finish(editionId, subscriberId, 'skipped'));
+        await record(editionId, subscriberId, 'skipped');
         log.debug({ event: 'digest.send.skipped', editionId, subscriberId, reason }, 'skipped');
         return 'skipped';
       }
@@ -183,9 +219,10 @@ export function createSender<V>(deps: SenderDeps<V>) {
       if (attempt.signal?.aborted) throw new SendAbortedError('lock lost before SMTP');
     } catch (err) {
       if (err instanceof MissingVariantError) {
-        await finished(editionId, await ledger.finish(editionId, subscriberId, 'failed'));
+        await record(editionId, subscriberId, 'failed');
       } else {
-        await ledger.release(editionId, subscriberId);
+        // Nothing reached the relay: give the claim back, or the retry would find it and write it off.
+        await written(() => ledger.release(editionId, subscriberId, token), editionId, subscriberId);
       }
       throw err;
     }
@@ -197,34 +234,29 @@ export function createSender<V>(deps: SenderDeps<V>) {
       const failure = asDeliveryFailure(error);
       if (failure instanceof AmbiguousDeliveryError) {
         log.warn({ event: 'digest.send.unknown', editionId, subscriberId }, 'connection lost with the message in flight; not resending');
-        await finished(editionId, await ledger.finish(editionId, subscriberId, 'unknown'));
+        await record(editionId, subscriberId, 'unknown');
         return 'unknown';
       }
       if (failure instanceof PermanentDeliveryError) {
         const to = failure.recipientRejected ? 'bounced' : 'failed';
-        const result = await ledger.finish(editionId, subscriberId, to);
         if (failure.recipientRejected) {
           const reason = `smtp ${failure.responseCode}: ${failure.message}`.slice(0, 200);
-          await markUndeliverable(ports.subscribers, sub.email, { status: 'bounced', reason }, sub);
+          await written(() => markUndeliverable(ports.subscribers, sub.email, { status: 'bounced', reason }, sub), editionId, subscriberId);
         }
         log.warn({ event: `digest.send.${to}`, editionId, subscriberId, code: failure.responseCode }, redactAddresses(failure.message));
-        await finished(editionId, result);
-      } else if (attempt.finalAttempt) {
+        await record(editionId, subscriberId, to);
+      } else if (attempt.finalAttempt && !(failure instanceof RelayUnavailableError || failure instanceof RelayThrottlingError)) {
+        // (A relay outage or throttling is not this message's fault and spends no attempt.)
         log.warn({ event: 'digest.send.failed', editionId, subscriberId, err: redactAddresses(failure.message) }, 'last attempt failed');
-        await finished(editionId, await ledger.finish(editionId, subscriberId, 'failed'));
+        await record(editionId, subscriberId, 'failed');
       } else {
-        await ledger.release(editionId, subscriberId);
+        await written(() => ledger.release(editionId, subscriberId, token), editionId, subscriberId);
       }
       throw failure;
     }
 
     const last = { slot: info.slot.toISOString(), edition: editionId, variant: ports.editions.variantFor(sub.topics) };
-    const result = await ledger.finish(editionId, subscriberId, 'sent', {
-      key: deps.keys.lastEditionFor(),
-      field: subscriberId,
-      value: JSON.stringify(last),
-    });
-    await finished(editionId, result);
+    await record(editionId, subscriberId, 'sent', { key: deps.keys.lastEditionFor(), field: subscriberId, value: JSON.stringify(last) });
     return 'sent';
   }
 

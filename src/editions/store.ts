@@ -1,7 +1,7 @@
 // Editions in Redis. The record is a hash: `data` (the JSON body) plus `status`,
 // `reason` and `at:<status>` fields, so the status can change atomically without
 // rewriting the body. Variants are separate string keys (the HTML is large).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Keyspace } from '../keys.js';
 import {
   EditionSchema,
@@ -35,7 +35,7 @@ export interface EditionStore {
 }
 
 export interface EditionStoreDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: Pick<Keyspace, 'edition' | 'editionIndex' | 'editionVariant' | 'editionChart'>;
   now?: () => Date;
 }

@@ -4,7 +4,7 @@
 // Redis (so the limit holds across api instances) and, past the limit, refused
 // with 429 before the password is even looked at.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { parseBasicAuth, secretsEqual } from './secrets.js';
 import { limitSubject } from '../subscribers/rate-limits.js';
@@ -13,7 +13,7 @@ export const ADMIN_USER = 'admin';
 
 export interface AdminAuthOptions {
   password: string;
-  redis: Redis;
+  redis: RedisClient;
   /** Key prefix for the failure counter (keys.rateLimit('admin-auth')). */
   limiterKey: string;
   /** Basic auth realm (the brand's name; it has no quote or backslash, see config.ts SITE_NAME). */

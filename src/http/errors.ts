@@ -1,6 +1,7 @@
 // One error handler: user mistakes get a clear 4xx (JSON for API callers, a page
 // for browsers); anything else is a 500 that says nothing about internals.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isRedisUnavailable } from '../redis.js';
 import { ZodError } from 'zod';
 import { InvalidAddressError } from '../subscribers/address.js';
 import { RateLimitedError } from '../subscribers/rate-limits.js';
@@ -41,14 +42,10 @@ const FASTIFY_CODES: Record<string, [number, string, string]> = {
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EHOSTUNREACH']);
 
-/** Redis (or another backend) cannot be reached: a 503 to retry, not a bug. */
+/** Redis (or another backend) cannot be reached or is full (maxmemory): a 503 to retry, not a bug. */
 export function isBackendUnavailable(err: unknown): boolean {
-  const e = err as { name?: string; code?: string; message?: string };
-  return (
-    e.name === 'MaxRetriesPerRequestError' ||
-    (e.code !== undefined && UNAVAILABLE_CODES.has(e.code)) ||
-    /^(Connection is closed|Command timed out|Stream isn't writeable)/.test(e.message ?? '')
-  );
+  const code = (err as { code?: string }).code;
+  return isRedisUnavailable(err) || (code !== undefined && UNAVAILABLE_CODES.has(code));
 }
 
 export function installErrorHandlers(app: FastifyInstance): void {

@@ -11,7 +11,7 @@ export const editionJob: JobDefinition = {
   payload: EditionJobSchema,
   jobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: { age: 7 * DAY_SEC }, removeOnFail: { age: 14 * DAY_SEC } },
   // Builds render MJML: a long lock so a busy event loop is not mistaken for a dead worker.
-  workerOptions: () => ({ concurrency: 1, lockDuration: 120_000 }),
+  workerOptions: (s) => ({ concurrency: 1, lockDuration: Math.max(120_000, s.lockMs), stalledInterval: s.stalledMs }),
 };
 
 export function createEditionProcessor(ctx: JobContext, ports: DeliveryPorts) {
@@ -23,6 +23,7 @@ export function createEditionProcessor(ctx: JobContext, ports: DeliveryPorts) {
     editions: ports.editions,
     ledger: ctx.ledger,
     fanoutQueue: ctx.queues.fanout,
+    sendLeadMs: ctx.config.SEND_LEAD_SEC * 1000,
   };
   return (job: Job): Promise<EditionJobResult> => runEditionJob(deps, EditionJobSchema.parse(job.data));
 }

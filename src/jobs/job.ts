@@ -3,7 +3,7 @@
 // sits beside the definition in the same file (src/jobs/<queue>.ts); the composition root
 // hands it what it needs. Renaming a queue orphans its jobs: see src/queues/names.ts.
 import type { ConnectionOptions, DefaultJobOptions, WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { z } from 'zod';
 import type { Keyspace } from '../keys.js';
 import type { Logger } from '../log.js';
@@ -15,6 +15,14 @@ import type { Ledger } from '../delivery/ledger.js';
 import type { StoryPool } from '../stories/pool.js';
 
 export const DAY_SEC = 86_400;
+
+/**
+ * BullMQ's maxStalledCount for every queue. A stalled job is a worker that died or froze, not a
+ * bad job, and every job here is safe to run again (deterministic ids, the ledger): never fail
+ * one for stalling. BullMQ's default (1) failed a fan-out stalled twice, and the rest of its
+ * edition never went out.
+ */
+export const NEVER_FAIL_FOR_STALLING = 1_000_000;
 
 /** The per-process values worker options are derived from. */
 export interface WorkerSettings {
@@ -38,9 +46,10 @@ export interface JobDefinition {
 export interface JobContext {
   readonly config: Config;
   readonly log: Logger;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: Keyspace;
   readonly connection: ConnectionOptions;
+  queuePrefix(queue: QueueName): string;
   readonly queues: Queues;
   readonly ledger: Ledger;
   readonly stories: StoryPool;

@@ -2,6 +2,9 @@
 import type { Job } from 'bullmq';
 import { SendJobSchema } from '../queues/jobs.js';
 import { QUEUE } from '../queues/names.js';
+import { createLedger } from '../delivery/ledger.js';
+import { replicaWaitOf } from '../config.js';
+import { createAdaptiveRate } from '../delivery/adaptive-rate.js';
 import { createSender } from '../delivery/send.js';
 import { handleSendJob, type SendJobDeps } from '../delivery/send-job.js';
 import type { DeliveryPorts } from '../delivery/ports.js';
@@ -14,25 +17,34 @@ export const sendJob: JobDefinition = {
   workerOptions: (s) => ({
     lockDuration: s.lockMs,
     stalledInterval: s.stalledMs,
-    // A stalled send becomes `unknown` in the ledger on its re-run, so let it re-run.
-    maxStalledCount: 3,
     concurrency: s.sendConcurrency,
     // Global across every worker on the queue (kept in Redis).
     limiter: { max: s.sendRatePerSec, duration: 1000 },
   }),
 };
 
-export function createSendProcessor<V>(ctx: JobContext, ports: DeliveryPorts<V>, options: Pick<SendJobDeps, 'outagePauseMs' | 'pausedRecheckMs'> = {}) {
+export interface SendProcessorOptions extends Pick<SendJobDeps, 'outagePauseMs' | 'pausedRecheckMs'> {
+  /** A claim older than this is written off by another run (default: twice JOB_LOCK_SEC, the lock it outlived). */
+  claimStaleMs?: number;
+}
+
+export function createSendProcessor<V>(ctx: JobContext, ports: DeliveryPorts<V>, options: SendProcessorOptions = {}) {
+  const { claimStaleMs = 2 * ctx.config.JOB_LOCK_SEC * 1000, ...jobOptions } = options;
   const sender = createSender({
     redis: ctx.redis,
     keys: ctx.keys,
-    ledger: ctx.ledger,
+    ledger: createLedger({ redis: ctx.redis, keys: ctx.keys }, { claimStaleMs, replicaWait: replicaWaitOf(ctx.config) }),
     ports,
     mailer: ctx.mailer(),
     log: ctx.log,
     mail: { from: ctx.config.MAIL_FROM, mailDomain: ctx.config.mailDomain, listId: ctx.config.LIST_ID, listName: ctx.config.brand.name, feedbackSender: ctx.config.FEEDBACK_ID_SENDER },
     skipEmpty: ctx.config.SKIP_EMPTY_EDITIONS,
   });
-  const deps: SendJobDeps = { sender, sendQueue: ctx.queues.send, ...options };
+  const sendQueue = ctx.queues.send;
+  const rate = createAdaptiveRate(
+    { redis: ctx.redis, key: ctx.keys.sendRate(), apply: (perSecond) => sendQueue.setGlobalRateLimit(perSecond, 1000) },
+    { ceiling: ctx.config.SEND_RATE_PER_SEC },
+  );
+  const deps: SendJobDeps = { sender, sendQueue, rate, ...jobOptions };
   return (job: Job, token?: string, signal?: AbortSignal) => handleSendJob(deps, job, token, signal);
 }

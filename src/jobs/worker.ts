@@ -1,10 +1,9 @@
-// The one worker factory: a BullMQ Worker per queue served, each with its definition's
-// options and the same logging of `error`, `failed` and `lockRenewalFailed` everywhere.
+// The one worker factory: a Worker per queue served, its definition's options, the same logging (error, failed, lockRenewalFailed).
 import { Worker, type ConnectionOptions, type DefaultJobOptions, type Processor } from 'bullmq';
 import { redactAddresses, type Logger } from '../log.js';
 import { closeWorkers } from '../queues/close-workers.js';
 import type { QueueName } from '../queues/names.js';
-import type { JobDefinition, WorkerSettings } from './job.js';
+import { NEVER_FAIL_FOR_STALLING, type JobDefinition, type WorkerSettings } from './job.js';
 import { editionJob } from './edition.js';
 import { fanoutJob } from './fanout.js';
 import { ingestJob } from './ingest.js';
@@ -27,7 +26,8 @@ export function jobOptionsByQueue(): Record<QueueName, DefaultJobOptions> {
 
 export interface JobWorkerContext {
   connection: ConnectionOptions;
-  config: { KEY_PREFIX: string; SEND_CONCURRENCY: number; SEND_RATE_PER_SEC: number; JOB_LOCK_SEC: number };
+  queuePrefix(queue: QueueName): string; // its own hash tag in a cluster (src/keys.ts)
+  config: { SEND_CONCURRENCY: number; SEND_RATE_PER_SEC: number; JOB_LOCK_SEC: number };
   log: Logger;
 }
 
@@ -62,8 +62,8 @@ export function startJobWorkers(ctx: JobWorkerContext, processors: Partial<Recor
   for (const definition of Object.values(JOBS)) {
     const processor = processors[definition.queue];
     if (!processor) continue;
-    const worker = new Worker(definition.queue, processor, { connection: ctx.connection, prefix: ctx.config.KEY_PREFIX, ...definition.workerOptions(settings) });
     const queue = definition.queue;
+    const worker = new Worker(queue, processor, { connection: ctx.connection, prefix: ctx.queuePrefix(queue), maxStalledCount: NEVER_FAIL_FOR_STALLING, ...definition.workerOptions(settings) });
     worker.on('error', (err) => ctx.log.error({ event: 'worker.error', queue, err: err.message }, 'worker error'));
     worker.on('failed', (job, err) =>
       ctx.log.warn({ event: `${queue}.job.failed`, jobId: job?.id, attempts: job?.attemptsMade, err: redactAddresses(err.message) }, 'job failed'),

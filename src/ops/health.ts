@@ -4,12 +4,13 @@
 // bring a worker back, and the signup page still works.
 import type { OpsPorts } from './ports.js';
 import { queueCounts, warningsFor } from './overview.js';
+import { REDIS_FULL_REASON } from '../redis.js';
 
 export interface Readiness {
   ready: boolean;
   /** Why not ready (absent when ready). */
   reason?: string;
-  checks: { redis: 'ok' | 'down'; redisMs?: number };
+  checks: { redis: 'ok' | 'down' | 'full'; redisMs?: number };
   warnings: string[];
 }
 
@@ -25,7 +26,7 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export async function checkReadiness(ports: Pick<OpsPorts, 'ping' | 'heartbeats' | 'queues'>, timeoutMs = 1000): Promise<Readiness> {
+export async function checkReadiness(ports: Pick<OpsPorts, 'ping' | 'redisMemory' | 'heartbeats' | 'queues'>, timeoutMs = 1000): Promise<Readiness> {
   const started = performance.now();
   try {
     await within(ports.ping(), timeoutMs, 'redis');
@@ -34,6 +35,9 @@ export async function checkReadiness(ports: Pick<OpsPorts, 'ping' | 'heartbeats'
     return { ready: false, reason: detail, checks: { redis: 'down' }, warnings: [] };
   }
   const redisMs = Math.round(performance.now() - started);
+  // A full Redis answers PING but refuses every write: not ready, and say why.
+  const memory = await within(ports.redisMemory(), timeoutMs, 'redis INFO').catch(() => null);
+  if (memory?.full) return { ready: false, reason: REDIS_FULL_REASON, checks: { redis: 'full', redisMs }, warnings: [] };
   let warnings: string[];
   try {
     const [counts, alive] = await within(Promise.all([queueCounts(ports.queues), ports.heartbeats.alive(Date.now())]), timeoutMs, 'queue counts');

@@ -3,7 +3,7 @@
 // to run them". One zset (member role|id, score = expiry ms) lists them without
 // SCAN; a key per instance with a TTL carries the details.
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Logger } from '../log.js';
 
 export interface HeartbeatKeys {
@@ -12,7 +12,7 @@ export interface HeartbeatKeys {
 }
 
 export interface HeartbeatDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: HeartbeatKeys;
   log?: Logger;
 }

@@ -53,6 +53,10 @@ export function createMetrics(ports: OpsPorts, options: { defaultMetrics?: boole
   const lag = gauge('digest_edition_lag_seconds', 'Slot time to done of the latest finished edition', ['mode']);
   const unfinished = gauge('digest_edition_unfinished_age_seconds', 'Age (since its slot) of the oldest edition not done or cancelled; 0 when none');
   const alive = gauge('digest_instances_alive', 'Processes with a live heartbeat, by role', ['role']);
+  const sendRate = gauge('digest_send_rate_per_second', 'The adaptive send rate shared by every worker: SEND_RATE_PER_SEC until a relay throttles, then halved per throttle and raised again on success (absent until a worker has sent)');
+  const memoryFull = gauge('digest_redis_memory_full', '1 while Redis is at maxmemory (noeviction: writes refused, signups 503, sending paused until memory frees)');
+  const memoryUsed = gauge('digest_redis_used_memory_bytes', 'Redis used_memory (the fullest master of a cluster)');
+  const memoryMax = gauge('digest_redis_maxmemory_bytes', 'Redis maxmemory (0 = no limit)');
   const lastTick = gauge('digest_scheduler_last_tick_timestamp_seconds', 'Last scheduler tick (0 = never)');
 
   async function durations() {
@@ -84,6 +88,12 @@ export function createMetrics(ports: OpsPorts, options: { defaultMetrics?: boole
       ports.schedule.lastTick(),
       ports.outbox.stats(),
     ]);
+    const [memory, rate] = await Promise.all([ports.redisMemory(), ports.sendRate()]);
+    sendRate.reset();
+    if (rate !== null) sendRate.set(rate);
+    memoryFull.set(memory.full ? 1 : 0);
+    memoryUsed.set(memory.usedBytes);
+    memoryMax.set(memory.maxBytes);
 
     for (const g of [jobs, duration, subscribers, sourceUp, sourceFailures, sourceSuccess, sourceItems, marketAt, quotes, editions, lag, unfinished, alive]) g.reset();
     messages.reset();

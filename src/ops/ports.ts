@@ -1,6 +1,7 @@
 // What the operators' views read, declared here (the code that uses it) so the
 // stores can change behind them. Each port is a slice of a real store; the
 // composition root passes the stores themselves.
+import type { RedisMemory } from '../redis.js';
 import type { Queue } from 'bullmq';
 import type { EditionReport } from '../delivery/ledger.js';
 import type { OutcomeCounts } from '../delivery/message-totals.js';
@@ -57,6 +58,10 @@ export interface HeartbeatsPort {
 export interface OpsPorts {
   /** Answers when Redis does (readiness). */
   ping(): Promise<unknown>;
+  /** Redis memory against maxmemory (a full Redis refuses writes). */
+  redisMemory(): Promise<RedisMemory>;
+  /** The adaptive send rate every worker obeys; null until a worker has sent. */
+  sendRate(): Promise<number | null>;
   queues: Readonly<Record<QueueName, Queue>>;
   editions: EditionsPort;
   ledger: LedgerPort;

@@ -1,4 +1,5 @@
 // The route groups beyond signup, wired from the context (archive, webhooks, operators).
+import { redisMemory } from '../redis.js';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { cancelledSlots, lastTick } from '../delivery/schedule.js';
@@ -13,6 +14,11 @@ export function opsPortsFor(ctx: AppContext): OpsPorts {
   const schedule = { redis: ctx.redis, keys: ctx.keys };
   return {
     ping: () => ctx.redis.ping(),
+    redisMemory: () => redisMemory(ctx.redis),
+    sendRate: async () => {
+      const rate = await ctx.redis.hget(ctx.keys.sendRate(), 'rate');
+      return rate === null ? null : Number(rate);
+    },
     queues: ctx.queues,
     editions: ctx.editions,
     ledger: ctx.ledger,

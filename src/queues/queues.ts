@@ -4,15 +4,18 @@ import { ALL_QUEUES, type QueueName } from './names.js';
 
 export type Queues = Record<QueueName, Queue> & { close(): Promise<void> };
 
-/** `jobOptions`: what each queue adds its jobs with (the job definitions in src/jobs/). */
+/**
+ * `prefix`: BullMQ's prefix per queue (KEY_PREFIX, or a hash tag of its own in a cluster: src/keys.ts).
+ * `jobOptions`: what each queue adds its jobs with (the job definitions in src/jobs/).
+ */
 export function createQueues(
   connection: ConnectionOptions,
-  prefix: string,
+  prefix: (queue: QueueName) => string,
   jobOptions: Record<QueueName, DefaultJobOptions>,
   onError: (err: Error) => void = () => {},
 ): Queues {
   const make = (name: QueueName) => {
-    const queue = new Queue(name, { connection, prefix, defaultJobOptions: jobOptions[name] });
+    const queue = new Queue(name, { connection, prefix: prefix(name), defaultJobOptions: jobOptions[name] });
     queue.on('error', onError); // connection errors surface on the calls that fail; do not crash
     return queue;
   };

@@ -1,7 +1,7 @@
 // The story pool in Redis: clusters with their member stories, the market
 // snapshot, per-source health and conditional-GET validators. Everything expires.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { z } from 'zod';
 import type { Keyspace } from '../keys.js';
 import { MarketSnapshotSchema, StorySchema, type Cluster, type MarketSnapshot } from './model.js';
@@ -25,7 +25,7 @@ const StoryGroupSchema = z.object({
 });
 
 export interface StoryPoolDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keyspace;
 }
 

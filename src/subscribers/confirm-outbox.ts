@@ -11,7 +11,7 @@
 // trims nothing.
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Keyspace } from '../keys.js';
 import type { Logger } from '../log.js';
 import { jobId, type SystemMailJob } from '../queues/jobs.js';
@@ -59,7 +59,7 @@ return 1
 `;
 
 export interface ConfirmOutboxDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keyspace;
   /** The system-mail queue (only `addBulk` is used). */
   queue: Pick<Queue, 'addBulk'>;
@@ -105,9 +105,9 @@ export function createConfirmOutbox(deps: ConfirmOutboxDeps) {
 
     /** Entries not yet handed to the queue. */
     length: () => redis.llen(keys.confirmOutbox()),
-    /** How many confirmations wait, and when the oldest was written (ms), in one round trip. */
+    /** How many confirmations wait, and when the oldest was written (ms), in one round trip (a pipeline: a full Redis aborts every MULTI). */
     async stats(): Promise<{ length: number; oldestAt: number | null }> {
-      const [[, length], [, oldest]] = ((await redis.multi().llen(keys.confirmOutbox()).lindex(keys.confirmOutbox(), 0).exec()) ?? [
+      const [[, length], [, oldest]] = ((await redis.pipeline().llen(keys.confirmOutbox()).lindex(keys.confirmOutbox(), 0).exec()) ?? [
         [null, 0],
         [null, null],
       ]) as [[unknown, number], [unknown, string | null]];

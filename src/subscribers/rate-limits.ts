@@ -2,7 +2,7 @@
 // Fixed windows: the first hit starts a window of `windowSec`; hits past the limit
 // are refused until the key expires (Retry-After = what is left of the window).
 // Keys: `<prefix>:rl:<name>:<ip or address hash>` (the layout rate-limiter-flexible used).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import ipaddr from 'ipaddr.js';
 import type { Keyspace } from '../keys.js';
 import { runScript } from '../redis.js';
@@ -87,7 +87,7 @@ function readGate(reply: unknown[]): SignupGate {
   return { addressAllowed: allowed === 1, suppressed: suppressed === 1 };
 }
 
-export function createRateLimits(deps: { redis: Redis; keys: Keyspace }, settings: RateLimitSettings) {
+export function createRateLimits(deps: { redis: RedisClient; keys: Keyspace }, settings: RateLimitSettings) {
   const { redis, keys } = deps;
   const key = (name: string, who: string) => `${keys.rateLimit(name)}:${who}`;
   const byIp = (name: string, ip: string) => key(name, limitSubject(ip));

@@ -1,7 +1,7 @@
 // Rules about a subscriber record that more than one entry point applies (the send path
 // and the bounce webhook; the CLI's import and forget), written once here so the CLI and
 // the routes stay thin.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Keyspace } from '../keys.js';
 import { emailHash, normaliseEmail } from './address.js';
 import type { Consent, Subscriber, SubscriberStatus } from './model.js';
@@ -34,7 +34,7 @@ export async function markUndeliverable(
 }
 
 /** Delete everything about one person; keep only a hashed suppression entry. */
-export async function forget(deps: { store: SubscriberStore; redis: Redis; keys: Keyspace }, rawEmail: string): Promise<boolean> {
+export async function forget(deps: { store: SubscriberStore; redis: RedisClient; keys: Keyspace }, rawEmail: string): Promise<boolean> {
   const email = normaliseEmail(rawEmail);
   const sub = await deps.store.findByEmail(email);
   if (sub) await deps.store.remove(sub.id);

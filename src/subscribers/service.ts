@@ -1,6 +1,6 @@
 // The subscription use cases: subscribe (double opt-in), confirm, unsubscribe,
 // preferences. The HTTP layer and the CLI call these; they never touch Redis directly.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Keyspace } from '../keys.js';
 import type { Logger } from '../log.js';
 import { emailHash, InvalidAddressError, toAddress, type Address } from './address.js';
@@ -30,7 +30,7 @@ export interface SystemMailer {
 export interface SubscriptionDeps {
   store: SubscriberStore;
   tokens: Tokens;
-  redis: Redis;
+  redis: RedisClient;
   keys: Keyspace;
   mail: SystemMailer;
   /** Confirmation mails: appended to the outbox with the 24 h claim, drained into the system-mail queue. */

@@ -2,7 +2,7 @@
 // script (store-scripts.ts) keeps in step with the hash (status counts, confirmed-in-id-order,
 // confirmed-by-(timezone, hour) slot, pending-by-age), so a reader can be found
 // by slot without scanning everyone and the confirmed list pages by keyset.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Keyspace } from '../keys.js';
 import { runScript } from '../redis.js';
 import { emailHash } from './address.js';
@@ -131,7 +131,7 @@ function slotCounts(hash: Record<string, string>): { slots: SlotCount[]; topics:
   return { slots, topics };
 }
 
-export function createSubscriberStore(deps: { redis: Redis; keys: Keyspace }) {
+export function createSubscriberStore(deps: { redis: RedisClient; keys: Keyspace }) {
   const { redis, keys } = deps;
   const slotPrefix = keys.slotKeyPrefix();
   const subscriberPrefix = keys.subscriber('');

@@ -11,7 +11,8 @@ let ledger: Ledger;
 beforeEach(() => {
   redis = testRedis();
   prefix = uniquePrefix('ledger');
-  ledger = createLedger({ redis, keys: keyspace(prefix) }, { pauseMinFailures: 3, pauseFailureRatio: 0.25 });
+  // claimStaleMs 0: a second run writes any claim off at once (the waiting rule has its own test).
+  ledger = createLedger({ redis, keys: keyspace(prefix) }, { pauseMinFailures: 3, pauseFailureRatio: 0.25, claimStaleMs: 0 });
 });
 afterEach(async () => {
   await dropPrefix(redis, prefix);
@@ -31,8 +32,9 @@ describe('ledger', () => {
     expect(await ledger.claim('e1', '2')).toEqual({ outcome: 'done', state: 'unknown' });
     // A run that was written off but then did deliver: recorded as sent, not both.
     expect(await ledger.finish('e1', '2', 'sent')).toMatchObject({ applied: true });
-    expect(await ledger.claim('e1', '3')).toEqual({ outcome: 'claimed' });
-    expect(await ledger.release('e1', '3')).toBe(true);
+    expect(await ledger.claim('e1', '3', 'owner')).toEqual({ outcome: 'claimed' });
+    expect(await ledger.release('e1', '3', 'not-the-owner')).toBe(false);
+    expect(await ledger.release('e1', '3', 'owner')).toBe(true);
     expect(await ledger.state('e1', '3')).toBe('queued');
     await ledger.claim('e1', '3');
     expect(await ledger.fanoutDone('e1')).toBe(false);
@@ -47,25 +49,69 @@ describe('ledger', () => {
     await redis.hset(read.subscriberKey, 'id', '000000000007', 'email', 'r@example.com');
     await redis.hset(read.lastKey, '000000000007', '{"slot":"2026-11-23T07:00:00.000Z"}');
     await ledger.pause('e3', 'operator');
-    expect(await ledger.claimForSend('e3', '000000000007', read)).toEqual({ outcome: 'paused', reason: 'operator' });
+    expect(await ledger.claimForSend('e3', '000000000007', read, 't1')).toEqual({ outcome: 'paused', reason: 'operator' });
     expect(await ledger.state('e3', '000000000007')).toBe('queued'); // nothing claimed while paused
     await ledger.resume('e3');
-    expect(await ledger.claimForSend('e3', '000000000007', read)).toEqual({
+    expect(await ledger.claimForSend('e3', '000000000007', read, 't1')).toEqual({
       outcome: 'claimed',
       subscriber: { id: '000000000007', email: 'r@example.com' },
       last: '{"slot":"2026-11-23T07:00:00.000Z"}',
     });
-    expect(await ledger.claimForSend('e3', '000000000007', read)).toEqual({ outcome: 'unknown', finished: false });
+    expect(await ledger.claimForSend('e3', '000000000007', read, 't2')).toEqual({ outcome: 'unknown', finished: false });
     const record = { key: read.lastKey, field: '000000000007', value: '{"slot":"2026-11-24T07:00:00.000Z"}' };
     expect(await ledger.finish('e3', '000000000007', 'sent', record)).toMatchObject({ applied: true });
     expect(await redis.hget(read.lastKey, '000000000007')).toBe(record.value);
-    expect(await ledger.claimForSend('e3', '000000000008', { ...read, subscriberKey: keys.subscriber('000000000008') })).toEqual({
+    expect(await ledger.claimForSend('e3', '000000000008', { ...read, subscriberKey: keys.subscriber('000000000008') }, 't3')).toEqual({
       outcome: 'claimed',
       subscriber: {},
       last: null,
     });
     expect(await ledger.finish('e3', '000000000008', 'skipped', { ...record, field: '000000000008' })).toMatchObject({ applied: true });
     expect(await redis.hget(read.lastKey, '000000000008')).toBeNull(); // only a send records
+  });
+
+  it('a resent claim is the same claim; another run waits while the claim is fresh, then writes it off', async () => {
+    const patient = createLedger({ redis, keys: keyspace(prefix) }, { claimStaleMs: 400 });
+    await patient.markQueued('e4', ['1']);
+    expect(await patient.claim('e4', '1', 'run-a')).toEqual({ outcome: 'claimed' });
+    // Redis ran the claim, its reply was lost, the client sent it again: still run-a's claim, not `unknown`.
+    expect(await patient.claim('e4', '1', 'run-a')).toEqual({ outcome: 'claimed' });
+    const busy = await patient.claim('e4', '1', 'run-b');
+    expect(busy.outcome).toBe('busy');
+    expect(busy.outcome === 'busy' && busy.retryInMs > 0 && busy.retryInMs <= 400).toBe(true);
+    expect(await patient.state('e4', '1')).toBe('claimed');
+    // run-a records its outcome in that time: run-b's retry finds it final.
+    expect(await patient.finish('e4', '1', 'sent')).toMatchObject({ applied: true });
+    expect(await patient.claim('e4', '1', 'run-b')).toEqual({ outcome: 'done', state: 'sent' });
+    // A run that died: its claim is written off once it is stale, never resent.
+    await patient.markQueued('e4', ['2']);
+    await patient.claim('e4', '2', 'dead-run');
+    expect((await patient.claim('e4', '2', 'run-c')).outcome).toBe('busy');
+    await new Promise((r) => setTimeout(r, 450));
+    expect(await patient.claim('e4', '2', 'run-c')).toEqual({ outcome: 'unknown', finished: false });
+    expect(await redis.hlen(keyspace(prefix).ledgerClaims('e4'))).toBe(0);
+  });
+
+  it('never claims before a scheduled slot by Redis\'s clock, whatever the worker\'s clock says', async () => {
+    const keys = keyspace(prefix);
+    const read = { subscriberKey: keys.subscriber('000000000009'), lastKey: keys.lastEditionFor() };
+    const [sec] = await redis.time();
+    const slot = new Date((Number(sec) + 2) * 1000).toISOString(); // 1-2 s ahead of Redis's clock
+    await ledger.start('e5', { slot, mode: 'scheduled' });
+    await ledger.markQueued('e5', ['000000000009']);
+    const early = await ledger.claimForSend('e5', '000000000009', read, 't');
+    expect(early.outcome).toBe('early');
+    expect(early.outcome === 'early' && early.retryInMs > 0 && early.retryInMs <= 2000).toBe(true);
+    expect(await ledger.state('e5', '000000000009')).toBe('queued');
+    // A weekly edition is a slot's edition too.
+    await ledger.start('e8', { slot, mode: 'weekly' });
+    expect((await ledger.claimForSend('e8', '000000000009', read, 't')).outcome).toBe('early');
+    // SEND_LEAD_SEC lets a scheduled edition start that long before its slot.
+    await ledger.start('e7', { slot, mode: 'scheduled', leadMs: 60_000 });
+    expect((await ledger.claimForSend('e7', '000000000009', read, 't')).outcome).toBe('claimed');
+    // "Send now" editions carry no earliest time: the operator asked for now.
+    await ledger.start('e6', { slot, mode: 'now' });
+    expect((await ledger.claimForSend('e6', '000000000009', read, 't')).outcome).toBe('claimed');
   });
 
   it('pauses the edition once failures pass the threshold, and says why', async () => {

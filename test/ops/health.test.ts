@@ -22,7 +22,7 @@ describe('health', () => {
   });
 
   it('/readyz is 503 with a reason when Redis is unreachable, and /healthz still 200', async () => {
-    const dead = createRedis('redis://127.0.0.1:1', 'request');
+    const dead = createRedis({ kind: 'single', url: 'redis://127.0.0.1:1' }, 'request');
     dead.on('error', () => {});
     stack = await startOps({}, { ping: () => dead.ping() });
     const started = Date.now();

@@ -135,7 +135,7 @@ describe('/metrics', () => {
       { sourceId: 'bbc-world', ok: false, checkedAt: now.toISOString(), lastSuccessAt: new Date(now.getTime() - 3_600_000).toISOString(), lastErrorAt: now.toISOString(), lastError: 'HTTP 503', consecutiveFailures: 3, itemsLastTime: 20 },
     ]);
     await stack.pool.saveMarketSnapshot({ fetchedAt: new Date(now.getTime() - 600_000).toISOString(), quotes: [] });
-    const worker = new Worker('ingest', async () => new Promise((r) => setTimeout(r, 30)), { connection: stack.ctx.connection, prefix: stack.ctx.config.KEY_PREFIX });
+    const worker = new Worker('ingest', async () => new Promise((r) => setTimeout(r, 30)), { connection: stack.ctx.connection, prefix: stack.ctx.queuePrefix('ingest') });
     const done = new Promise((r) => worker.on('completed', r));
     await stack.ctx.queues.ingest.add('ingest', { at: now.toISOString() });
     await done;

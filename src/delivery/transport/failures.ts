@@ -27,7 +27,16 @@ export class TransientDeliveryError extends DeliveryFailure {
   }
 }
 
-/** The relay itself is unavailable (refused, 421, unreachable): pause the whole send queue. */
+/**
+ * The relay is throttling us (421 or 451 to a message, or a 4xx saying "too many"/"rate"): it
+ * works, but wants fewer messages a second. The message is retried later and the shared send
+ * rate goes down (adaptive-rate.ts), instead of pausing every worker.
+ */
+export class RelayThrottlingError extends TransientDeliveryError {
+  override name = 'RelayThrottlingError';
+}
+
+/** The relay itself is unavailable (refused, 421 at the session's start, unreachable): pause the whole send queue. */
 export class RelayUnavailableError extends DeliveryFailure {
   override name = 'RelayUnavailableError';
   constructor(

@@ -3,7 +3,7 @@
 // composed first (compose.ts). The pool never resends on its own once a message is out:
 // the ledger decides (AmbiguousDeliveryError). Every failure leaves here classified.
 import { createComposer, type DkimKey } from './compose.js';
-import { AmbiguousDeliveryError, PermanentDeliveryError, RelayUnavailableError, TransientDeliveryError, type DeliveryFailure } from './failures.js';
+import { AmbiguousDeliveryError, PermanentDeliveryError, RelayThrottlingError, RelayUnavailableError, TransientDeliveryError, type DeliveryFailure } from './failures.js';
 import { isFinished, type MailTransport } from './mail-transport.js';
 import { createSmtpPool } from './smtp-pool.js';
 
@@ -26,13 +26,18 @@ interface NodemailerError {
 
 const CONNECTION_CODES = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS', 'ECONNREFUSED', 'ECONNRESET']);
 
+/** Commands of the session's start: a 421 there is the relay refusing everybody, not this message. */
+const SESSION_START = new Set(['CONN', 'EHLO', 'HELO', 'LHLO', 'STARTTLS', 'AUTH PLAIN', 'AUTH LOGIN']);
+const THROTTLE_TEXT = /too many|rate limit|throttl|slow down|try again later|temporarily deferred/i;
+
 /** What an SMTP error (the pool's, in nodemailer's shape) means for this send. */
 export function classifySmtpError(error: unknown): DeliveryFailure {
   const err = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as NodemailerError;
   const text = (err.response ?? err.message ?? 'SMTP error').slice(0, 300);
   const code = typeof err.responseCode === 'number' ? err.responseCode : null;
-  // 421 is "service not available, closing channel": about the relay, not this message.
-  if (code === 421) return new RelayUnavailableError(text, code);
+  // 421 at the start of a session: the relay refuses everybody. To a message: it sheds load.
+  if (code === 421) return err.command !== undefined && !SESSION_START.has(err.command) ? new RelayThrottlingError(text, code) : new RelayUnavailableError(text, code);
+  if (code === 451 || (code !== null && code >= 400 && code < 500 && THROTTLE_TEXT.test(text))) return new RelayThrottlingError(text, code);
   // 503 is a session-state problem, not a refusal of the message (nodemailer agrees).
   if (code !== null && code >= 500 && code < 600 && code !== 503) {
     const atRecipient = err.command === 'RCPT TO' || (err.code === 'EENVELOPE' && err.command !== 'MAIL FROM');

@@ -2,7 +2,7 @@
 // all behind one basic-auth hook, and every write behind a same-origin check. Not registered at all without ADMIN_PASSWORD,
 // so every /admin URL is then a plain 404.
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis.js';
 import { z } from 'zod';
 import { adminAuthHook } from '../admin-auth.js';
 import { registerBullBoard } from '../bull-board.js';
@@ -18,7 +18,7 @@ export interface AdminOptions {
   readOnly: boolean;
   maxFailures?: number;
   /** Where wrong logins are counted (shared by every api instance). */
-  failures: { redis: Redis; key: string };
+  failures: { redis: RedisClient; key: string };
   /** PUBLIC_URL: its origin is ours for the same-origin check of writes. */
   publicUrl?: string;
 }

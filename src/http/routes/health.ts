@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { checkReadiness } from '../../ops/health.js';
 import type { OpsPorts } from '../../ops/ports.js';
 
-export function healthRoutes(app: FastifyInstance, ports: Pick<OpsPorts, 'ping' | 'heartbeats' | 'queues'>, options: { timeoutMs?: number } = {}): void {
+export function healthRoutes(app: FastifyInstance, ports: Pick<OpsPorts, 'ping' | 'redisMemory' | 'heartbeats' | 'queues'>, options: { timeoutMs?: number } = {}): void {
   app.get('/healthz', async (_req, reply) => reply.header('Cache-Control', 'no-store').send({ status: 'ok' }));
   app.get('/readyz', async (req, reply) => {
     const r = await checkReadiness(ports, options.timeoutMs);

@@ -1,7 +1,10 @@
-// One scenario's world: its own redis-server, SMTP child, feed server, key
-// prefix and system processes; torn down in `close()` whatever happened.
+// One scenario's world: its own redis-server (or Sentinel set, or Cluster), SMTP child,
+// feed server, key prefix and system processes; torn down in `close()` whatever happened.
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
+import { bullConnection, createRedis, type RedisClient, type RedisTopology } from '../../../src/redis.js';
+import { queuePrefix } from '../../../src/keys.js';
+import { startCluster, startSentinel, trackTopologyChildren, type Topology } from '../../helpers/redis-topologies.js';
 import { editionIdForSlot } from '../../../src/editions/model.js';
 import { editionJobId } from '../../../src/delivery/schedule.js';
 import { createLedger, type EditionReport } from '../../../src/delivery/ledger.js';
@@ -9,7 +12,7 @@ import { keyspace } from '../../../src/keys.js';
 import { QUEUE } from '../../../src/queues/names.js';
 import { enqueueManualIngest } from '../../../src/stories/schedule.js';
 import { uniquePrefix } from '../../helpers/env.js';
-import { sleep, waitUntil } from './children.js';
+import { sleep, track, waitUntil } from './children.js';
 import { startChaosFeeds, type ChaosFeeds, type FeedOptions } from './feeds.js';
 import { createRng, type Rng } from './prng.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
@@ -19,9 +22,12 @@ import { ChaosSystem, type SystemOptions } from './system.js';
 export interface World {
   rng: Rng;
   prefix: string;
-  redis: RedisServer;
-  /** The suite's own client (waits through restarts). */
-  client: Redis;
+  /** The suite's single redis-server (null on a Sentinel set or a Cluster: see `topology`). */
+  redis: RedisServer | null;
+  /** The Sentinel set or Cluster the scenario asked for. */
+  topology: Topology | null;
+  /** The suite's own client (waits through restarts and failovers). */
+  client: RedisClient;
   smtp: ChaosSmtp;
   feeds: ChaosFeeds;
   system: ChaosSystem;
@@ -37,25 +43,49 @@ export interface World {
 
 export interface WorldOptions {
   seed: number;
+  /** Redis as a primary + replica + 3 Sentinels, or a 3-master Cluster with a replica each (default: one server). */
+  redisTopology?: 'sentinel' | 'cluster';
+  /** appendfsync of the suite's Redis (default everysec). */
+  appendfsync?: 'everysec' | 'always';
   feeds?: FeedOptions;
   system?: Partial<Omit<SystemOptions, 'redisUrl' | 'prefix' | 'smtpUrl' | 'sourcesFile'>>;
 }
 
 export async function createWorld(o: WorldOptions): Promise<World> {
   const rng = createRng(o.seed);
-  const prefix = uniquePrefix('chaos');
+  // A hash tag: a cluster needs it, one server does not mind it.
+  const prefix = o.redisTopology ? `{${uniquePrefix('chaos')}}` : uniquePrefix('chaos');
   const cleanups: (() => Promise<unknown>)[] = [];
+  trackTopologyChildren((child) => void track(child));
   try {
-    const redis = await startRedisServer();
-    cleanups.push(() => redis.stop());
+    let redis: RedisServer | null = null;
+    let topology: Topology | null = null;
+    let target: RedisTopology;
+    if (o.redisTopology) {
+      const t = o.redisTopology === 'cluster' ? await startCluster({ masters: 3, replicas: 1, ...(o.appendfsync ? { appendfsync: o.appendfsync } : {}) }) : await startSentinel(o.appendfsync ? { appendfsync: o.appendfsync } : {});
+      topology = t;
+      cleanups.push(() => t.stop());
+      const hosts = (list: string) => list.split(',').map((h) => ({ host: '127.0.0.1', port: Number(h.split(':')[1]) }));
+      target = t.env.REDIS_CLUSTER_NODES
+        ? { kind: 'cluster', nodes: hosts(t.env.REDIS_CLUSTER_NODES), auth: {} }
+        : { kind: 'sentinel', sentinels: hosts(t.env.REDIS_SENTINELS!), name: t.env.REDIS_SENTINEL_NAME!, auth: {} };
+    } else {
+      const r = await startRedisServer(o.appendfsync);
+      redis = r;
+      cleanups.push(() => r.stop());
+      target = { kind: 'single', url: r.url };
+    }
     const smtp = await startChaosSmtp(o.seed);
     cleanups.push(() => smtp.stop());
     const feeds = await startChaosFeeds(o.feeds);
     cleanups.push(() => feeds.close());
-    const client = new Redis(redis.url, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 100, 1000) });
+    const client = createRedis(target, 'worker');
     client.on('error', () => {});
     cleanups.push(async () => client.disconnect());
-    const system = new ChaosSystem({ redisUrl: redis.url, prefix, smtpUrl: smtp.url, sourcesFile: feeds.sourcesFile, ...o.system });
+    const redisEnv = topology ? topology.env : { REDIS_URL: target.kind === 'single' ? target.url : '' };
+    const system = new ChaosSystem({ redisEnv, topology: target, prefix, smtpUrl: smtp.url, sourcesFile: feeds.sourcesFile, ...o.system });
+    const queueConnection = bullConnection(target);
+    if (queueConnection instanceof Cluster) cleanups.push(async () => queueConnection.disconnect());
     cleanups.push(() => system.stop());
     const queues = new Map<string, Queue>();
     cleanups.push(async () => Promise.allSettled([...queues.values()].map((q) => q.close())));
@@ -65,6 +95,7 @@ export async function createWorld(o: WorldOptions): Promise<World> {
       rng,
       prefix,
       redis,
+      topology,
       client,
       smtp,
       feeds,
@@ -72,7 +103,7 @@ export async function createWorld(o: WorldOptions): Promise<World> {
       queue(name) {
         let q = queues.get(name);
         if (!q) {
-          q = new Queue(name, { connection: { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null }, prefix });
+          q = new Queue(name, { connection: queueConnection, prefix: queuePrefix(prefix, name, target.kind === 'cluster') });
           q.on('error', () => {});
           queues.set(name, q);
         }

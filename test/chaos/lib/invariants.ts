@@ -1,6 +1,6 @@
 // The invariants checked after every scenario, from three independent records:
 // what the SMTP server received, the send ledger, and the operators' /metrics.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../src/redis.js';
 import { createLedger, type EditionReport } from '../../../src/delivery/ledger.js';
 import { keyspace } from '../../../src/keys.js';
 import type { Audience } from './seed.js';
@@ -35,7 +35,7 @@ export function parseDigestId(messageId: string): [string, string] | null {
   return m ? [m[1]!, m[2]!] : null;
 }
 
-export async function checkEdition(redis: Redis, prefix: string, received: Received[], c: EditionCheck): Promise<CheckResult> {
+export async function checkEdition(redis: RedisClient, prefix: string, received: Received[], c: EditionCheck): Promise<CheckResult> {
   const keys = keyspace(prefix);
   const violations: string[] = [];
   const report = await createLedger({ redis, keys }).report(c.editionId);
@@ -104,14 +104,26 @@ export async function metricsTotals(apiUrl: string): Promise<Record<string, numb
   return out;
 }
 
-/** The operators' /metrics must agree with the ledger reports of every edition of the scenario. */
-export async function checkMetrics(apiUrl: string, reports: EditionReport[]): Promise<{ violations: string[]; note?: string }> {
-  const m = await metricsTotals(apiUrl);
-  if (m === null) return { violations: [], note: '/metrics not served by the api process (not wired)' };
-  const violations: string[] = [];
-  for (const outcome of ['sent', 'unknown', 'failed', 'bounced'] as const) {
-    const want = reports.reduce((n, r) => n + r[outcome], 0);
-    if ((m[outcome] ?? 0) !== want) violations.push(`/metrics digest_messages_total{outcome="${outcome}"} = ${m[outcome] ?? 0}, ledger says ${want}`);
+/**
+ * The operators' /metrics must agree with the ledger reports of every edition, read at the same
+ * moment. A send whose outcome was written late (its run outlived its lock, or Redis was away)
+ * may still move an entry from `unknown` to `sent` after the edition finished, so both are read
+ * again until they agree or 15 s have passed; a disagreement that lasts is a broken invariant.
+ */
+export async function checkMetrics(apiUrl: string, redis: RedisClient, prefix: string): Promise<{ violations: string[]; note?: string }> {
+  const keys = keyspace(prefix);
+  const ledger = createLedger({ redis, keys });
+  const until = Date.now() + 15_000;
+  for (;;) {
+    const m = await metricsTotals(apiUrl);
+    if (m === null) return { violations: [], note: '/metrics not served by the api process (not wired)' };
+    const reports = await Promise.all((await redis.zrange(keys.editionIndex(), 0, -1)).map((id) => ledger.report(id)));
+    const violations: string[] = [];
+    for (const outcome of ['sent', 'unknown', 'failed', 'bounced'] as const) {
+      const want = reports.reduce((n, r) => n + r[outcome], 0);
+      if ((m[outcome] ?? 0) !== want) violations.push(`/metrics digest_messages_total{outcome="${outcome}"} = ${m[outcome] ?? 0}, ledger says ${want}`);
+    }
+    if (violations.length === 0 || Date.now() > until) return { violations };
+    await new Promise((r) => setTimeout(r, 500));
   }
-  return { violations };
 }

@@ -14,6 +14,8 @@ export interface RedisServer {
   dir: string;
   /** SIGTERM (Redis flushes the AOF and exits), stay down `downMs`, start again on the same port and dir. */
   restart(downMs: number): Promise<{ downMs: number }>;
+  /** SIGKILL (a crash: whatever the AOF had not fsynced is lost), stay down `downMs`, start again. */
+  crash(downMs: number): Promise<{ downMs: number }>;
   stop(): Promise<void>;
 }
 
@@ -36,7 +38,7 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(appendfsync: 'everysec' | 'always' = 'everysec'): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'md-chaos-redis-'));
   let child: ChildProcess | undefined;
@@ -45,7 +47,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     child = track(
       spawn(
         'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', dir,
+        ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', appendfsync, '--dir', dir,
           '--save', '', '--maxmemory-policy', 'noeviction', '--loglevel', 'warning'],
         { stdio: 'ignore' },
       ),
@@ -53,11 +55,11 @@ export async function startRedisServer(): Promise<RedisServer> {
     await waitUntil('redis-server to answer PING', () => ping(port), 15_000, 50);
   }
 
-  async function terminate(): Promise<void> {
+  async function terminate(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const c = child;
     if (!c || c.exitCode !== null || c.signalCode !== null) return;
     const exited = new Promise((r) => c.once('exit', r));
-    c.kill('SIGTERM');
+    c.kill(signal);
     await Promise.race([exited, sleep(10_000)]);
     if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   }
@@ -70,6 +72,13 @@ export async function startRedisServer(): Promise<RedisServer> {
     async restart(downMs) {
       const t0 = Date.now();
       await terminate();
+      await sleep(downMs);
+      await launch();
+      return { downMs: Date.now() - t0 };
+    },
+    async crash(downMs) {
+      const t0 = Date.now();
+      await terminate('SIGKILL');
       await sleep(downMs);
       await launch();
       return { downMs: Date.now() - t0 };

@@ -1,6 +1,6 @@
 // Readers and non-readers written through the real subscriber store, so every
 // index (confirmed list, slots, status counts, suppression) is as the service keeps it.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../src/redis.js';
 import { keyspace } from '../../../src/keys.js';
 import { createSubscriberStore, type SubscriberStore } from '../../../src/subscribers/store.js';
 import { WEEKDAYS, type SubscriberStatus, type Weekday } from '../../../src/subscribers/model.js';
@@ -39,7 +39,7 @@ function choices(rng: Rng) {
   return { cadence: rng.int(0, 2) === 0 ? ('weekly' as const) : ('daily' as const), weeklyDay: rng.pick(WEEKDAYS), watchlist };
 }
 
-export function storeFor(redis: Redis, prefix: string): SubscriberStore {
+export function storeFor(redis: RedisClient, prefix: string): SubscriberStore {
   return createSubscriberStore({ redis, keys: keyspace(prefix) });
 }
 

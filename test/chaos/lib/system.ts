@@ -4,6 +4,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
+import { Cluster } from 'ioredis';
+import { queuePrefix } from '../../../src/keys.js';
+import { bullConnection, type RedisTopology } from '../../../src/redis.js';
 import { freePort, startDigest, waitForHttp, wrapDigest, type DigestProcess } from '../../helpers/process.js';
 import { TEST_SECRET } from '../../helpers/env.js';
 import { QUEUE } from '../../../src/queues/names.js';
@@ -23,7 +26,10 @@ export interface Member {
 }
 
 export interface SystemOptions {
-  redisUrl: string;
+  /** Where the processes find Redis: REDIS_URL, or the Sentinel / Cluster variables. */
+  redisEnv: Record<string, string>;
+  /** The same, for the suite's own BullMQ connections. */
+  topology: RedisTopology;
   prefix: string;
   smtpUrl: string;
   sourcesFile: string;
@@ -45,7 +51,7 @@ export class ChaosSystem {
 
   constructor(readonly options: SystemOptions) {
     this.env = {
-      REDIS_URL: options.redisUrl,
+      ...options.redisEnv,
       KEY_PREFIX: options.prefix,
       SECRET_KEY: TEST_SECRET,
       SMTP_URL: options.smtpUrl,
@@ -111,11 +117,15 @@ export class ChaosSystem {
   async waitWorkers(timeoutMs = 30_000): Promise<void> {
     const want = this.alive('worker').length;
     if (want === 0) return;
-    const queue = new Queue(QUEUE.send, { connection: { url: this.options.redisUrl }, prefix: this.options.prefix });
+    const { topology, prefix } = this.options;
+    const connection = bullConnection(topology);
+    const queue = new Queue(QUEUE.send, { connection, prefix: queuePrefix(prefix, QUEUE.send, topology.kind === 'cluster') });
+    queue.on('error', () => {});
     try {
       await waitUntil(`${want} worker processes`, async () => (await queue.getWorkersCount()) >= want, timeoutMs, 200);
     } finally {
       await queue.close();
+      if (connection instanceof Cluster) connection.disconnect();
     }
   }
 
@@ -124,8 +134,9 @@ export class ChaosSystem {
     await member.proc.stop(signal);
   }
 
-  async add(role: Role): Promise<Member> {
-    const m = this.spawnRole(role);
+  /** Start one more process; `env` overrides the system's for it alone (e.g. a proxied REDIS_URL). */
+  async add(role: Role, env: Record<string, string> = {}): Promise<Member> {
+    const m = this.spawnRole(role, env);
     if (role === 'worker') await this.waitWorkers();
     return m;
   }

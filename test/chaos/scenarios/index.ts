@@ -7,5 +7,9 @@ import { schedulers } from './s4-schedulers.js';
 import { signupFlood } from './s5-signup-flood.js';
 import { hostileInput } from './s6-hostile-input.js';
 import { security } from './s7-security.js';
+import { clusterFailover, sentinelFailover } from './s8-s9-failover.js';
+import { redisCrash } from './s10-redis-crash.js';
+import { redisFull } from './s11-redis-full.js';
+import { partition } from './s12-partition.js';
 
-export const SCENARIOS: Scenario[] = [killWorkers, redisRestart, smtpFaults, schedulers, signupFlood, hostileInput, security];
+export const SCENARIOS: Scenario[] = [killWorkers, redisRestart, smtpFaults, schedulers, signupFlood, hostileInput, security, sentinelFailover, clusterFailover, redisCrash, redisFull, partition];

@@ -58,7 +58,7 @@ export const killWorkers: Scenario = {
       else if (Number(printed[1]) !== report.sent || Number(printed[4]) !== report.unknown) {
         violations.push(`CLI printed sent ${printed[1]} unknown ${printed[4]}, ledger says ${report.sent} / ${report.unknown}`);
       }
-      const metrics = await checkMetrics(w.system.apiUrl, [report]);
+      const metrics = await checkMetrics(w.system.apiUrl, w.client, w.prefix);
       violations.push(...metrics.violations, ...w.system.unexpectedDeaths());
       if (metrics.note) notes.push(metrics.note);
       const counts = await w.queue(QUEUE.send).getJobCounts('failed');

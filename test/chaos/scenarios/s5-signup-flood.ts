@@ -118,7 +118,7 @@ export const signupFlood: Scenario = {
       if (baseline && rate < baseline * 0.2) violations.push(`sending slowed to ${(rate / baseline).toFixed(2)} of its baseline under the flood`);
 
       const check = await checkEdition(w.client, w.prefix, received, { editionId, audience, inFlightBound: 0, queued: audience.readers.size + blocked });
-      const metrics = await checkMetrics(w.system.apiUrl, baseline === null ? [report] : [report, await w.report((await w.client.zrange(keyspace(w.prefix).editionIndex(), 0, 0))[0]!)]);
+      const metrics = await checkMetrics(w.system.apiUrl, w.client, w.prefix);
       if (metrics.note) notes.push(metrics.note);
       return { tally: check.tally, violations: [...violations, ...check.violations, ...metrics.violations, ...w.system.unexpectedDeaths()], notes };
     } finally {

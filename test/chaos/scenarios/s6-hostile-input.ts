@@ -5,7 +5,7 @@
 // (all refused, nobody's status changes); hostile feeds during an ingest run (only
 // those sources unhealthy, redirects into the private network never followed; the
 // edition after it still goes out).
-import { Redis } from 'ioredis';
+import type { RedisClient } from '../../../src/redis.js';
 import { keyspace } from '../../../src/keys.js';
 import { QUEUE } from '../../../src/queues/names.js';
 import { enqueueManualIngest } from '../../../src/stories/schedule.js';
@@ -22,7 +22,7 @@ import { checkEdition } from '../lib/invariants.js';
 import type { Scenario } from '../lib/scenario.js';
 import { seedAudience, storeFor } from '../lib/seed.js';
 
-async function storedProblems(client: Redis, prefix: string): Promise<string[]> {
+async function storedProblems(client: RedisClient, prefix: string): Promise<string[]> {
   const keys = keyspace(prefix);
   const store = storeFor(client, prefix);
   const problems: string[] = [];
