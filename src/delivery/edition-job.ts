@@ -13,7 +13,7 @@ export interface EditionJobDeps extends Pick<ScheduleDeps, 'redis' | 'keys' | 'l
   fanoutQueue: { add(name: string, data: FanoutJob, opts?: JobsOptions): Promise<unknown> };
   log: Logger;
   now?: () => Date;
-  /** SEND_LEAD_SEC in ms: how long before its slot a scheduled edition may start sending. */
+  /** SEND_LEAD_SEC in ms: how long before its slot a scheduled edition (daily or weekly) may start sending. */
   sendLeadMs?: number;
 }
 
