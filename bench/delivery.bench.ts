@@ -2,7 +2,10 @@
 // `digest worker` process → SMTP) against the transport limit and naive baselines,
 // all to one SMTP sink process, in the same run, on a private redis-server.
 //   npm run bench -- delivery [--readers 20000] [--concurrency 20] [--naive 3000]
-//     [--naivest 40] [--workers 1] [--split] [--v8-defaults] [--profile] [--tsx]
+//     [--naivest 40] [--workers 1] [--split] [--v8-defaults] [--profile] [--tsx] [--watchlist 5]
+// --watchlist N: after the plain run, a second plain run (warm), then the same readers again with
+// N instruments each on their watchlist (rows first, stories marked); worker CPU per message of
+// the two warm runs is compared (goal: within 15 %);
 // --v8-defaults: run the workers without the compose file's NODE_OPTIONS (V8 heap settings);
 // --profile: --cpu-prof the (first) worker and print where its time went;
 // --tsx: run the worker through tsx instead of the compiled build.
@@ -23,7 +26,7 @@ import { summarise } from './lib/cpuprofile.js';
 import { cpuMeter, currentRss, spawnNode, type Child } from './lib/proc.js';
 import { startRedisServer } from './lib/redis-server.js';
 import { check, mb, printJson, printTable, ratio, verdict, type Row } from './lib/report.js';
-import { seedConfirmed, seedStories, verifySeed } from './lib/seed.js';
+import { seedConfirmed, seedStories, seedWatchlists, verifySeed } from './lib/seed.js';
 import { startSink } from './lib/sink.js';
 import { smtpSource, startPostfixSink } from './lib/postfix.js';
 
@@ -34,6 +37,12 @@ const perMessage = (cpu: Record<string, number>, n: number) =>
   Object.entries(cpu)
     .map(([k, ms]) => `${k} ${Math.round((ms * 1000) / n)}`)
     .join(', ');
+
+/** Worker processes' CPU (every `worker…` and the builder) of one run over another's. */
+const workerCpuRatio = (a: Record<string, number>, b: Record<string, number>) => {
+  const sum = (c: Record<string, number>) => Object.entries(c).filter(([k]) => k.startsWith('worker') || k === 'builder').reduce((t, [, v]) => t + v, 0);
+  return Math.round((sum(a) / sum(b)) * 100) / 100;
+};
 
 const bench: Benchmark = {
   name: 'delivery',
@@ -52,6 +61,7 @@ const bench: Benchmark = {
     // Workers get the compose file's NODE_OPTIONS (V8 heap settings) unless --v8-defaults.
     const nodeOptions = flag(args, 'v8-defaults') ? '' : workerNodeOptions();
     const useTsx = flag(args, 'tsx');
+    const watchlist = numArg(args, 'watchlist', 0);
     if (!useTsx) buildOnce();
 
     const redis = await startRedisServer();
@@ -61,6 +71,8 @@ const bench: Benchmark = {
       SMTP_URL: sink.url, SEND_RATE_PER_SEC: '100000', SEND_CONCURRENCY: String(concurrency), SMTP_POOL_SIZE: '5',
       MAIL_FROM: 'Market Digest <digest@news.example.com>', PUBLIC_URL: 'https://news.example.com', LOG_LEVEL: 'info',
       SOURCES_FILE: 'config/sources.json',
+      // --watchlist sends a second edition of the same stories: it must not be skipped as "nothing new".
+      SKIP_EMPTY_EDITIONS: 'false',
     };
     const workerEnv = { ...env, NODE_OPTIONS: nodeOptions };
     const config = loadConfig(env);
@@ -80,39 +92,61 @@ const bench: Benchmark = {
       }
       for (let w = 0; w < workerCount; w += 1) {
         const node = profile && w === 0 ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`] : [];
-        workers.push(spawnNode([...node, ...digestArgs(useTsx), 'worker'], { ...workerEnv, ...(split ? { WORKER_QUEUES: 'send' } : {}) }));
+        workers.push(spawnNode([...node, ...digestArgs(useTsx), 'worker'], { ...workerEnv, ...(split ? { WORKER_QUEUES: 'send' } : {}) }, { echo: flag(args, 'echo') }));
       }
       if (split) builder = spawnNode([...digestArgs(useTsx), 'worker'], { ...workerEnv, WORKER_QUEUES: 'ingest,edition,fanout,system-mail' });
       await Promise.all([...workers, ...(builder ? [builder] : [])].map((w) => w.waitFor((l) => l.event === 'worker.started', 'worker.started', 60_000)));
       await new Promise((r) => setTimeout(r, 500));
       const readyRss = Math.max(...workers.map((w) => currentRss(w.proc.pid!)));
 
-      // The pipeline: what `digest edition send --now` does, then wait for the sink.
-      const slot = new Date().toISOString();
-      const editionId = editionIdForSlot(new Date(slot), 'now');
       const ledger = createLedger({ redis: ctx.redis, keys: ctx.keys });
       const workerPids = Object.fromEntries(workers.map((w, i) => [`worker${i + 1}`, w.proc.pid!]));
       if (builder) workerPids.builder = builder.proc.pid!;
       const others = { sink: sink.pid, redis: redis.pid, bench: process.pid };
-      const pipeCpu = cpuMeter({ ...workerPids, ...others });
-      const t0 = Date.now();
-      await ctx.queues[QUEUE.edition].add('edition', { slot, mode: 'now' }, { jobId: jobId('edition', slot, 'now') });
-      const stats = await sink.waitFor(readers, Math.max(120_000, readers * 20));
-      let report: EditionReport;
-      for (;;) {
-        report = await ledger.report(editionId);
-        if (report.finishedAt) break;
-        await new Promise((r) => setTimeout(r, 50));
+
+      /** The pipeline: what `digest edition send --now` does, then wait for the sink. */
+      async function sendEdition() {
+        const slot = new Date().toISOString();
+        const editionId = editionIdForSlot(new Date(slot), 'now');
+        const pipeCpu = cpuMeter({ ...workerPids, ...others });
+        const t0 = Date.now();
+        await ctx.queues[QUEUE.edition].add('edition', { slot, mode: 'now' }, { jobId: jobId('edition', slot, 'now') });
+        const stats = await sink.waitFor(readers, Math.max(120_000, readers * 20));
+        let report: EditionReport;
+        for (;;) {
+          report = await ledger.report(editionId);
+          if (report.finishedAt) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const cpu = pipeCpu.stop();
+        await new Promise((r) => setTimeout(r, 300)); // anything extra would have arrived by now
+        const final = await sink.stats();
+        check(report.sent === readers && report.queued === readers, `ledger: ${JSON.stringify(report)}`);
+        check(final.messages === readers && final.recipients === readers && final.duplicated === 0, `sink: ${JSON.stringify(final)} for ${readers} readers`);
+        return { editionId, report, final, cpu, pipelineMs: stats.lastAt - t0, sendPhaseMs: stats.lastAt - stats.firstAt };
       }
-      const pipelineMs = stats.lastAt - t0;
-      const sendPhaseMs = stats.lastAt - stats.firstAt;
+
+      const plain = await sendEdition();
+      const { editionId, report, final } = plain;
+      const pipelineMs = plain.pipelineMs;
+      const sendPhaseMs = plain.sendPhaseMs;
+      const pipeCpuMs = plain.cpu;
       const peak = workers.map((w) => w.peakRss());
       const builderPeak = builder?.peakRss();
-      const pipeCpuMs = pipeCpu.stop();
-      await new Promise((r) => setTimeout(r, 300)); // anything extra would have arrived by now
-      const final = await sink.stats();
-      check(report.sent === readers && report.queued === readers, `ledger: ${JSON.stringify(report)}`);
-      check(final.messages === readers && final.recipients === readers && final.duplicated === 0, `sink: ${JSON.stringify(final)} for ${readers} readers`);
+      // --watchlist N: a second plain edition (warm, like the next one), then the same readers again,
+      // each with N instruments of their own on the watchlist; the two warm runs are compared.
+      let warm: Awaited<ReturnType<typeof sendEdition>> | undefined;
+      let watched: Awaited<ReturnType<typeof sendEdition>> | undefined;
+      const again = async () => {
+        await sink.reset();
+        await new Promise((r) => setTimeout(r, 1100)); // a send-now edition id has seconds
+        return sendEdition();
+      };
+      if (watchlist > 0) {
+        warm = await again();
+        await seedWatchlists(ctx.redis, ctx.keys, readers, config.sources.market.symbols.map((m) => m.symbol), watchlist);
+        watched = await again();
+      }
       await Promise.all([...workers, ...(builder ? [builder] : [])].map((w) => w.stop()));
 
       const edition = (await createEditionStore({ redis: ctx.redis, keys: ctx.keys }).get(editionId))!;
@@ -189,6 +223,13 @@ const bench: Benchmark = {
         ['sink peak RSS', `${mb(sink.peakRss())} MB`],
         ['CPU µs per message, pipeline', perMessage(pipeCpuMs, readers)],
         ['CPU µs per message, (a) raw', perMessage(rawCpuMs, rawN)],
+        ...(watched && warm
+          ? ([
+              ['CPU µs per message, plain digest again (warm)', perMessage(warm.cpu, readers)],
+              [`CPU µs per message, every reader on a ${watchlist}-symbol watchlist (warm)`, perMessage(watched.cpu, readers)],
+              ['  worker CPU per message, watchlist / plain (both warm)', `${workerCpuRatio(watched.cpu, warm.cpu)} ${verdict(workerCpuRatio(watched.cpu, warm.cpu), 1.15, false)}`],
+            ] as Row[])
+          : []),
         ['ledger', `sent ${report.sent}, failed ${report.failed}, unknown ${report.unknown}, skipped ${report.skipped}`],
       ];
       printTable(rows);
@@ -206,6 +247,9 @@ const bench: Benchmark = {
         workerPeakRssMB: peakMB, workerReadyRssMB: mb(readyRss), bytesPerMessage: Math.round(final.bytes / readers), rawBytes: a.avgBytes,
         cpuUsPerMessage: { pipeline: usPer(pipeCpuMs, readers), raw: usPer(rawCpuMs, rawN) },
         goalRatioMet: vsRaw >= 0.8, goalRssMet: peakMB <= 200,
+        watchlist: watched && warm
+          ? { size: watchlist, cpuUsPerMessage: usPer(watched.cpu, readers), plainWarmCpuUsPerMessage: usPer(warm.cpu, readers), workerCpuRatio: workerCpuRatio(watched.cpu, warm.cpu), pipelineMs: watched.pipelineMs }
+          : undefined,
         profile: prof ? { packages: prof.packages.slice(0, 8) } : undefined,
       });
     } finally {

@@ -369,6 +369,7 @@ const bench: Benchmark = {
       ['— edition build (issue 7 item 5) —', ''],
       ['story pool (private redis-server)', `${b.pool.stories} stories in ${b.pool.clusters} clusters (${b.pool.multiSource} from 2+ outlets); seeded + read back in ${Math.round(b.pool.ms)} ms`],
       [`clusters in the ${b.windowHours} h window`, `markets ${b.pool.inWindow.markets}, world ${b.pool.inWindow.world}`],
+      ['story pool in Redis (MEMORY USAGE, clusters + index)', `${mb(b.pool.bytes)} MB, ${Math.round(b.pool.bytes / b.pool.stories)} B per story, ${mb((b.pool.bytes / b.pool.stories) * 10_000)} MB per 10,000 stories (kept 8 days)`],
       ['variants built (the readers\' topic combinations)', `${b.variants.length}: ${b.variants.join(', ')}`],
       ['MJML compiles per build', `${b.first.compiles} = variants (checked on all ${b.compilesChecked} builds)`],
       ['HTML bytes per variant', b.variants.map((k) => `${k} ${b.htmlBytes[k]}`).join(', ')],
@@ -409,6 +410,7 @@ const bench: Benchmark = {
       build: {
         stories: b.pool.stories,
         clusters: b.pool.clusters,
+        poolBytesPerStory: Math.round(b.pool.bytes / b.pool.stories),
         variants: b.variants,
         compilesPerBuild: b.first.compiles,
         buildsChecked: b.compilesChecked,

@@ -21,6 +21,7 @@ import { createSubscriptions, type Subscriptions } from './subscribers/service.j
 import { createSubscriberStore, type SubscriberStore } from './subscribers/store.js';
 import { systemMailQueue } from './mail/system-mail.js';
 import { createTokens, type Tokens } from './subscribers/tokens.js';
+import { watchOptions } from './stories/sources-schema.js';
 
 export interface AppContext {
   readonly config: Config;
@@ -84,6 +85,7 @@ export function createContext(config: Config, options: ContextOptions): AppConte
       sendHour: config.DEFAULT_SEND_HOUR,
       publicUrl: config.PUBLIC_URL,
       topics: config.sources.topics.map((t) => t.id),
+      watchOptions: watchOptions(config.sources),
     },
   });
   const rateLimits = createRateLimits(

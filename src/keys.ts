@@ -11,7 +11,12 @@ export function keyspace(prefix: string) {
     subscribersConfirmed: () => k('sub', 'confirmed'),
     subscribersAll: () => k('sub', 'all'),
     subscribersBySlot: (timezone: string, hour: number) => k('sub', 'slot', timezone, hour),
-    /** The subscriber store's Lua script appends `${timezone}:${hour}` to this (keep in step with subscribersBySlot). */
+    /** Weekly readers: a zset per (timezone, hour, day), apart from the daily ones. */
+    subscribersByWeeklySlot: (timezone: string, hour: number, day: string) => k('sub', 'slot', timezone, hour, day),
+    /**
+     * The subscriber store's Lua script appends `${timezone}:${hour}` (daily) or
+     * `${timezone}:${hour}:${day}` (weekly) to this (keep in step with the two above).
+     */
     slotKeyPrefix: () => k('sub', 'slot', ''),
     slotIndex: () => k('sub', 'slots'),
     subscribersPending: () => k('sub', 'pending'),
@@ -27,7 +32,7 @@ export function keyspace(prefix: string) {
     rateLimit: (name: string) => k('rl', name),
     dailyCounter: (name: string, day: string) => k('daily', name, day),
     // stories
-    /** One cluster (its member stories as JSON), expiring 3 days after its last change. */
+    /** One cluster (its member stories as JSON), expiring 8 days after its last change (weekly editions look back 7). */
     storyCluster: (id: string) => k('cluster', id),
     /** zset: cluster id → newest member's published time (ms). */
     clustersByTime: () => k('clusters', 'by-time'),
@@ -44,6 +49,8 @@ export function keyspace(prefix: string) {
     editionIndex: () => k('editions'),
     editionVariant: (id: string, variant: string) => k('edition', id, 'variant', variant),
     editionCursor: (id: string) => k('edition', id, 'cursor'),
+    /** PNG bytes of one symbol's sparkline for one edition (editions/sparkline.ts). */
+    editionChart: (id: string, symbol: string) => k('edition', id, 'chart', symbol),
     editionCounters: (id: string) => k('edition', id, 'counters'),
     lastEditionFor: () => k('sub', 'last-edition'),
     // delivery

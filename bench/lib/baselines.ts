@@ -18,7 +18,7 @@ import { renderVariant } from '../../src/editions/render.js';
 import { editionSettings } from '../../src/processes/settings.js';
 import { compileMjml } from '../../src/editions/compile.js';
 import { createTokens } from '../../src/subscribers/tokens.js';
-import type { Subscriber } from '../../src/subscribers/model.js';
+import { CHOICE_DEFAULTS, type Subscriber } from '../../src/subscribers/model.js';
 import type { Sink } from './sink.js';
 import { check } from './report.js';
 import { subscriberId, variantKeyOf } from './seed.js';
@@ -58,7 +58,7 @@ function readerLike(i: number, email: string): Subscriber {
   const at = new Date().toISOString();
   return {
     id: subscriberId(i), email, name: `Reader ${i}`, status: 'confirmed', topics: ['markets', 'world'], timezone: 'UTC', sendHour: 7,
-    weekdaysOnly: false, consent: { at, ip: '127.0.0.1', userAgent: 'bench', source: 'import-confirmed' }, tokenVersion: 0,
+    weekdaysOnly: false, ...CHOICE_DEFAULTS, consent: { at, ip: '127.0.0.1', userAgent: 'bench', source: 'import-confirmed' }, tokenVersion: 0,
     createdAt: at, updatedAt: at, confirmedAt: at, unsubscribedAt: null,
   };
 }

@@ -9,6 +9,10 @@ import { createSubscriberStore } from '../../src/subscribers/store.js';
 import { createStoryPool } from '../../src/stories/pool.js';
 import type { Story } from '../../src/stories/model.js';
 import { check } from './report.js';
+import { poolMarket } from './story-pool.js';
+
+/** Names of configured market symbols (config/sources.json) some seeded headlines use. */
+const NAMED = ['the Nasdaq', 'the Dow', 'Brent', 'the euro', 'Bitcoin', 'the FTSE', 'the DAX', 'the Nikkei'];
 
 export const readerEmail = (i: number): string => `r${i}@example.test`;
 export const subscriberId = (i: number): string => String(i).padStart(12, '0');
@@ -80,7 +84,8 @@ export async function seedStories(redis: RedisClient, keys: Keyspace, count: num
       id: `s-${n}`,
       sourceId: `src-${n % 40}`,
       sourceName: `Source ${n % 40}`,
-      title: `${section === 'markets' ? 'Stocks' : 'Summit'} story ${n}: talks ${n % 13} move the needle on item ${n % 17}`,
+      // One story in four names an instrument, as market news does: watchlist readers see it marked.
+      title: `${section === 'markets' ? 'Stocks' : 'Summit'} story ${n}: talks ${n % 13} move the needle on item ${n % 17}${n % 4 === 0 ? `, and ${NAMED[(n / 4) % NAMED.length]} reacts` : ''}`,
       url: `https://source${n % 40}.example.com/${section}/${n}`,
       summary: `${text} (${n})`,
       imageUrl: n % 3 === 0 ? `https://img.example.com/${section}/${n}.jpg` : undefined,
@@ -91,4 +96,26 @@ export async function seedStories(redis: RedisClient, keys: Keyspace, count: num
     return { id: `c-${n}`, members: [story] };
   });
   for (let i = 0; i < groups.length; i += 500) await pool.saveClusters(groups.slice(i, i + 500), now);
+  await pool.saveMarketSnapshot(poolMarket(now));
+}
+
+/**
+ * Give every reader a watchlist of `size` symbols out of `symbols`, different from reader
+ * to reader (a deterministic shuffle per id), written as the store writes the field.
+ */
+export async function seedWatchlists(redis: RedisClient, keys: Keyspace, n: number, symbols: readonly string[], size: number): Promise<void> {
+  for (let start = 1; start <= n; start += 2000) {
+    const p = redis.pipeline();
+    for (let i = start; i <= Math.min(n, start + 1999); i += 1) {
+      const pool = [...symbols];
+      let x = i * 2_654_435_761;
+      const picked: string[] = [];
+      while (picked.length < Math.min(size, symbols.length)) {
+        x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+        picked.push(pool.splice(x % pool.length, 1)[0]!);
+      }
+      p.hset(keys.subscriber(subscriberId(i)), 'watchlist', picked.join(','));
+    }
+    await p.exec();
+  }
 }

@@ -288,6 +288,9 @@ export function poolMarket(at: Date): MarketSnapshot {
     previousClose: price === null || change === null ? null : price - change,
     changePercent: price === null || change === null ? null : (change / (price - change)) * 100,
     asOf: state === 'missing' ? null : new Date(at.getTime() - (state === 'stale' ? 60 : 1) * HOUR).toISOString(),
+    // Five sessions with a shape, as Yahoo's chart gives them (the sparkline and the week's change).
+    history: price === null ? [] : [0.98, 1.01, 0.985, 1, 1].map((f, i) => ({ date: `2026-03-0${2 + i}`, close: i === 4 ? price : price * f })),
+    weekAgoClose: price === null ? null : price * 0.97,
   });
   return {
     fetchedAt: new Date(at.getTime() - 5 * 60_000).toISOString(),
@@ -308,6 +311,20 @@ export interface SeededPool {
   /** Ranked clusters per section in the window [until − windowHours, until). */
   inWindow: { markets: number; world: number };
   ms: number;
+  /** Redis MEMORY USAGE of the pool's cluster keys and time index (what POOL_TTL_SECONDS keeps alive). */
+  bytes: number;
+}
+
+/** Bytes the story pool takes in Redis: every cluster key plus the by-time index. */
+async function poolBytes(redis: Redis, keys: Keyspace): Promise<number> {
+  const ids = await redis.zrange(keys.clustersByTime(), 0, -1);
+  let total = Number(await redis.call('MEMORY', 'USAGE', keys.clustersByTime(), 'SAMPLES', '0')) || 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    const p = redis.pipeline();
+    for (const id of ids.slice(i, i + 500)) p.call('MEMORY', 'USAGE', keys.storyCluster(id), 'SAMPLES', '0');
+    for (const [, bytes] of (await p.exec()) ?? []) total += Number(bytes) || 0;
+  }
+  return total;
 }
 
 /** Cluster and save `count` stories as ingest does, then read them back through the pool. */
@@ -342,5 +359,6 @@ export async function seedStoryPool(
     multiSource: back.filter((g) => new Set(g.members.map((m) => m.sourceId)).size > 1).length,
     inWindow,
     ms: performance.now() - t0,
+    bytes: await poolBytes(redis, keys),
   };
 }

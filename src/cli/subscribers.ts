@@ -6,13 +6,15 @@ import type { AppContext } from '../context.js';
 import { InvalidAddressError } from '../subscribers/address.js';
 import { forget, importRow, type ImportOutcome } from '../subscribers/rules.js';
 import type { Subscriber } from '../subscribers/model.js';
+import { unknownSymbols } from '../subscribers/choices.js';
+import { watchOptions } from '../stories/sources-schema.js';
 import { describeIssue } from '../subscribers/schemas.js';
 import { neutraliseCell, restoreCell } from './csv-cells.js';
 import type { Output } from './output.js';
 
 export const EXPORT_COLUMNS = [
-  'email', 'status', 'name', 'topics', 'timezone', 'send_hour', 'weekdays_only', 'created_at', 'confirmed_at',
-  'unsubscribed_at', 'consent_at', 'consent_ip', 'consent_user_agent', 'consent_source',
+  'email', 'status', 'name', 'topics', 'timezone', 'send_hour', 'weekdays_only', 'cadence', 'weekly_day', 'watchlist', 'created_at',
+  'confirmed_at', 'unsubscribed_at', 'consent_at', 'consent_ip', 'consent_user_agent', 'consent_source',
 ] as const;
 
 /** Header aliases, including a Mailchimp audience export. */
@@ -37,11 +39,15 @@ function rowToInput(row: Record<string, string>) {
     timezone: get('timezone') || undefined,
     sendHour: get('send_hour') || undefined,
     weekdaysOnly: get('weekdays_only') || undefined,
+    cadence: get('cadence') || undefined,
+    weeklyDay: get('weekly_day') || undefined,
+    watchlist: get('watchlist') || undefined,
   };
 }
 
 export async function importSubscribers(ctx: AppContext, file: string, confirmed: boolean): Promise<ImportReport> {
   const report: ImportReport = { imported: 0, existing: 0, suppressed: 0, errors: [] };
+  const offered = watchOptions(ctx.config.sources);
   const parser = createReadStream(file).pipe(
     parse({
       bom: true,
@@ -60,6 +66,11 @@ export async function importSubscribers(ctx: AppContext, file: string, confirmed
     const parsed = ctx.subscriptions.schemas.signup.safeParse(rowToInput(row));
     if (!parsed.success) {
       report.errors.push({ line, reason: describeIssue(parsed.error).message });
+      continue;
+    }
+    const unknown = unknownSymbols(parsed.data.watchlist ?? [], offered);
+    if (unknown.length) {
+      report.errors.push({ line, reason: `watchlist: ${unknown.join(', ')} is not a configured market symbol` });
       continue;
     }
     const status = (row.status ?? '').toLowerCase();
@@ -93,7 +104,8 @@ export async function importSubscribers(ctx: AppContext, file: string, confirmed
 
 function toRow(s: Subscriber): string[] {
   return [
-    s.email, s.status, s.name, s.topics.join(';'), s.timezone, String(s.sendHour), String(s.weekdaysOnly), s.createdAt,
+    s.email, s.status, s.name, s.topics.join(';'), s.timezone, String(s.sendHour), String(s.weekdaysOnly), s.cadence, s.weeklyDay,
+    s.watchlist.join(';'), s.createdAt,
     s.confirmedAt ?? '', s.unsubscribedAt ?? '', s.consent.at, s.consent.ip, s.consent.userAgent, s.consent.source,
   ].map(neutraliseCell);
 }

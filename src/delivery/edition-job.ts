@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 import { jobId, type EditionJob, type FanoutJob } from '../queues/jobs.js';
 import type { Ledger } from './ledger.js';
 import type { EditionPort } from './ports.js';
-import { cancelSlot, type ScheduleDeps } from './schedule.js';
+import { cancelSlot, claimOf, type ScheduleDeps } from './schedule.js';
 
 export interface EditionJobDeps extends Pick<ScheduleDeps, 'redis' | 'keys' | 'log' | 'freshnessHours'> {
   editions: Pick<EditionPort, 'editionIdForSlot' | 'build'>;
@@ -13,7 +13,7 @@ export interface EditionJobDeps extends Pick<ScheduleDeps, 'redis' | 'keys' | 'l
   fanoutQueue: { add(name: string, data: FanoutJob, opts?: JobsOptions): Promise<unknown> };
   log: Logger;
   now?: () => Date;
-  /** SEND_LEAD_SEC in ms: how long before its slot a scheduled edition may start sending. */
+  /** SEND_LEAD_SEC in ms: how long before its slot a scheduled edition (daily or weekly) may start sending. */
   sendLeadMs?: number;
 }
 
@@ -22,8 +22,8 @@ export type EditionJobResult = { editionId: string; status: string };
 export async function runEditionJob(deps: EditionJobDeps, job: EditionJob): Promise<EditionJobResult> {
   const editionId = deps.editions.editionIdForSlot(job.slot, job.mode);
   const now = (deps.now ?? (() => new Date()))();
-  if (job.mode === 'scheduled' && now.getTime() - Date.parse(job.slot) > deps.freshnessHours * 3_600_000) {
-    await cancelSlot(deps, job.slot, 'stale-at-build');
+  if (job.mode !== 'now' && now.getTime() - Date.parse(job.slot) > deps.freshnessHours * 3_600_000) {
+    await cancelSlot(deps, claimOf(job.slot, job.mode), 'stale-at-build');
     return { editionId, status: 'cancelled' };
   }
   const built = await deps.editions.build({ slot: job.slot, mode: job.mode });

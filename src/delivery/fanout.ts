@@ -13,7 +13,7 @@ export interface FanoutDeps {
   redis: RedisClient;
   keys: { editionCursor(editionId: string): string };
   ledger: Ledger;
-  subscribers: Pick<SubscriberPort, 'pageConfirmed' | 'pageSlot' | 'slotsInUse'>;
+  subscribers: Pick<SubscriberPort, 'pageConfirmed' | 'pageSlot' | 'pageWeeklySlot' | 'slotsInUse'>;
   editions: Pick<EditionPort, 'setStatus'>;
   sendQueue: { addBulk(jobs: { name: string; data: SendJob; opts?: JobsOptions }[]): Promise<unknown> };
   log: Logger;
@@ -38,9 +38,15 @@ export function sendJobId(editionId: string, subscriberId: string): string {
 
 async function segmentsFor(deps: FanoutDeps, slot: string, mode: string): Promise<Segment[]> {
   if (mode === 'now') return [{ key: 'confirmed', page: (after, n) => deps.subscribers.pageConfirmed(after, n) }];
-  const pairs = slotMembers(new Date(slot), await deps.subscribers.slotsInUse());
+  // Daily and weekly readers live in separate indexes: each edition pages only its own.
+  const weekly = mode === 'weekly';
+  const pairs = slotMembers(new Date(slot), await deps.subscribers.slotsInUse()).filter((p) => (p.weekday !== undefined) === weekly);
   return pairs
-    .map((p) => ({ key: `${p.timezone}|${p.hour}`, page: (after: string | null, n: number) => deps.subscribers.pageSlot(p.timezone, p.hour, after, n) }))
+    .map((p) => ({
+      key: `${p.timezone}|${p.hour}${weekly ? `|${p.weekday}` : ''}`,
+      page: (after: string | null, n: number) =>
+        p.weekday === undefined ? deps.subscribers.pageSlot(p.timezone, p.hour, after, n) : deps.subscribers.pageWeeklySlot(p.timezone, p.hour, p.weekday, after, n),
+    }))
     .sort((a, b) => a.key.localeCompare(b.key));
 }
 

@@ -128,13 +128,13 @@ export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys & Mess
 
   return {
     /**
-     * Record when and for which slot delivery started (first call wins). A scheduled slot, less
-     * `leadMs`, is also the earliest send, by Redis's clock.
+     * Record when and for which slot delivery started (first call wins). A slot's edition (daily
+     * or weekly, not "send now"), less `leadMs`, is also the earliest send, by Redis's clock.
      */
     async start(editionId: string, info: { slot: string; mode: string; leadMs?: number }): Promise<void> {
       const meta = keys.ledgerMeta(editionId);
       const tx = redis.multi().hsetnx(meta, 'startedAt', now()).hsetnx(meta, 'slot', info.slot).hsetnx(meta, 'mode', info.mode);
-      if (info.mode === 'scheduled') tx.hsetnx(meta, 'notBefore', String(Date.parse(info.slot) - (info.leadMs ?? 0)));
+      if (info.mode !== 'now') tx.hsetnx(meta, 'notBefore', String(Date.parse(info.slot) - (info.leadMs ?? 0)));
       await tx.expire(meta, ttl).exec();
     },
 

@@ -3,7 +3,7 @@
 // module and edition store/renderer into these; tests wire small ones of their own.
 import type { Subscriber, SubscriberStatus } from '../subscribers/model.js';
 
-export type EditionMode = 'scheduled' | 'now';
+export type EditionMode = 'scheduled' | 'now' | 'weekly';
 
 /** The subset of the subscriber store delivery uses. */
 export interface SubscriberPort {
@@ -12,9 +12,12 @@ export interface SubscriberPort {
   parse(hash: Record<string, string>): Subscriber | null;
   /** Confirmed ids after `afterId` (exclusive) in id order. */
   pageConfirmed(afterId: string | null, limit: number): Promise<string[]>;
-  /** Confirmed ids of one (timezone, hour) slot after `afterId` in id order. */
+  /** Confirmed daily readers of one (timezone, hour) slot after `afterId` in id order. */
   pageSlot(timezone: string, hour: number, afterId: string | null, limit: number): Promise<string[]>;
-  slotsInUse(): Promise<{ timezone: string; hour: number; count: number }[]>;
+  /** Confirmed weekly readers of one (timezone, hour, weekday) slot after `afterId` in id order. */
+  pageWeeklySlot(timezone: string, hour: number, weekday: number, afterId: string | null, limit: number): Promise<string[]>;
+  /** Slots with readers; weekly ones carry their weekday (0 = Sunday). */
+  slotsInUse(): Promise<{ timezone: string; hour: number; weekday?: number; count: number }[]>;
   setStatus(id: string, status: SubscriberStatus): Promise<unknown>;
   isSuppressed(email: string): Promise<boolean>;
   suppress(email: string, reason: string): Promise<unknown>;
@@ -36,6 +39,8 @@ export interface ReaderFields {
   preferencesUrl: string;
   browserUrl: string;
   timezone?: string;
+  /** Market symbols the reader watches (their rows and stories first). */
+  watchlist?: readonly string[];
 }
 
 export interface Personalised {

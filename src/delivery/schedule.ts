@@ -35,17 +35,20 @@ const MAX_LOOKBACK = 48 * HOUR;
 const CLAIM_TTL_SEC = 4 * 24 * 3600;
 const commands = luaCommands(import.meta.url, { scheduleLastTick: { file: 'lua/schedule-last-tick.lua', keys: 1 } });
 
-export function editionJobId(slot: string, mode: 'scheduled' | 'now'): string {
+export function editionJobId(slot: string, mode: EditionJob['mode']): string {
   return jobId('edition', slot, mode);
 }
 
-/** Record a slot as cancelled once; returns false when it was already decided. */
+/** The claim of a scheduled slot: daily and weekly editions of one instant are decided apart. */
+export const claimOf = (slot: string, mode: EditionJob['mode']) => (mode === 'weekly' ? `${slot}|weekly` : slot);
+
+/** Record a slot (a claimOf() value) as cancelled once; returns false when it was already decided. */
 export async function cancelSlot(deps: Pick<ScheduleDeps, 'redis' | 'keys' | 'log'>, slot: string, why: string): Promise<boolean> {
   const won = await deps.redis.set(deps.keys.slotClaim(slot), `cancelled:${why}`, 'EX', CLAIM_TTL_SEC, 'NX');
   // A slot the scheduler enqueued can still go stale before a worker builds it.
   const flipped = won ? 'OK' : await deps.redis.set(deps.keys.slotClaim(slot), `cancelled:${why}`, 'EX', CLAIM_TTL_SEC, 'XX', 'GET');
   if (won || (typeof flipped === 'string' && !flipped.startsWith('cancelled'))) {
-    await deps.redis.zadd(deps.keys.slotsCancelled(), Date.parse(slot), slot);
+    await deps.redis.zadd(deps.keys.slotsCancelled(), Date.parse(slot.split('|')[0]!), slot);
     deps.log.warn({ event: 'edition.slot.cancelled', slot, why }, 'slot missed its freshness window; not sending stale news');
     return true;
   }
@@ -59,16 +62,23 @@ export async function schedulerTick(deps: ScheduleDeps, now: Date = new Date()):
   const from = Math.max(now.getTime() - MAX_LOOKBACK, Number.isFinite(last) ? Math.min(last, now.getTime() - freshness) : now.getTime() - freshness);
   const due = slotsBetween(new Date(from), now, await deps.slotsInUse());
   const result: TickResult = { enqueued: [], cancelled: [] };
-  for (const { slot } of due) {
-    if (await deps.redis.exists(deps.keys.slotClaim(slot))) continue;
-    if (now.getTime() - Date.parse(slot) > freshness) {
-      if (await cancelSlot(deps, slot, 'missed')) result.cancelled.push(slot);
-      continue;
+  for (const { slot, members } of due) {
+    // A slot can serve daily readers, weekly readers (their own edition), or both.
+    const modes: EditionJob['mode'][] = [];
+    if (members.some((m) => m.weekday === undefined)) modes.push('scheduled');
+    if (members.some((m) => m.weekday !== undefined)) modes.push('weekly');
+    for (const mode of modes) {
+      const claim = claimOf(slot, mode);
+      if (await deps.redis.exists(deps.keys.slotClaim(claim))) continue;
+      if (now.getTime() - Date.parse(slot) > freshness) {
+        if (await cancelSlot(deps, claim, 'missed')) result.cancelled.push(claim);
+        continue;
+      }
+      // Add first (idempotent by id), then claim: a crash in between only repeats the add.
+      await deps.editionQueue.add('edition', { slot, mode }, { jobId: editionJobId(slot, mode) });
+      await deps.redis.set(deps.keys.slotClaim(claim), 'enqueued', 'EX', CLAIM_TTL_SEC, 'NX');
+      result.enqueued.push(claim);
     }
-    // Add first (idempotent by id), then claim: a crash in between only repeats the add.
-    await deps.editionQueue.add('edition', { slot, mode: 'scheduled' }, { jobId: editionJobId(slot, 'scheduled') });
-    await deps.redis.set(deps.keys.slotClaim(slot), 'enqueued', 'EX', CLAIM_TTL_SEC, 'NX');
-    result.enqueued.push(slot);
   }
   // Only ever move forward (two schedulers with skewed clocks must not rewind it).
   await commands(deps.redis).scheduleLastTick([deps.keys.schedulerLastTick()], [String(now.getTime())]);

@@ -140,8 +140,10 @@ export function createSender<V>(deps: SenderDeps<V>) {
     if (sub.status !== 'confirmed') return sub.status;
     if (await ports.subscribers.isSuppressed(sub.email)) return 'suppressed';
     const last = parseLast(lastRaw);
-    if (info.mode === 'scheduled') {
-      if (!isDeliveryDay(info.slot, sub.timezone, sub.weekdaysOnly)) return 'weekend';
+    if (info.mode !== 'now') {
+      // The reader may have changed cadence since the fan-out read the index.
+      if ((info.mode === 'weekly') !== (sub.cadence === 'weekly')) return 'cadence';
+      if (info.mode === 'scheduled' && !isDeliveryDay(info.slot, sub.timezone, sub.weekdaysOnly)) return 'weekend';
       if (hadDigestOnLocalDate(last?.slot ?? null, info.slot, sub.timezone)) return 'already-today';
     }
     if (await nothingNew(editionId, ports.editions.variantFor(sub.topics), last)) return 'nothing-new';
@@ -210,7 +212,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
       const key = ports.editions.variantFor(sub.topics);
       const unsubscribeUrl = ports.links.unsubscribeUrl(sub);
       const prepared = await variant(info, editionId, key);
-      const fields = { name: sub.name, unsubscribeUrl, preferencesUrl: ports.links.preferencesUrl(sub), browserUrl: ports.links.browserUrl(editionId, key), timezone: sub.timezone };
+      const fields = { name: sub.name, unsubscribeUrl, preferencesUrl: ports.links.preferencesUrl(sub), browserUrl: ports.links.browserUrl(editionId, key), timezone: sub.timezone, watchlist: sub.watchlist };
       const envelope = { from: deps.mail.from, to: sub.email, subscriberId, editionId, unsubscribeUrl };
       // In pieces: the body is encoded once per variant.
       message = buildRawFromParts(info.headers, envelope, ports.editions.personaliseParts(prepared, fields));

@@ -46,7 +46,8 @@ export function editionLabel(edition: Edition): string {
   const slot = new Date(edition.slot);
   const day = slot.toISOString().slice(0, 10);
   const time = slot.toISOString().slice(11, 16);
-  return edition.mode === 'now' ? `${day} ${time} UTC (sent on demand)` : `${day} ${time} UTC`;
+  const kind = edition.mode === 'now' ? ' (sent on demand)' : edition.mode === 'weekly' ? ' (weekly)' : '';
+  return `${day} ${time} UTC${kind}`;
 }
 
 /** Atom 1.0 (RFC 4287) feed of published editions, newest first. */

@@ -10,6 +10,8 @@ import { editionIdForSlot, type Edition, type EditionMode } from './model.js';
 import { readerVariant, topicsKey, topicsOfKey } from '../topics.js';
 import { pickClusters } from './pick.js';
 import { renderVariant, type RenderSettings } from './render.js';
+import { renderCharts } from './charts.js';
+import { previousWeeklyIds, rankForWeek, WEEK_HOURS, withoutPrevious } from './weekly.js';
 import type { EditionStore } from './store.js';
 
 /** What editions need from the story pool (src/stories/pool.ts provides it). */
@@ -28,7 +30,7 @@ export interface Audience {
 export interface BuildDeps {
   stories: StorySource;
   audience: Audience;
-  editions: Pick<EditionStore, 'create' | 'get' | 'setStatus' | 'putVariant'>;
+  editions: Pick<EditionStore, 'create' | 'get' | 'setStatus' | 'putVariant' | 'putChart'>;
   settings: RenderSettings;
   now: () => Date;
   /** Injected so tests and benchmarks can count compiles. */
@@ -49,20 +51,27 @@ export class EditionBuildError extends Error {
 
 const HOUR = 3_600_000;
 
-/** A new edition record (status `building`) from the pool as of the slot. */
+/**
+ * A new edition record (status `building`) from the pool as of the slot. A weekly edition
+ * looks back seven days, ranks by coverage and leaves out what `previous` (the same
+ * readers' last weekly edition) showed.
+ */
 export async function draftEdition(
   stories: StorySource,
   request: BuildRequest & { variants: string[] },
   settings: Pick<RenderSettings, 'perSection' | 'windowHours' | 'topics'>,
   now: Date,
+  previous: readonly Cluster[] = [],
 ): Promise<Edition> {
   const sections = [...new Set(request.variants.flatMap((key) => topicsOfKey(key, settings.topics)))];
+  const weekly = request.mode === 'weekly';
   const until = request.slot;
-  const since = new Date(until.getTime() - settings.windowHours * HOUR);
-  const [ranked, market] = await Promise.all([
+  const since = new Date(until.getTime() - (weekly ? WEEK_HOURS : settings.windowHours) * HOUR);
+  const [listed, market] = await Promise.all([
     stories.listClusters({ since, until, sections }),
     stories.getMarketSnapshot(),
   ]);
+  const ranked = weekly ? rankForWeek(withoutPrevious(listed, previous)) : listed;
   const at = now.toISOString();
   return {
     id: editionIdForSlot(request.slot, request.mode),
@@ -78,6 +87,12 @@ export async function draftEdition(
     updatedAt: at,
     statusAt: { building: at },
   };
+}
+
+/** The clusters of the weekly editions a week before this slot (its readers' previous one). */
+async function previousWeekly(editions: Pick<EditionStore, 'get'>, slot: Date): Promise<Cluster[]> {
+  const found = await Promise.all(previousWeeklyIds(slot).map((id) => editions.get(id)));
+  return found.flatMap((e) => (e && e.status !== 'cancelled' ? e.clusters : []));
 }
 
 /**
@@ -99,14 +114,16 @@ export async function buildEdition(deps: BuildDeps, request: BuildRequest): Prom
   if (!edition) {
     const variants = request.variants ?? variantsFor(await deps.audience.topicSets(request.slot, request.mode), deps.settings);
     variants.forEach((key) => topicsOfKey(key, deps.settings.topics)); // refuse unknown keys before touching Redis
-    const draft = await draftEdition(deps.stories, { ...request, variants }, deps.settings, deps.now());
+    const previous = request.mode === 'weekly' ? await previousWeekly(editions, request.slot) : [];
+    const draft = await draftEdition(deps.stories, { ...request, variants }, deps.settings, deps.now(), previous);
     await editions.create(draft); // false: another builder got there first; use theirs
     edition = await editions.get(id);
     if (!edition) throw new EditionBuildError(`edition ${id} vanished while building`);
   }
   if (edition.status !== 'building') return edition;
 
-  const source = { ...edition, slot: new Date(edition.slot) };
+  const charts = await renderCharts(edition, editions);
+  const source = { ...edition, slot: new Date(edition.slot), charts };
   for (const key of edition.variants) {
     await editions.putVariant(await renderVariant(source, key, deps.settings, deps.compile ?? compileMjml));
   }

@@ -6,6 +6,8 @@ import { fillMarkup } from './templates.js';
 import { readerPlaceholder } from './model.js';
 import type { DigestView, MarketView, StoryView } from './digest-view.js';
 import type { Direction } from './format.js';
+import { SPARKLINE } from './sparkline.js';
+import { cutMark, markSlot } from './watchlist.js';
 
 const COLOURS: Record<Direction, string> = { up: '#047857', down: '#b91c1c', flat: '#475569' };
 const ARROWS: Record<Direction, string> = { up: '▲', down: '▼', flat: '■' };
@@ -23,8 +25,15 @@ function storyMeta(story: StoryView): SafeHtml {
   return html`${story.sourceName}${also} · ${story.age}`;
 }
 
-function storyCard(story: StoryView): SafeHtml {
+/** A story card between cut marks, with a slot for "On your watchlist" (watchlist.ts). */
+function storyCard(story: StoryView, token: string): SafeHtml {
+  const card = plainCard(story, token);
+  return html`<mj-raw>${new SafeHtml(cutMark(token, 'story'))}</mj-raw>${card}`;
+}
+
+function plainCard(story: StoryView, token: string): SafeHtml {
   const body = fillMarkup('partials/story-body.mjml', {
+    mark: new SafeHtml(markSlot(token)),
     url: story.url,
     title: story.title,
     meta: storyMeta(story),
@@ -39,24 +48,29 @@ function storyCard(story: StoryView): SafeHtml {
   });
 }
 
-function market(view: MarketView | null): SafeHtml {
+function market(view: MarketView | null, token: string): SafeHtml {
   if (!view) return new SafeHtml('');
   const note = view.note ? fillMarkup('partials/market-note.mjml', { text: `⚠ ${view.note}` }) : new SafeHtml('');
   if (view.rows.length === 0) {
     return html`<mj-section background-color="#ffffff" padding="14px 24px 6px 24px"><mj-column>${note}</mj-column></mj-section>`;
   }
   const rows = view.rows.map((r) =>
-    fillMarkup('partials/market-row.mjml', {
+    html`${new SafeHtml(cutMark(token, 'row'))}${fillMarkup('partials/market-row.mjml', {
       label: r.label,
       asOf: r.asOf,
       level: r.level,
       change: minus(r.change),
       changePercent: minus(r.changePercent),
       colour: COLOURS[r.direction],
+      direction: r.direction,
       arrow: r.state === 'missing' ? '' : ARROWS[r.direction],
-    }),
+      chart: r.chart
+        ? html`<img src="${r.chart.url}" width="${SPARKLINE.width}" height="${SPARKLINE.height}" alt="${r.chart.alt}" style="display:block;border:0;width:${SPARKLINE.width}px;height:${SPARKLINE.height}px;font-size:10px;line-height:12px;color:#64748b;" />`
+        : '',
+    })}`,
   );
-  return fillMarkup('partials/market-table.mjml', { rows: joinMarkup(rows), asOf: view.asOf, note });
+  const cutRows = joinMarkup([...rows, new SafeHtml(cutMark(token, 'end'))]);
+  return fillMarkup('partials/market-table.mjml', { title: view.title, changeHeading: view.changeHeading, rows: cutRows, asOf: view.asOf, note });
 }
 
 /** The brand band, date, greeting and intro: the top of every mail (digest, welcome, confirmation). */
@@ -94,14 +108,17 @@ export function footerMarkup(token: string, values: { why: string; postalAddress
 
 export function digestMjml(view: DigestView, token: string): string {
   const sections = view.sections.map((s) =>
-    fillMarkup('partials/section.mjml', { title: s.title, stories: joinMarkup(s.stories.map(storyCard)) }),
+    fillMarkup('partials/section.mjml', {
+      title: s.title,
+      stories: joinMarkup([...s.stories.map((story) => storyCard(story, token)), html`<mj-raw>${new SafeHtml(cutMark(token, 'end'))}</mj-raw>`]),
+    }),
   );
   return fillMarkup('digest.mjml', {
     title: view.title,
     preheader: view.preheader,
     head: fillMarkup('partials/head.mjml', {}),
     header: headerMarkup(view.brand, { date: view.date, greeting: new SafeHtml(readerPlaceholder(token, 'greeting')), intro: view.intro }),
-    market: market(view.market),
+    market: market(view.market, token),
     sections: joinMarkup(sections),
     footer: footerMarkup(token, { why: view.why, postalAddress: view.postalAddress, links: 'reader+browser' }),
   }).value;

@@ -22,6 +22,9 @@ import {
 } from './format.js';
 import { sectionClusters } from './pick.js';
 import { readerPlaceholder } from './model.js';
+import { chartable, chartAlt, chartUrl } from './charts.js';
+import { symbolsNamed, type WatchNames } from './watchlist.js';
+import type { WatchLayout } from './model.js';
 
 export interface DigestSettings {
   publicUrl: string;
@@ -33,6 +36,8 @@ export interface DigestSettings {
   timezone: string;
   /** The configured topics, in the order their sections appear. */
   topics: readonly Topic[];
+  /** How stories name each market symbol (sources file), for watchlist marks. */
+  watchNames?: readonly WatchNames[];
 }
 
 export interface StoryView {
@@ -45,9 +50,12 @@ export interface StoryView {
   age: string;
   summary: string;
   imageUrl: string | null;
+  /** Market symbols the story names: it is marked for readers watching one. */
+  symbols: string[];
 }
 
 export interface QuoteView {
+  symbol: string;
   label: string;
   level: string;
   change: string;
@@ -55,9 +63,14 @@ export interface QuoteView {
   direction: Direction;
   asOf: string;
   state: Quote['state'];
+  /** The 5-session sparkline, when the edition has one for this symbol. */
+  chart: { url: string; alt: string } | null;
 }
 
 export interface MarketView {
+  /** "MARKETS AT A GLANCE", or "THIS WEEK IN MARKETS" with the week's change. */
+  title: string;
+  changeHeading: string;
   rows: QuoteView[];
   asOf: string;
   /** Visible warning when prices are stale, missing or unavailable. */
@@ -82,6 +95,8 @@ export interface DigestView {
   why: string;
   postalAddress: string;
   storyIds: string[];
+  /** Which row and story is which, for arranging per watchlist (watchlist.ts). */
+  watch: WatchLayout;
 }
 
 export const LIMITS = { title: 200, summary: 320, alsoCovered: 3, label: 40, preheader: 140 } as const;
@@ -95,7 +110,7 @@ function feed(text: string, max: number): string {
 }
 
 
-function storyView(cluster: Cluster, slot: Date): StoryView {
+function storyView(cluster: Cluster, slot: Date, watchNames: readonly WatchNames[]): StoryView {
   const lead = cluster.lead;
   const others = cluster.alsoCoveredBy.filter((s) => safeUrl(s.url) !== '#');
   const image = lead.imageUrl ? safeUrl(lead.imageUrl) : '#';
@@ -111,13 +126,30 @@ function storyView(cluster: Cluster, slot: Date): StoryView {
     age: relativeAge(new Date(cluster.publishedAt), slot),
     summary: feed(lead.summary, LIMITS.summary),
     imageUrl: image === '#' ? null : image,
+    symbols: symbolsNamed(`${lead.title}\n${lead.summary}`, watchNames),
   };
 }
 
-function quoteView(quote: Quote, timezone: string, slot: Date): QuoteView {
+/** Where the edition's charts are, and which symbols have one (charts.ts). */
+export interface ChartLinks {
+  editionId: string;
+  publicUrl: string;
+  symbols: readonly string[];
+}
+
+/** The quote with its change against the close a week ago (weekly editions). */
+function overTheWeek(quote: Quote): Quote {
+  const base = quote.weekAgoClose;
+  if (quote.price === null || base === null || base === 0) return { ...quote, change: null, changePercent: null };
+  const change = quote.price - base;
+  return { ...quote, previousClose: base, change: Math.round(change * 1e6) / 1e6, changePercent: Math.round((change / base) * 100 * 1e4) / 1e4 };
+}
+
+function quoteView(quote: Quote, timezone: string, slot: Date, charts: ChartLinks | undefined): QuoteView {
   const missing = quote.state === 'missing' || quote.price === null;
   const asOf = quote.asOf ? timeLabel(new Date(quote.asOf), timezone, slot) : 'no time';
   return {
+    symbol: quote.symbol,
     label: feed(quote.label, LIMITS.label),
     level: missing ? '—' : formatLevel(quote.price!),
     // Change keeps the level's precision (FX: four decimals) whatever its own size.
@@ -126,20 +158,26 @@ function quoteView(quote: Quote, timezone: string, slot: Date): QuoteView {
     direction: missing ? 'flat' : direction(quote.change ?? quote.changePercent),
     asOf: missing ? 'no data' : quote.state === 'stale' ? `${asOf} · delayed` : asOf,
     state: missing ? 'missing' : quote.state,
+    chart:
+      charts && charts.symbols.includes(quote.symbol) && chartable(quote)
+        ? { url: chartUrl(charts.publicUrl, charts.editionId, quote.symbol), alt: feed(chartAlt(quote), 200) }
+        : null,
   };
 }
 
-function marketView(snapshot: MarketSnapshot | null, timezone: string, slot: Date): MarketView {
+function marketView(snapshot: MarketSnapshot | null, timezone: string, slot: Date, charts: ChartLinks | undefined, weekly: boolean): MarketView {
+  const headings = weekly ? { title: 'THIS WEEK IN MARKETS', changeHeading: 'Week' } : { title: 'MARKETS AT A GLANCE', changeHeading: 'Change' };
   if (!snapshot || snapshot.quotes.length === 0) {
-    return { rows: [], asOf: '', note: 'Market data is not available for this edition.' };
+    return { ...headings, rows: [], asOf: '', note: 'Market data is not available for this edition.' };
   }
-  const rows = snapshot.quotes.map((q) => quoteView(q, timezone, slot));
+  const rows = snapshot.quotes.map((q) => quoteView(weekly ? overTheWeek(q) : q, timezone, slot, charts));
   const stale = rows.filter((r) => r.state === 'stale').map((r) => `${r.label} (${r.asOf.replace(' · delayed', '')})`);
   const missing = rows.filter((r) => r.state === 'missing').map((r) => r.label);
   const notes: string[] = [];
   if (stale.length) notes.push(`Stale prices, not updated recently: ${stale.join(', ')}.`);
   if (missing.length) notes.push(`No price available: ${missing.join(', ')}.`);
   return {
+    ...headings,
     rows,
     asOf: `Snapshot taken ${timeLabel(new Date(snapshot.fetchedAt), timezone, slot)}; each row shows when its price was set.`,
     note: notes.length ? notes.join(' ') : null,
@@ -160,6 +198,10 @@ export interface DigestInput {
    * are left as per-reader fields: readers of one slot can be on different local dates.
    */
   token?: string;
+  /** The edition's rendered charts; without them the table has no sparklines. */
+  charts?: ChartLinks;
+  /** The weekly edition: "This week" header, the week's market change. */
+  weekly?: boolean;
 }
 
 export function digestView(input: DigestInput, settings: DigestSettings): DigestView {
@@ -169,7 +211,7 @@ export function digestView(input: DigestInput, settings: DigestSettings): Digest
     .map((t) => ({
       section: t.id,
       title: t.label.toUpperCase(),
-      stories: sectionClusters(input.clusters, t.id, input.perSection).map((c) => storyView(c, slot)),
+      stories: sectionClusters(input.clusters, t.id, input.perSection).map((c) => storyView(c, slot, settings.watchNames ?? [])),
     }))
     .filter((s) => s.stories.length > 0);
   const stories = sections.flatMap((s) => s.stories);
@@ -178,13 +220,16 @@ export function digestView(input: DigestInput, settings: DigestSettings): Digest
     .filter((c) => stories.some((s) => s.id === c.id))
     .sort((a, b) => b.score - a.score)[0];
   const topHeadline = top ? (stories.find((s) => s.id === top.id)?.title ?? null) : null;
-  const date = input.token ? readerPlaceholder(input.token, 'date') : longDate(slot, settings.timezone);
+  const weekly = input.weekly === true;
+  const thisWeek = (d: string) => (weekly ? `This week · ${d}` : d);
+  const date = thisWeek(input.token ? readerPlaceholder(input.token, 'date') : longDate(slot, settings.timezone));
   const subject = subjectFrom(settings.subjectPattern, {
-    date: input.token ? readerPlaceholder(input.token, 'date_short') : shortDate(slot, settings.timezone),
+    date: thisWeek(input.token ? readerPlaceholder(input.token, 'date_short') : shortDate(slot, settings.timezone)),
     topHeadline,
     brand: settings.brand.name,
   });
   const count = stories.length;
+  const market = topics.some((t) => t.marketTable) ? marketView(input.market, settings.timezone, slot, input.charts, weekly) : null;
   return {
     brand: settings.brand,
     date,
@@ -194,11 +239,14 @@ export function digestView(input: DigestInput, settings: DigestSettings): Digest
     intro:
       count === 0
         ? 'There are no new stories in this edition.'
-        : `Here ${count === 1 ? 'is the top story' : `are the top ${count} stories`} of the last ${input.windowHours} hours.`,
-    market: topics.some((t) => t.marketTable) ? marketView(input.market, settings.timezone, slot) : null,
+        : weekly
+          ? `Here ${count === 1 ? 'is the top story' : `are the top ${count} stories`} of the past seven days, the most widely covered first.`
+          : `Here ${count === 1 ? 'is the top story' : `are the top ${count} stories`} of the last ${input.windowHours} hours.`,
+    market,
     sections,
     why: `You get this because you subscribed to ${settings.brand.name} (${listOf(topics.map((t) => t.label))}).`,
     postalAddress: oneLine(settings.postalAddress),
     storyIds: stories.map((s) => s.id),
+    watch: { rows: market?.rows.map((r) => r.symbol) ?? [], stories: stories.map((s) => s.symbols) },
   };
 }

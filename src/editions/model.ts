@@ -9,7 +9,8 @@ export const EDITION_STATUSES = ['building', 'ready', 'sending', 'done', 'cancel
 export const EditionStatusSchema = z.enum(EDITION_STATUSES);
 export type EditionStatus = z.infer<typeof EditionStatusSchema>;
 
-export const EditionModeSchema = z.enum(['scheduled', 'now']);
+/** `scheduled`: daily readers due in the slot; `weekly`: weekly readers due in it; `now`: everyone (operator). */
+export const EditionModeSchema = z.enum(['scheduled', 'now', 'weekly']);
 export type EditionMode = z.infer<typeof EditionModeSchema>;
 
 /** The moves the status machine allows; anything else is a bug, not a race. */
@@ -44,6 +45,13 @@ export const EditionSchema = z.object({
 });
 export type Edition = z.infer<typeof EditionSchema>;
 
+/** What a variant needs for watchlists (watchlist.ts): each row's symbol, the symbols each story names, in mail order. */
+export const WatchLayoutSchema = z.object({
+  rows: z.array(z.string()),
+  stories: z.array(z.array(z.string())),
+});
+export type WatchLayout = z.infer<typeof WatchLayoutSchema>;
+
 export const EditionVariantSchema = z.object({
   editionId: z.string(),
   /** topicsKey of the readers it serves, e.g. `markets`, `crypto+markets`. */
@@ -65,14 +73,19 @@ export const EditionVariantSchema = z.object({
   /** The slot and the zone used when a reader has none: for the per-reader date fields. */
   slot: z.iso.datetime().optional(),
   timezone: z.string().optional(),
+  /** Present when the HTML and text carry watchlist cut marks (see watchlist.ts). */
+  watch: WatchLayoutSchema.optional(),
+  /** Set on an arranged copy (never stored): which reader arrangement it is. */
+  arrangement: z.string().optional(),
 });
 export type EditionVariant = z.infer<typeof EditionVariantSchema>;
 
 /**
  * Per-reader fields a compiled mail leaves open. `date` / `date_short`: the slot's date in
- * the reader's own time zone (header, subject); `confirm_url`: the confirmation mail's link.
+ * the reader's own time zone (header, subject); `confirm_url`: the confirmation mail's link;
+ * `choices`: the reader's schedule and watchlist in words (the welcome mail).
  */
-export const READER_FIELDS = ['greeting', 'unsubscribe_url', 'preferences_url', 'browser_url', 'date', 'date_short', 'confirm_url'] as const;
+export const READER_FIELDS = ['greeting', 'unsubscribe_url', 'preferences_url', 'browser_url', 'date', 'date_short', 'confirm_url', 'choices'] as const;
 export type ReaderField = (typeof READER_FIELDS)[number];
 
 export function readerPlaceholder(token: string, field: ReaderField): string {
@@ -83,12 +96,14 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /**
  * Id of the edition for a slot; a valid BullMQ job-id fragment (no ':').
- * Scheduled: `e20261124T0700` (minutes kept for :30/:45 zones). Send-now: `now20261124T071533`.
+ * Scheduled: `e20261124T0700` (minutes kept for :30/:45 zones); weekly: `w20261124T0700`;
+ * send-now: `now20261124T071533`.
  */
 export function editionIdForSlot(slot: Date, mode: EditionMode): string {
   const day = `${slot.getUTCFullYear()}${pad(slot.getUTCMonth() + 1)}${pad(slot.getUTCDate())}`;
   const hm = `${pad(slot.getUTCHours())}${pad(slot.getUTCMinutes())}`;
-  return mode === 'now' ? `now${day}T${hm}${pad(slot.getUTCSeconds())}` : `e${day}T${hm}`;
+  if (mode === 'now') return `now${day}T${hm}${pad(slot.getUTCSeconds())}`;
+  return `${mode === 'weekly' ? 'w' : 'e'}${day}T${hm}`;
 }
 
-export const EDITION_ID_PATTERN = /^(?:e\d{8}T\d{4}|now\d{8}T\d{6})$/;
+export const EDITION_ID_PATTERN = /^(?:[ew]\d{8}T\d{4}|now\d{8}T\d{6})$/;

@@ -5,6 +5,7 @@
 import { escapeHtml, safeUrl } from '../html.js';
 import { asciiHtml, longDate, oneLine, shortDate } from './format.js';
 import { READER_FIELDS, type EditionVariant, type ReaderField } from './model.js';
+import { arrangeVariant } from './watchlist.js';
 
 export class PlaceholderError extends Error {
   override name = 'PlaceholderError';
@@ -24,6 +25,10 @@ export interface Reader {
   browserUrl?: string;
   /** The reader's IANA zone: the date in the header and subject is theirs. Defaults to the edition's. */
   timezone?: string;
+  /** The reader's choices in words, for mails that show them (welcome). */
+  choices?: string;
+  /** Market symbols the reader watches: their rows and stories come first. */
+  watchlist?: readonly string[];
 }
 
 export interface PersonalisedMessage {
@@ -47,7 +52,7 @@ interface Prepared {
 
 const KNOWN = new Set<string>(READER_FIELDS);
 const cache = new Map<string, Prepared>();
-const CACHE_SIZE = 64;
+const CACHE_SIZE = 256; // variants × watchlist arrangements in use (watchlist.ts)
 
 function split(source: string, token: string, what: string): Split {
   const marker = `%%${token}:`;
@@ -68,7 +73,7 @@ function split(source: string, token: string, what: string): Split {
 
 /** Split a variant once; later calls for the same variant hit the cache. */
 export function prepareVariant(variant: EditionVariant): Prepared {
-  const key = `${variant.editionId}|${variant.key}|${variant.token}|${variant.html.length}|${variant.text.length}|${variant.subject}`;
+  const key = `${variant.editionId}|${variant.key}|${variant.token}|${variant.html.length}|${variant.text.length}|${variant.subject}|${variant.arrangement ?? ''}`;
   let prepared = cache.get(key);
   if (!prepared) {
     const subject = split(variant.subject, variant.token, `${variant.editionId}/${variant.key} subject`);
@@ -140,6 +145,8 @@ function textValue(field: ReaderField, variant: EditionVariant, reader: Reader):
       return localDates(variant, reader.timezone).date;
     case 'date_short':
       return localDates(variant, reader.timezone).date_short;
+    case 'choices':
+      return reader.choices ?? '';
   }
 }
 
@@ -160,13 +167,15 @@ export function readerValues(variant: EditionVariant, reader: Reader, fields: re
  * The same message as `personalise`, left in pieces: the variant's cached split (the
  * same objects for every reader, so a sender can encode them once) and this reader's values.
  */
-export function personaliseParts(variant: EditionVariant, reader: Reader) {
+export function personaliseParts(stored: EditionVariant, reader: Reader) {
+  const variant = arrangeVariant(stored, reader.watchlist);
   const prepared = prepareVariant(variant);
   const values = readerValues(variant, reader, prepared.fields);
   return { subject: join(prepared.subject, values.text), html: prepared.html, text: prepared.text, values };
 }
 
-export function personalise(variant: EditionVariant, reader: Reader): PersonalisedMessage {
+export function personalise(stored: EditionVariant, reader: Reader): PersonalisedMessage {
+  const variant = arrangeVariant(stored, reader.watchlist);
   const prepared = prepareVariant(variant);
   const values = readerValues(variant, reader, prepared.fields);
   return { subject: join(prepared.subject, values.text), html: join(prepared.html, values.html), text: join(prepared.text, values.text) };

@@ -6,7 +6,7 @@ import { compileMjml, type CompileMjml } from './compile.js';
 import { digestView, type DigestSettings } from './digest-view.js';
 import { digestMjml } from './digest-mjml.js';
 import { digestText } from './digest-text.js';
-import type { EditionVariant } from './model.js';
+import type { EditionMode, EditionVariant } from './model.js';
 import { topicsOfKey } from '../topics.js';
 import { asciiHtml } from './format.js';
 
@@ -30,6 +30,10 @@ export interface VariantSource {
   token: string;
   clusters: readonly Cluster[];
   market: MarketSnapshot | null;
+  /** Symbols whose sparkline is stored for this edition (build.ts renders them first). */
+  charts?: readonly string[];
+  /** `weekly` renders the weekly edition's header, intro and market table. */
+  mode?: EditionMode;
 }
 
 export function archiveUrlFor(publicUrl: string, editionId: string): string {
@@ -45,7 +49,17 @@ export async function renderVariant(
   const topics = topicsOfKey(key, settings.topics);
   for (let perSection = settings.perSection; perSection >= 1; perSection -= 1) {
     const view = digestView(
-      { slot: edition.slot, clusters: edition.clusters, market: edition.market, topics, perSection, windowHours: settings.windowHours, token: edition.token },
+      {
+        slot: edition.slot,
+        clusters: edition.clusters,
+        market: edition.market,
+        topics,
+        perSection,
+        windowHours: settings.windowHours,
+        token: edition.token,
+        weekly: edition.mode === 'weekly',
+        ...(edition.charts?.length ? { charts: { editionId: edition.id, publicUrl: settings.publicUrl, symbols: edition.charts } } : {}),
+      },
       settings,
     );
     const started = performance.now();
@@ -68,6 +82,7 @@ export async function renderVariant(
         compileMs: Math.round(compileMs * 100) / 100,
         slot: edition.slot.toISOString(),
         timezone: settings.timezone,
+        watch: view.watch,
       };
     }
   }

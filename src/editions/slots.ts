@@ -6,6 +6,8 @@
 export interface SlotPair {
   timezone: string;
   hour: number;
+  /** Weekly readers: the local weekday (0 = Sunday … 6 = Saturday) of their edition. Daily: absent. */
+  weekday?: number;
 }
 
 export interface DueSlot {
@@ -99,18 +101,29 @@ function addDays(date: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
-/** Every slot whose instant falls in (from, to], with the (timezone, hour) pairs it serves. */
+/** Weekday of a local calendar date (0 = Sunday). */
+export function weekdayOf(date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+}
+
+/**
+ * Every slot whose instant falls in (from, to], with the pairs it serves. A weekly pair
+ * is due only on its local weekday: the local date whose hour it is, so a spring-forward
+ * gap that moves 02:00 to 03:00 keeps the day.
+ */
 export function slotsBetween(from: Date, to: Date, pairs: readonly SlotPair[]): DueSlot[] {
   const bySlot = new Map<string, SlotPair[]>();
   for (const pair of pairs) {
     const first = addDays(localParts(from, pair.timezone).date, -1);
     const last = localParts(to, pair.timezone).date;
     for (let date = first; date <= last; date = addDays(date, 1)) {
+      if (pair.weekday !== undefined && weekdayOf(date) !== pair.weekday) continue;
       const at = localHourToUtc(date, pair.hour, pair.timezone);
       if (at.getTime() > from.getTime() && at.getTime() <= to.getTime()) {
         const key = at.toISOString();
         const list = bySlot.get(key) ?? [];
-        list.push({ timezone: pair.timezone, hour: pair.hour });
+        list.push({ timezone: pair.timezone, hour: pair.hour, ...(pair.weekday !== undefined ? { weekday: pair.weekday } : {}) });
         bySlot.set(key, list);
       }
     }
@@ -119,8 +132,13 @@ export function slotsBetween(from: Date, to: Date, pairs: readonly SlotPair[]): 
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([slot, members]) => ({
       slot,
-      members: members.sort((a, b) => a.timezone.localeCompare(b.timezone) || a.hour - b.hour),
+      members: members.sort((a, b) => a.timezone.localeCompare(b.timezone) || a.hour - b.hour || (a.weekday ?? -1) - (b.weekday ?? -1)),
     }));
+}
+
+/** The previous slot of the same weekly pair: the same local hour, seven local days before. */
+export function previousWeeklySlot(slot: Date, pair: SlotPair): Date {
+  return localHourToUtc(addDays(localParts(slot, pair.timezone).date, -7), pair.hour, pair.timezone);
 }
 
 /** The pairs among `pairs` whose local hour starts exactly at `slot`. */

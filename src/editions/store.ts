@@ -30,11 +30,14 @@ export interface EditionStore {
   list(options?: { limit?: number }): Promise<Edition[]>;
   putVariant(variant: EditionVariant): Promise<void>;
   getVariant(id: string, variantKey: string): Promise<EditionVariant | null>;
+  /** A symbol's sparkline PNG for this edition (same bytes on a rebuild). */
+  putChart(id: string, symbol: string, png: Buffer): Promise<void>;
+  getChart(id: string, symbol: string): Promise<Buffer | null>;
 }
 
 export interface EditionStoreDeps {
   redis: RedisClient;
-  keys: Pick<Keyspace, 'edition' | 'editionIndex' | 'editionVariant'>;
+  keys: Pick<Keyspace, 'edition' | 'editionIndex' | 'editionVariant' | 'editionChart'>;
   now?: () => Date;
 }
 
@@ -112,5 +115,11 @@ export function createEditionStore(deps: EditionStoreDeps): EditionStore {
       const raw = await redis.get(keys.editionVariant(id, variantKey));
       return raw === null ? null : EditionVariantSchema.parse(JSON.parse(raw));
     },
+
+    async putChart(id, symbol, png) {
+      await redis.set(keys.editionChart(id, symbol), png);
+    },
+
+    getChart: (id, symbol) => redis.getBuffer(keys.editionChart(id, symbol)),
   };
 }

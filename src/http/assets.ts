@@ -53,6 +53,9 @@ export const SIGNUP_JS = `
       timezone: data.get('timezone') || undefined,
       sendHour: data.get('sendHour') ? Number(data.get('sendHour')) : undefined,
       weekdaysOnly: data.get('weekdaysOnly') === 'on',
+      cadence: data.get('cadence') || undefined,
+      weeklyDay: data.get('weeklyDay') || undefined,
+      watchlist: data.getAll('watchlist'),
       website: data.get('website') || undefined
     };
     var button = form.querySelector('button');

@@ -5,6 +5,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Brand } from '../brand.js';
 import type { Logger } from '../log.js';
+import type { WatchOption } from '../subscribers/choices.js';
 import type { Topic } from '../topics.js';
 import type { RateLimits } from '../subscribers/rate-limits.js';
 import type { Subscriptions } from '../subscribers/service.js';
@@ -37,6 +38,8 @@ export interface HttpDeps {
   subscriptions: Subscriptions;
   rateLimits: RateLimits;
   defaults: { timezone: string; sendHour: number };
+  /** Instruments a reader may watch (the configured market symbols). */
+  watchOptions?: readonly WatchOption[];
   /** SITE_NAME, SITE_URL, BRAND_COLOR, LOGO_URL: shown by every page. */
   brand: Brand;
   /** The configured topics: the signup page and the preference centre offer these. */

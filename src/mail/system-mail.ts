@@ -11,6 +11,7 @@ import type { SubscriberStore } from '../subscribers/store.js';
 import type { PersonalisedMessage } from '../editions/personalise.js';
 import type { RenderConfirm } from './confirm.js';
 import type { RenderWelcome } from './welcome.js';
+import { describeChoices, type WatchOption } from '../subscribers/choices.js';
 
 export class PermanentMailError extends Error {
   override name = 'PermanentMailError';
@@ -38,6 +39,8 @@ export interface SystemMailDeps {
   log: Logger;
   renderConfirm: RenderConfirm;
   renderWelcome: RenderWelcome;
+  /** Labels for the watchlist in the welcome mail (the configured market symbols). */
+  watchOptions?: readonly WatchOption[];
 }
 
 export type SystemMailResult = 'sent' | 'skipped';
@@ -53,7 +56,12 @@ export async function sendSystemMail(deps: SystemMailDeps, job: SystemMailJob, a
     mail = await deps.renderConfirm({ confirmUrl: links.confirm });
   } else {
     if (sub.status !== 'confirmed') return 'skipped';
-    mail = await deps.renderWelcome({ name: sub.name, preferencesUrl: links.preferences, unsubscribeUrl: links.unsubscribe });
+    mail = await deps.renderWelcome({
+      name: sub.name,
+      preferencesUrl: links.preferences,
+      unsubscribeUrl: links.unsubscribe,
+      choices: describeChoices(sub, deps.watchOptions),
+    });
   }
   try {
     await deps.send({

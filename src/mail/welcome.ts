@@ -6,7 +6,8 @@ import { listOf } from '../editions/format.js';
 import type { PersonalisedMessage } from '../editions/personalise.js';
 import { archiveUrl, field, systemMailRenderer, type SystemMailSettings } from './compiled-mail.js';
 
-export type RenderWelcome = (values: { name: string; preferencesUrl: string; unsubscribeUrl: string }) => Promise<PersonalisedMessage>;
+/** `choices`: the reader's schedule and watchlist in words (subscribers/choices.ts). */
+export type RenderWelcome = (values: { name: string; preferencesUrl: string; unsubscribeUrl: string; choices: string }) => Promise<PersonalisedMessage>;
 
 export function createWelcomeRenderer(settings: SystemMailSettings, compile?: CompileMjml): RenderWelcome {
   const topics = listOf(settings.topics.map((t) => t.label));
@@ -19,8 +20,8 @@ export function createWelcomeRenderer(settings: SystemMailSettings, compile?: Co
       header: { date: 'Welcome', intro: 'Your subscription is confirmed.' },
       why: `You get this because you confirmed your subscription to ${settings.brand.name}.`,
       links: 'reader',
-      markup: { topics, archiveUrl: archiveUrl(settings), preferencesUrl: new SafeHtml(field('preferences_url')) },
-      text: { topics, archiveUrl: archiveUrl(settings), preferencesUrl: field('preferences_url') },
+      markup: { topics, archiveUrl: archiveUrl(settings), preferencesUrl: new SafeHtml(field('preferences_url')), choices: new SafeHtml(field('choices')) },
+      text: { topics, archiveUrl: archiveUrl(settings), preferencesUrl: field('preferences_url'), choices: field('choices') },
     },
     compile,
   );

@@ -3,6 +3,7 @@
 // One Registry per app (tests build several apps in one process).
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { ALL_QUEUES } from '../queues/names.js';
+import { EditionModeSchema } from '../editions/model.js';
 import { editionFunnels } from './edition-funnel.js';
 import { countByRole } from './heartbeat.js';
 import { OUTCOMES } from '../delivery/message-totals.js';
@@ -125,7 +126,7 @@ export function createMetrics(ports: OpsPorts, options: { defaultMetrics?: boole
     for (const f of funnels) statusCounts[f.status] = (statusCounts[f.status] ?? 0) + 1;
     for (const [status, n] of Object.entries(statusCounts)) editions.set({ status }, n);
     // funnels are newest first: the first done one per mode is the latest.
-    for (const mode of ['scheduled', 'now']) {
+    for (const mode of EditionModeSchema.options) {
       const latest = funnels.find((f) => f.mode === mode && f.lagSec !== null);
       if (latest) lag.set({ mode }, latest.lagSec!);
     }

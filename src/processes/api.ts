@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { buildApp, type HttpTimeouts } from '../http/build-app.js';
 import { httpPlugins } from './http-plugins.js';
+import { watchOptions } from '../stories/sources-schema.js';
 
 export interface Running {
   close(): Promise<void>;
@@ -18,6 +19,7 @@ export async function createHttpApp(ctx: AppContext, options: { timeouts?: Parti
     defaults: { timezone: config.DEFAULT_TIMEZONE, sendHour: config.DEFAULT_SEND_HOUR },
     brand: config.brand,
     topics: config.sources.topics,
+    watchOptions: watchOptions(config.sources),
     allowedOrigins: config.ALLOWED_ORIGINS,
     trustProxy: config.TRUST_PROXY,
     plugins: httpPlugins(ctx),

@@ -20,7 +20,9 @@ export function createEditionPort(ctx: AppContext, now: () => Date = () => new D
   const audience = {
     async topicSets(slot: Date, mode: string) {
       if (mode === 'now') return ctx.subscribers.topicSetsIn();
-      return ctx.subscribers.topicSetsIn(slotMembers(slot, await ctx.subscribers.slotsInUse()));
+      // A weekly edition serves the slot's weekly readers, a daily one its daily readers.
+      const members = slotMembers(slot, await ctx.subscribers.slotsInUse()).filter((m) => (m.weekday !== undefined) === (mode === 'weekly'));
+      return ctx.subscribers.topicSetsIn(members);
     },
   };
   const deps = { stories: ctx.stories, editions, audience, settings, now, ...(compile ? { compile } : {}) };

@@ -18,5 +18,6 @@ export function editionSettings(config: EditionConfig): RenderSettings {
     windowHours: config.EDITION_WINDOW_HOURS,
     perSection: DEFAULT_RENDER.perSection,
     maxHtmlBytes: DEFAULT_RENDER.maxHtmlBytes,
+    watchNames: config.sources.market.symbols.map((s) => ({ symbol: s.symbol, names: s.names })),
   };
 }

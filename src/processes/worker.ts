@@ -2,6 +2,7 @@
 // all from the one factory in src/jobs/worker.ts; the processors are in src/jobs/<queue>.ts.
 import type { Processor, Worker } from 'bullmq';
 import type { AppContext } from '../context.js';
+import { watchOptions } from '../stories/sources-schema.js';
 import { QUEUE, type QueueName } from '../queues/names.js';
 import { createConfirmRenderer } from '../mail/confirm.js';
 import { createWelcomeRenderer } from '../mail/welcome.js';
@@ -37,6 +38,7 @@ export async function startWorkers(ctx: AppContext): Promise<Running & { workers
             log: ctx.log,
             renderConfirm: createConfirmRenderer(mailSettings),
             renderWelcome: createWelcomeRenderer(mailSettings),
+            watchOptions: watchOptions(config.sources),
           }),
         }
       : {}),

@@ -10,8 +10,8 @@ export type IngestJob = z.infer<typeof IngestJobSchema>;
 export const EditionJobSchema = z.object({
   /** UTC slot start, ISO hour: 2026-11-24T07:00:00.000Z */
   slot: z.iso.datetime(),
-  /** `scheduled`: readers due in this slot; `now`: every confirmed reader (operator's send now). */
-  mode: z.enum(['scheduled', 'now']).default('scheduled'),
+  /** `scheduled`: daily readers due in this slot; `weekly`: weekly readers due in it; `now`: every confirmed reader (operator's send now). */
+  mode: z.enum(['scheduled', 'now', 'weekly']).default('scheduled'),
 });
 export type EditionJob = z.infer<typeof EditionJobSchema>;
 

@@ -36,6 +36,10 @@ export interface StoryGroup {
   members: Story[];
   /** Source weights at the time of saving, so readers of the pool need no sources file. */
   weights?: Record<string, number>;
+  /** Ids of the site's own sources (`home: true`) at the time of saving: they lead (rank.ts). */
+  home?: string[];
+  /** The sources file's `ranking.homeBoost` at the time of saving. */
+  homeBoost?: number;
 }
 
 export interface ClusterResult {

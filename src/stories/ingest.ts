@@ -95,8 +95,12 @@ async function ingestLocked(deps: IngestDeps, opts: IngestOptions, pool: StoryPo
     const t = deps.thresholds ?? DEFAULT_THRESHOLDS;
     const existing = await pool.loadGroups(new Date(now.getTime() - 2 * t.windowHours * 3_600_000));
     const clustered = clusterStories(existing, stories, t);
-    const weights = Object.fromEntries(deps.sources.feeds.map((f) => [f.id, f.weight]));
-    const dirty = clustered.groups.filter((g) => clustered.changed.has(g.id)).map((g) => ({ ...g, weights }));
+    const ranking = {
+      weights: Object.fromEntries(deps.sources.feeds.map((f) => [f.id, f.weight])),
+      home: deps.sources.feeds.filter((f) => f.home).map((f) => f.id),
+      homeBoost: deps.sources.ranking.homeBoost,
+    };
+    const dirty = clustered.groups.filter((g) => clustered.changed.has(g.id)).map((g) => ({ ...g, ...ranking }));
     await pool.saveClusters(dirty, now);
     await pool.removeClusters(clustered.removed);
     changed = dirty.length;

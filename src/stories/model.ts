@@ -49,6 +49,10 @@ export const QuoteSchema = z.object({
   /** Missing, stale (older than its market's usual cadence) or fresh. */
   state: z.enum(['fresh', 'stale', 'missing']),
   provider: z.string(),
+  /** Closes of the last sessions, oldest first: the sparkline. Absent in snapshots stored before. */
+  history: z.array(z.object({ date: z.string(), close: z.number() })).default([]),
+  /** Close before `history` starts: the week's change (weekly editions). */
+  weekAgoClose: z.number().nullable().default(null),
 });
 export type Quote = z.infer<typeof QuoteSchema>;
 

@@ -11,7 +11,8 @@ import type { StoryGroup } from './cluster.js';
 import { rankClusters } from './rank.js';
 import { SourceHealthSchema, type SourceHealth } from './report.js';
 
-export const POOL_TTL_SECONDS = 3 * 24 * 3600;
+/** A weekly edition looks back seven days; a day more covers a late ingest and DST. */
+export const POOL_TTL_SECONDS = 8 * 24 * 3600;
 
 /** How long a first-seen time outlives its story's last appearance in the feed. */
 export const FIRST_SEEN_TTL_SECONDS = 30 * 24 * 3600;
@@ -22,6 +23,8 @@ const StoryGroupSchema = z.object({
   id: z.string(),
   members: z.array(StorySchema).min(1),
   weights: z.record(z.string(), z.number()).optional(),
+  home: z.array(z.string()).optional(),
+  homeBoost: z.number().optional(),
 });
 
 export interface StoryPoolDeps {

@@ -1,5 +1,8 @@
 // Score and order clusters. Pure and deterministic for a fixed `now`:
 //   score = 1.0·log2(1 + distinct sources) + 0.5·max source weight + 1.5·exp(−age h / 12)
+//           (+ homeBoost when the site's own feed is part of the cluster)
+// Leadership is decided here, after clustering: a home source's story leads every
+// cluster it is part of, whatever the weights; the other outlets are "also covered by".
 // then a per-section cap on how many clusters one source may lead before it is moved down.
 import type { Cluster, Story } from './model.js';
 import type { Section } from './sources-schema.js';
@@ -26,9 +29,16 @@ export function toCluster(group: StoryGroup, opts: RankOptions): Cluster | null 
   const members = group.members.filter((m) => Date.parse(m.publishedAt) <= until);
   if (!members.some((m) => Date.parse(m.publishedAt) >= since)) return null;
   const w = (s: Story) => weightOf(opts.weights, s.sourceId);
-  // Lead: the heaviest source, then the earliest report, then a fixed tie-break.
+  const home = new Set(group.home ?? []);
+  const isHome = (s: Story) => (home.has(s.sourceId) ? 1 : 0);
+  // Lead: the site's own story, then the heaviest source, then the earliest report, then a fixed tie-break.
   const ordered = [...members].sort(
-    (a, b) => w(b) - w(a) || a.publishedAt.localeCompare(b.publishedAt) || a.sourceId.localeCompare(b.sourceId) || a.id.localeCompare(b.id),
+    (a, b) =>
+      isHome(b) - isHome(a) ||
+      w(b) - w(a) ||
+      a.publishedAt.localeCompare(b.publishedAt) ||
+      a.sourceId.localeCompare(b.sourceId) ||
+      a.id.localeCompare(b.id),
   );
   const lead = ordered[0]!;
   const also: Cluster['alsoCoveredBy'] = [];
@@ -42,7 +52,8 @@ export function toCluster(group: StoryGroup, opts: RankOptions): Cluster | null 
   const latest = times[times.length - 1]!;
   const ageHours = Math.max(0, (until - Date.parse(latest)) / 3_600_000);
   const maxWeight = Math.max(...members.map(w));
-  const raw = Math.log2(1 + seen.size) + 0.5 * maxWeight + 1.5 * Math.exp(-ageHours / HALF_LIFE_HOURS);
+  const boost = isHome(lead) ? (group.homeBoost ?? 0) : 0;
+  const raw = Math.log2(1 + seen.size) + 0.5 * maxWeight + 1.5 * Math.exp(-ageHours / HALF_LIFE_HOURS) + boost;
   return {
     id: group.id,
     section: majoritySection(members, lead.section),

@@ -22,6 +22,8 @@ export const FeedSourceSchema = z.preprocess(topicFromSection, z.object({
   weight: z.number().positive().max(10).default(1),
   enabled: z.boolean().default(true),
   userAgent: z.string().min(1).optional(),
+  /** The site's own feed: its story leads every cluster it is part of (see rank.ts). */
+  home: z.boolean().default(false),
   /** Feeds on the operator's own network: allow a loopback/private address (fetch.ts). */
   allowPrivate: z.boolean().default(false),
 }));
@@ -32,6 +34,8 @@ export const MarketSymbolSchema = z.object({
   label: z.string().min(1).max(40),
   /** Fallback provider's id for the same instrument (e.g. FRED series), when there is one. */
   fallback: z.string().min(1).max(32).optional(),
+  /** How stories name the instrument ("Apple", "AAPL"): a story naming one is on its watchers' watchlist. */
+  names: z.array(z.string().trim().min(2).max(60)).max(20).default([]),
 });
 
 export const MarketConfigSchema = z.object({
@@ -51,6 +55,12 @@ export const SourcesFileSchema = z
     topics: TopicsListSchema.default(() => DEFAULT_TOPICS.map((t) => ({ ...t, keywords: [...t.keywords] }))),
     feeds: z.array(FeedSourceSchema).max(500),
     market: MarketConfigSchema.default({ provider: 'yahoo', baseUrl: 'https://query1.finance.yahoo.com', symbols: [], allowPrivate: false }),
+    ranking: z
+      .object({
+        /** Added to the score of a cluster a home source is part of (0 = leadership only, no boost). */
+        homeBoost: z.number().min(0).max(10).default(0.5),
+      })
+      .default({ homeBoost: 0.5 }),
   })
   .superRefine((file, ctx) => {
     const seen = new Set<string>();
@@ -64,3 +74,8 @@ export const SourcesFileSchema = z
     });
   });
 export type SourcesFile = z.infer<typeof SourcesFileSchema>;
+
+/** The instruments readers may watch: every configured market symbol, with its label. */
+export function watchOptions(file: Pick<SourcesFile, 'market'>): { symbol: string; label: string }[] {
+  return file.market.symbols.map((s) => ({ symbol: s.symbol, label: s.label }));
+}

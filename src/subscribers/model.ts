@@ -6,6 +6,22 @@ export const STATUSES = ['pending', 'confirmed', 'unsubscribed', 'bounced', 'com
 export const StatusSchema = z.enum(STATUSES);
 export type SubscriberStatus = z.infer<typeof StatusSchema>;
 
+/** How often a reader gets the digest: every day (default) or once a week on `weeklyDay`. */
+export const CADENCES = ['daily', 'weekly'] as const;
+export const CadenceSchema = z.enum(CADENCES);
+export type Cadence = z.infer<typeof CadenceSchema>;
+
+/** Index = JavaScript's getDay() (0 = Sunday), the form slot maths uses. */
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export const WeekdaySchema = z.enum(WEEKDAYS);
+export type Weekday = z.infer<typeof WeekdaySchema>;
+
+/** Instruments a reader may follow, from the configured market symbols. */
+export const WATCHLIST_MAX = 10;
+
+/** A reader's choices with their defaults, for records that predate them. */
+export const CHOICE_DEFAULTS = { cadence: 'daily', weeklyDay: 'mon', watchlist: [] as string[] } as const;
+
 export const ConsentSchema = z.object({
   at: z.iso.datetime(),
   ip: z.string().max(64),
@@ -26,6 +42,11 @@ export const SubscriberSchema = z.object({
   timezone: z.string(),
   sendHour: z.number().int().min(0).max(23),
   weekdaysOnly: z.boolean(),
+  cadence: CadenceSchema,
+  /** The weekly edition's day (local to `timezone`); kept while daily so a switch back remembers it. */
+  weeklyDay: WeekdaySchema,
+  /** Market symbols whose rows come first and whose stories are marked (at most WATCHLIST_MAX). */
+  watchlist: z.array(z.string().min(1).max(32)).max(WATCHLIST_MAX),
   consent: ConsentSchema,
   /** Bumped to revoke every unsubscribe/preferences token issued before. */
   tokenVersion: z.number().int().min(0),

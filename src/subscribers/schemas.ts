@@ -2,6 +2,7 @@
 // form-encoded bodies (where every value is a string and checkboxes repeat).
 import { z } from 'zod';
 import { stripControls } from '../controls.js';
+import { CADENCES, WATCHLIST_MAX, WEEKDAYS } from './model.js';
 
 // Building an Intl.DateTimeFormat is costly and the set of zones is small: remember the answers.
 const zoneChecks = new Map<string, boolean>();
@@ -56,6 +57,32 @@ const FlagSchema = z.preprocess(
   z.boolean(),
 );
 
+const CadenceInput = z.preprocess(
+  (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+  z.enum(CADENCES, { error: `cadence must be ${CADENCES.join(' or ')}` }),
+);
+
+const WeekdayInput = z.preprocess(
+  (v) => (typeof v === 'string' ? v.trim().toLowerCase().slice(0, 3) : v),
+  z.enum(WEEKDAYS, { error: `weeklyDay must be one of ${WEEKDAYS.join(', ')}` }),
+);
+
+/** Symbols, from a form (repeated checkboxes) or CSV (`AAPL;MSFT`); order kept, duplicates dropped. */
+const WatchlistSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(/[;,]/) : v),
+  z
+    .array(z.string().trim().max(32, 'watchlist symbols are at most 32 characters'))
+    .transform((list) => [...new Set(list.filter(Boolean))])
+    .refine((list) => list.length <= WATCHLIST_MAX, `watchlist: choose at most ${WATCHLIST_MAX} instruments`),
+);
+
+/** How often and which instruments: shared by signup, preferences and the CSV import. */
+const choiceFields = {
+  cadence: z.preprocess(emptyToUndefined, CadenceInput.optional()),
+  weeklyDay: z.preprocess(emptyToUndefined, WeekdayInput.optional()),
+  watchlist: z.preprocess(emptyToUndefined, WatchlistSchema.optional()),
+};
+
 function signupSchema(topics: ReturnType<typeof topicsSchema>) {
   return z.object({
     email: z.string({ error: 'email is required' }).max(320, 'email is longer than 254 characters'),
@@ -64,6 +91,7 @@ function signupSchema(topics: ReturnType<typeof topicsSchema>) {
     timezone: z.preprocess(emptyToUndefined, TimezoneSchema.optional()),
     sendHour: z.preprocess(emptyToUndefined, HourSchema.optional()),
     weekdaysOnly: z.preprocess(emptyToUndefined, FlagSchema.optional()),
+    ...choiceFields,
     /** Honeypot: a field people never see. Anything in it means a bot. */
     website: z.string().max(1000).optional(),
     // No consent fields (source, IP, time): the server records those itself; anything else
@@ -78,6 +106,9 @@ function preferencesSchema(topics: ReturnType<typeof topicsSchema>) {
     sendHour: HourSchema,
     weekdaysOnly: z.preprocess((v) => (v === undefined || v === '' ? false : v), FlagSchema),
     name: z.preprocess(emptyToUndefined, NameSchema.optional()),
+    ...choiceFields,
+    /** A form with no box ticked sends no `watchlist` at all: that empties it. */
+    watchlist: z.preprocess((v) => (v === undefined || v === '' ? [] : v), WatchlistSchema),
   });
 }
 

@@ -6,7 +6,8 @@ import type { Logger } from '../log.js';
 import { emailHash, InvalidAddressError, toAddress, type Address } from './address.js';
 import type { ConfirmOutbox } from './confirm-outbox.js';
 import type { SignupGuard } from './rate-limits.js';
-import type { Consent, Subscriber } from './model.js';
+import { unknownSymbols, type WatchOption } from './choices.js';
+import { CHOICE_DEFAULTS, type Consent, type Subscriber } from './model.js';
 import { subscriptionSchemas, type PreferencesInput, type SignupInput } from './schemas.js';
 import type { SignupState, SubscriberStore } from './store.js';
 import { CONFIRM_TTL_SEC, InvalidTokenError, type TokenPurpose, type Tokens } from './tokens.js';
@@ -17,6 +18,8 @@ export interface SubscriptionDefaults {
   publicUrl: string;
   /** Every configured topic id (the sources file's `topics`): what a reader may choose, and gets when they choose nothing. */
   topics: readonly string[];
+  /** Instruments readers may put on their watchlist (the configured market symbols); default none. */
+  watchOptions?: readonly WatchOption[];
 }
 
 /** Port to the system-mail queue for the welcome mail (confirmations go through the outbox). */
@@ -70,6 +73,12 @@ const CONFIRM_MAIL_WINDOW_SEC = 24 * 3600;
 export function createSubscriptions(deps: SubscriptionDeps) {
   const { store, tokens, redis, keys, log } = deps;
   const now = deps.now ?? (() => new Date());
+  const watchOptions = deps.defaults.watchOptions ?? [];
+  /** Only instruments the site offers; the forms offer no others, so the rest is tampering. */
+  const offered = (watchlist: readonly string[]) => {
+    const unknown = new Set(unknownSymbols(watchlist, watchOptions));
+    return watchlist.filter((s) => !unknown.has(s));
+  };
 
   /** Claims the once-per-24h slot and hands the mail over in one step; false when a mail went out recently. */
   function sendConfirmation(sub: Subscriber): Promise<boolean> {
@@ -136,6 +145,9 @@ export function createSubscriptions(deps: SubscriptionDeps) {
         timezone: input.timezone ?? deps.defaults.timezone,
         sendHour: input.sendHour ?? deps.defaults.sendHour,
         weekdaysOnly: input.weekdaysOnly ?? false,
+        cadence: input.cadence ?? CHOICE_DEFAULTS.cadence,
+        weeklyDay: input.weeklyDay ?? CHOICE_DEFAULTS.weeklyDay,
+        watchlist: offered(input.watchlist ?? []),
       };
       // One round trip, the same for every state of the address (store.signup): the gate, the
       // record, the counter, the 24 h claim and the confirmation's outbox entry. Nothing about
@@ -201,6 +213,9 @@ export function createSubscriptions(deps: SubscriptionDeps) {
         timezone: input.timezone,
         sendHour: input.sendHour,
         weekdaysOnly: input.weekdaysOnly,
+        ...(input.cadence !== undefined ? { cadence: input.cadence } : {}),
+        ...(input.weeklyDay !== undefined ? { weeklyDay: input.weeklyDay } : {}),
+        watchlist: offered(input.watchlist),
         ...(input.name !== undefined ? { name: input.name } : {}),
       }, now());
       log.info({ event: 'subscriber.preferences', subscriberId: sub.id }, 'preferences changed');

@@ -6,8 +6,10 @@ import type { RedisClient } from '../redis.js';
 import type { Keyspace } from '../keys.js';
 import { emailHash } from './address.js';
 import {
+  CHOICE_DEFAULTS,
   ConsentSchema,
   STATUSES,
+  WEEKDAYS,
   SubscriberSchema,
   type Subscriber,
   type SubscriberStatus,
@@ -26,6 +28,7 @@ function toHash(fields: Fields): string[] {
     let v: string;
     // Sorted: the slot index counts readers per stored topic list (lua/store-index-add.lua).
     if (key === 'topics') v = [...new Set(value as string[])].sort().join(',');
+    else if (key === 'watchlist') v = (value as string[]).join(',');
     else if (key === 'consent') v = JSON.stringify(value);
     else if (value === null) v = '';
     else v = String(value);
@@ -45,6 +48,9 @@ function fromHash(hash: Record<string, string>): Subscriber | null {
     timezone: hash.timezone,
     sendHour: Number(hash.sendHour),
     weekdaysOnly: hash.weekdaysOnly === 'true',
+    cadence: hash.cadence || CHOICE_DEFAULTS.cadence,
+    weeklyDay: hash.weeklyDay || CHOICE_DEFAULTS.weeklyDay,
+    watchlist: (hash.watchlist ?? '').split(',').filter(Boolean),
     consent: ConsentSchema.safeParse(JSON.parse(hash.consent || '{}')).data ?? {
       at: hash.createdAt,
       ip: '',
@@ -63,6 +69,8 @@ function fromHash(hash: Record<string, string>): Subscriber | null {
 export interface SlotCount {
   timezone: string;
   hour: number;
+  /** Weekly readers' slots carry their local weekday (0 = Sunday, as in slot maths); daily ones none. */
+  weekday?: number;
   count: number;
 }
 
@@ -87,26 +95,38 @@ export interface SignupExtras {
   claim: { key: string; ttlSec: number; outbox: string };
 }
 
-export type NewSubscriber = Omit<Subscriber, 'id' | 'createdAt' | 'updatedAt' | 'tokenVersion'> &
-  Partial<Pick<Subscriber, 'tokenVersion'>>;
+export type NewSubscriber = Omit<Subscriber, 'id' | 'createdAt' | 'updatedAt' | 'tokenVersion' | keyof typeof CHOICE_DEFAULTS> &
+  Partial<Pick<Subscriber, 'tokenVersion' | keyof typeof CHOICE_DEFAULTS>>;
 
-/** The slot index: `timezone|hour` → readers, and `timezone|hour|topics` → readers with that topic list. */
+/** A slot's base field in the slot index: `timezone|hour`, or `timezone|hour|@day` for weekly readers. */
+const slotField = (s: { timezone: string; hour: number; weekday?: number }) =>
+  s.weekday === undefined ? `${s.timezone}|${s.hour}` : `${s.timezone}|${s.hour}|@${WEEKDAYS[s.weekday]}`;
+
+/**
+ * The slot index: `<slot>` → readers, and `<slot>|topics` → readers with that topic list,
+ * where `<slot>` is `timezone|hour` (daily) or `timezone|hour|@day` (weekly, lua/store-slot-of.lua).
+ */
 function slotCounts(hash: Record<string, string>): { slots: SlotCount[]; topics: Map<string, Map<string, number>> } {
   const slots: SlotCount[] = [];
   const topics = new Map<string, Map<string, number>>();
   for (const [field, value] of Object.entries(hash)) {
     const count = Number(value);
     if (!(count > 0)) continue;
-    const [timezone = '', hour = '', combo] = field.split('|');
+    const parts = field.split('|');
+    const [timezone = '', hour = ''] = parts;
+    const day = parts[2]?.startsWith('@') ? parts[2].slice(1) : undefined;
+    const weekday = day === undefined ? -1 : WEEKDAYS.findIndex((d) => d === day);
+    const slot: SlotCount = { timezone, hour: Number(hour), ...(weekday >= 0 ? { weekday } : {}), count };
+    const combo = parts[day === undefined ? 2 : 3];
     if (combo === undefined) {
-      slots.push({ timezone, hour: Number(hour), count });
+      slots.push(slot);
     } else {
-      const slot = `${timezone}|${hour}`;
-      if (!topics.has(slot)) topics.set(slot, new Map());
-      topics.get(slot)!.set(combo, count);
+      const base = slotField(slot);
+      if (!topics.has(base)) topics.set(base, new Map());
+      topics.get(base)!.set(combo, count);
     }
   }
-  slots.sort((a, b) => a.timezone.localeCompare(b.timezone) || a.hour - b.hour);
+  slots.sort((a, b) => a.timezone.localeCompare(b.timezone) || a.hour - b.hour || (a.weekday ?? -1) - (b.weekday ?? -1));
   return { slots, topics };
 }
 
@@ -142,6 +162,12 @@ export function createSubscriberStore(deps: { redis: RedisClient; keys: Keyspace
     );
   }
 
+  /** A confirmed slot's readers: daily readers by (timezone, hour), weekly ones by day as well. */
+  const slotSet = (slot: { timezone: string; hour: number; weekday?: number }) =>
+    slot.weekday === undefined
+      ? keys.subscribersBySlot(slot.timezone, slot.hour)
+      : keys.subscribersByWeeklySlot(slot.timezone, slot.hour, WEEKDAYS[slot.weekday] ?? 'mon');
+
   async function get(id: string): Promise<Subscriber | null> {
     if (!/^\d{12}$/.test(id)) return null;
     return fromHash(await redis.hgetall(keys.subscriber(id)));
@@ -158,6 +184,7 @@ export function createSubscriberStore(deps: { redis: RedisClient; keys: Keyspace
    */
   async function create(input: NewSubscriber, at = new Date()): Promise<CreateResult> {
     const partial: Omit<Subscriber, 'id'> = {
+      ...CHOICE_DEFAULTS,
       ...input,
       tokenVersion: input.tokenVersion ?? 0,
       createdAt: at.toISOString(),
@@ -190,7 +217,7 @@ export function createSubscriberStore(deps: { redis: RedisClient; keys: Keyspace
   async function signup(input: NewSubscriber, at: Date, extras: SignupExtras, guard: StoreGuard | undefined): Promise<SignupResult | { stopped: unknown[] }>;
   async function signup(input: NewSubscriber, at: Date, extras: SignupExtras): Promise<SignupResult>;
   async function signup(input: NewSubscriber, at: Date, extras: SignupExtras, guard?: StoreGuard): Promise<SignupResult | { stopped: unknown[] }> {
-    const fields = toHash({ ...input, tokenVersion: 0, createdAt: at.toISOString(), updatedAt: at.toISOString() });
+    const fields = toHash({ ...CHOICE_DEFAULTS, ...input, tokenVersion: 0, createdAt: at.toISOString(), updatedAt: at.toISOString() });
     const signupKeys = [...createKeys, extras.counter.key, extras.claim.key, extras.claim.outbox, ...padKeys];
     const signupArgs = [slotPrefix, subscriberPrefix, input.email, String(at.getTime()), String(extras.counter.ttlSec), String(extras.claim.ttlSec), ...fields];
     const reply = (await (guard
@@ -249,9 +276,12 @@ export function createSubscriberStore(deps: { redis: RedisClient; keys: Keyspace
 
     /** Confirmed subscriber ids after `afterId`, in id order (keyset cursor). */
     pageConfirmed: (afterId: string | null, limit: number) => page(keys.subscribersConfirmed(), afterId, limit),
-    /** Confirmed subscriber ids of one (timezone, hour) slot, in id order. */
+    /** Confirmed daily readers of one (timezone, hour) slot, in id order. */
     pageSlot: (timezone: string, hour: number, afterId: string | null, limit: number) =>
-      page(keys.subscribersBySlot(timezone, hour), afterId, limit),
+      page(slotSet({ timezone, hour }), afterId, limit),
+    /** Confirmed weekly readers of one (timezone, hour, weekday 0–6) slot, in id order: a daily slot never reads these. */
+    pageWeeklySlot: (timezone: string, hour: number, weekday: number, afterId: string | null, limit: number) =>
+      page(slotSet({ timezone, hour, weekday }), afterId, limit),
     /** All subscriber ids (any status), in id order. */
     pageAll: (afterId: string | null, limit: number) => page(keys.subscribersAll(), afterId, limit),
 
@@ -265,12 +295,12 @@ export function createSubscriberStore(deps: { redis: RedisClient; keys: Keyspace
      * whose counts do not add up (readers confirmed before the index counted topics) is
      * recounted once, in Redis.
      */
-    async topicSetsIn(slots?: readonly { timezone: string; hour: number }[]): Promise<string[][]> {
+    async topicSetsIn(slots?: readonly { timezone: string; hour: number; weekday?: number }[]): Promise<string[][]> {
       const index = slotCounts(await redis.hgetall(keys.slotIndex()));
-      const wanted = slots ? new Set(slots.map((s) => `${s.timezone}|${s.hour}`)) : null;
+      const wanted = slots ? new Set(slots.map(slotField)) : null;
       const sets = new Set<string>();
       for (const slot of index.slots) {
-        const field = `${slot.timezone}|${slot.hour}`;
+        const field = slotField(slot);
         if (wanted && !wanted.has(field)) continue;
         const combos = index.topics.get(field) ?? new Map<string, number>();
         let counted = 0;
@@ -279,7 +309,7 @@ export function createSubscriberStore(deps: { redis: RedisClient; keys: Keyspace
           sets.add(topics);
         }
         if (counted < slot.count) {
-          const recounted = (await lua.subscriberRecountSlotTopics([keys.slotIndex(), keys.subscribersBySlot(slot.timezone, slot.hour)], [field, subscriberPrefix])) as string[];
+          const recounted = (await lua.subscriberRecountSlotTopics([keys.slotIndex(), slotSet(slot)], [field, subscriberPrefix])) as string[];
           for (const topics of recounted) sets.add(topics);
         }
       }

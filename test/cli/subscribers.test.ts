@@ -76,8 +76,8 @@ describe('digest subscribers', () => {
     const exported = await run('export');
     const rows = parse(exported.out, { columns: true }) as Record<string, string>[];
     expect(Object.keys(rows[0]!)).toEqual([
-      'email', 'status', 'name', 'topics', 'timezone', 'send_hour', 'weekdays_only', 'created_at', 'confirmed_at',
-      'unsubscribed_at', 'consent_at', 'consent_ip', 'consent_user_agent', 'consent_source',
+      'email', 'status', 'name', 'topics', 'timezone', 'send_hour', 'weekdays_only', 'cadence', 'weekly_day', 'watchlist', 'created_at',
+      'confirmed_at', 'unsubscribed_at', 'consent_at', 'consent_ip', 'consent_user_agent', 'consent_source',
     ]);
     expect(rows.map((r) => [r.email, r.status, r.topics])).toEqual([
       ['good@example.com', 'confirmed', 'markets;world'],
@@ -97,6 +97,25 @@ describe('digest subscribers', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('imports and exports cadence, weekly day and watchlist, refusing unknown values line by line', async () => {
+    const imported = await run('import', 'test/fixtures/csv/choices.csv', '--confirmed');
+    expect(imported.errors).toMatch(/line 4: weeklyDay must be one of sun, mon/);
+    expect(imported.errors).toMatch(/line 5: cadence must be daily or weekly/);
+    expect(imported.errors).toMatch(/line 6: watchlist: AAPL is not a configured market symbol/);
+    expect(imported.errors).toMatch(/line 7: watchlist: choose at most 10 instruments/);
+    expect(await stack.ctx.subscribers.findByEmail('weekly@example.com')).toMatchObject({ cadence: 'weekly', weeklyDay: 'fri', watchlist: ['^GSPC', 'GC=F'] });
+    expect(await stack.ctx.subscribers.findByEmail('daily@example.com')).toMatchObject({ cadence: 'daily', weeklyDay: 'mon', watchlist: [] });
+    // Weekly readers are in their own slot index: the daily slot of the same hour has none of them.
+    const slots = await stack.ctx.subscribers.slotsInUse();
+    expect(slots).toContainEqual({ timezone: 'Asia/Kolkata', hour: 8, weekday: 5, count: 1 });
+    expect(slots.filter((s) => s.timezone === 'Asia/Kolkata' && s.weekday === undefined)).toEqual([]);
+
+    const rows = parse((await run('export')).out, { columns: true }) as Record<string, string>[];
+    const weekly = rows.find((r) => r.email === 'weekly@example.com')!;
+    expect([weekly.cadence, weekly.weekly_day, weekly.watchlist]).toEqual(['weekly', 'fri', '^GSPC;GC=F']);
+    expect(rows.find((r) => r.email === 'daily@example.com')!.cadence).toBe('daily');
   });
 
   it('neutralises formulas in every user-supplied cell of the export, and import gives the same values back', async () => {

@@ -103,6 +103,9 @@ describe('ledger', () => {
     expect(early.outcome).toBe('early');
     expect(early.outcome === 'early' && early.retryInMs > 0 && early.retryInMs <= 2000).toBe(true);
     expect(await ledger.state('e5', '000000000009')).toBe('queued');
+    // A weekly edition is a slot's edition too.
+    await ledger.start('e8', { slot, mode: 'weekly' });
+    expect((await ledger.claimForSend('e8', '000000000009', read, 't')).outcome).toBe('early');
     // SEND_LEAD_SEC lets a scheduled edition start that long before its slot.
     await ledger.start('e7', { slot, mode: 'scheduled', leadMs: 60_000 });
     expect((await ledger.claimForSend('e7', '000000000009', read, 't')).outcome).toBe('claimed');

@@ -1,15 +1,17 @@
-// The web archive over a real store: list, one edition without personal links, Atom, 404s.
+// The web archive over a real store: list, one edition without personal links, Atom, 404s,
+// and the editions' charts (linked from the mail and the archive, served with long caching).
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import * as cheerio from 'cheerio';
 import { XMLParser } from 'fast-xml-parser';
+import sharp from 'sharp';
 import { keyspace } from '../../src/keys.js';
 import { createEditionStore, type EditionStore } from '../../src/editions/store.js';
 import { buildEdition } from '../../src/editions/build.js';
 import { archiveRoutes } from '../../src/http/routes/archive.js';
 import { uniquePrefix } from '../helpers/env.js';
 import { dropPrefix, testRedis } from '../helpers/redis.js';
-import { SETTINGS, SLOT, cluster, clusters, fixtureSource, EVERY_COMBINATION } from './fixtures.js';
+import { MARKET, SETTINGS, SLOT, cluster, clusters, fixtureSource, EVERY_COMBINATION } from './fixtures.js';
 
 const redis = testRedis();
 let prefix: string;
@@ -32,6 +34,39 @@ const build = (slot: Date, data = clusters(3)) =>
   buildEdition({ stories: fixtureSource(data).source, editions: store, audience: EVERY_COMBINATION, settings: SETTINGS, now: () => slot }, { slot, mode: 'scheduled' });
 
 describe('archive routes', () => {
+  it('renders one PNG per symbol with history, linked from the mail and the archive, served with long caching', async () => {
+    const edition = await build(SLOT);
+    const variant = (await store.getVariant(edition.id, 'markets+world'))!;
+    const $ = cheerio.load(variant.html);
+    const imgs = $('img[src*="/charts/"]');
+    const withHistory = MARKET.quotes.filter((q) => q.price !== null);
+    expect(imgs.length).toBe(withHistory.length);
+    const gspc = $(`img[src="https://news.example.com/charts/${edition.id}/%5EGSPC.png"]`);
+    expect(gspc.attr('alt')).toBe('S&P 500, last 5 sessions: 4,912.09, 5,062.46, 4,937.15, 5,000.04, 5,012.34 (+2.04%)');
+    expect([gspc.attr('width'), gspc.attr('height')]).toEqual(['72', '24']);
+    // The missing quote has no image, and its row still reads: label, dash, n/a.
+    const nikkei = $('td').filter((_, el) => $(el).text().startsWith('Nikkei 225') && $(el).find('td').length === 0).parent();
+    expect(nikkei.find('img').length).toBe(0);
+    expect(nikkei.text().replace(/\s+/g, ' ')).toMatch(/Nikkei 225 ?no data — n\/a n\/a/);
+    // With images off the GSPC row still has every number.
+    const gspcRow = gspc.closest('tr').text().replace(/\s+/g, ' ');
+    expect(gspcRow).toMatch(/S&P 500.* 5,012\.34 \+12\.30 ▲ \+0\.25%/);
+
+    const archive = cheerio.load((await app.inject(`/archive/${edition.id}`)).body);
+    expect(archive(`img[src="https://news.example.com/charts/${edition.id}/%5EGSPC.png"]`).length).toBe(1);
+
+    const res = await app.inject(`/charts/${edition.id}/${encodeURIComponent('^GSPC')}.png`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('image/png');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(await sharp(res.rawPayload).metadata()).toMatchObject({ format: 'png', width: 144, height: 48 });
+    expect((await app.inject(`/charts/${edition.id}/${encodeURIComponent('EURUSD=X')}.png`)).statusCode).toBe(200);
+    for (const url of [`/charts/${edition.id}/%5EN225.png`, `/charts/${edition.id}/nope.png`, '/charts/e20991231T0700/%5EGSPC.png', `/charts/${edition.id}/%5EGSPC.gif`]) {
+      const miss = await app.inject(url);
+      expect(miss.statusCode, url).toBe(404);
+    }
+  });
+
   it('shows an edition as mailed, with generic links and no placeholder', async () => {
     const edition = await build(SLOT);
     const res = await app.inject(`/archive/${edition.id}`);

@@ -32,4 +32,25 @@ describe.skipIf(!existsSync('/usr/bin/chromium'))('digest in a browser', () => {
     ]);
     for (const shot of shots) expect((await stat(shot.path)).size).toBeGreaterThan(10_000);
   });
+
+  it('stays legible in light and dark rendering at 600 and 375 px, charts and watchlist marks included', async () => {
+    const { source } = fixtureSource([cluster(0, 'markets', { title: 'Chip makers drag the Nasdaq lower' }, 999), ...clusters(6)], MARKET);
+    const settings = { ...SETTINGS, watchNames: [{ symbol: '^IXIC', names: ['Nasdaq'] }] };
+    const preview = await renderPreview(source, settings, SLOT, undefined, { watchlist: ['^IXIC'] });
+    expect(preview.html).toContain('<meta name="color-scheme" content="light dark"');
+    expect(preview.html).toContain('On your watchlist');
+    const dir = await mkdtemp(join(tmpdir(), 'md-edition-'));
+    dirs.push(dir);
+    const shots = await screenshotHtml(preview.html, dir, { widths: [600, 375], schemes: ['light', 'dark'] });
+    expect(shots.map((s) => `${s.scheme} ${s.width}`)).toEqual(['light 600', 'light 375', 'dark 600', 'dark 375']);
+    for (const shot of shots) {
+      expect(shot.overflowPx, `${shot.scheme} ${shot.width}`).toBe(0);
+      // WCAG AA for small text is 4.5; nothing in the mail may fall below it, in either scheme.
+      expect(shot.minContrast.ratio, `${shot.scheme} ${shot.width}: "${shot.minContrast.text}"`).toBeGreaterThanOrEqual(4.5);
+      expect((await stat(shot.path)).size).toBeGreaterThan(10_000);
+    }
+    // Dark really is dark: the story cards' background, not only the text colour, follows the scheme.
+    expect(shots.find((s) => s.scheme === 'light')!.cardBackground).toBe('rgb(255, 255, 255)');
+    expect(shots.find((s) => s.scheme === 'dark')!.cardBackground).toBe('rgb(17, 24, 39)');
+  });
 });

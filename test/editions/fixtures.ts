@@ -70,7 +70,18 @@ function quote(symbol: string, label: string, price: number | null, change: numb
     asOf: state === 'missing' ? null : state === 'stale' ? '2026-11-21T16:30:00.000Z' : '2026-11-23T21:00:00.000Z',
     state,
     provider: 'yahoo',
+    history: price === null ? [] : sessions(price, change ?? 0),
+    weekAgoClose: price === null ? null : Math.round(price * 0.97 * 100) / 100,
   };
+}
+
+/** Five closes ending at `price`, with a dip in the middle so the line has a shape. */
+export function sessions(price: number, change: number): { date: string; close: number }[] {
+  const shape = [-0.02, 0.01, -0.015, 0, 0];
+  return shape.map((f, i) => ({
+    date: `2026-11-${String(17 + i).padStart(2, '0')}`,
+    close: i === 4 ? price : i === 3 ? price - change : Math.round(price * (1 + f) * 10_000) / 10_000,
+  }));
 }
 
 export const MARKET: MarketSnapshot = {

@@ -6,6 +6,7 @@ import { countingCompiler } from '../../src/editions/compile.js';
 import { createConfirmRenderer } from '../../src/mail/confirm.js';
 import { createWelcomeRenderer } from '../../src/mail/welcome.js';
 import { DEFAULT_TOPICS, TopicSchema } from '../../src/topics.js';
+import { describeChoices } from '../../src/subscribers/choices.js';
 
 const SETTINGS = {
   brand: { name: 'Acme Ticker', url: 'https://acme.example/', color: '#aa3300', logoUrl: 'https://acme.example/logo.png' },
@@ -18,13 +19,19 @@ describe('welcome mail', () => {
   it('is compiled once and personalised per reader, with the brand and the topics on offer', async () => {
     const compile = countingCompiler();
     const render = createWelcomeRenderer(SETTINGS, compile);
-    const values = { name: '<Ana> {{ footer }}', preferencesUrl: 'https://news.example.com/preferences/P', unsubscribeUrl: 'https://news.example.com/unsubscribe/U' };
+    const weekly = { cadence: 'weekly', weeklyDay: 'fri', sendHour: 7, timezone: 'Europe/London', weekdaysOnly: false } as const;
+    const choices = describeChoices({ ...weekly, watchlist: ['AAPL', '^GSPC'] }, [{ symbol: 'AAPL', label: 'Apple' }, { symbol: '^GSPC', label: 'S&P 500' }]);
+    expect(choices).toBe('Every Friday at 07:00 (Europe/London), the best of the week. Your watchlist: Apple, S&P 500; their prices come first and stories naming them are marked.');
+    const values = { name: '<Ana> {{ footer }}', preferencesUrl: 'https://news.example.com/preferences/P', unsubscribeUrl: 'https://news.example.com/unsubscribe/U', choices };
     const a = await render(values);
-    const b = await render({ ...values, name: 'Bo' });
+    const b = await render({ ...values, name: 'Bo', choices: describeChoices({ ...weekly, cadence: 'daily', weekdaysOnly: true, watchlist: [] }) });
     expect(compile.count).toBe(1);
     expect(a.subject).toBe('Welcome to Acme Ticker');
     const $ = cheerio.load(a.html);
-    expect($('a:contains("Choose topics and time")').attr('href')).toBe(values.preferencesUrl);
+    expect($('a:contains("Change topics, schedule or watchlist")').attr('href')).toBe(values.preferencesUrl);
+    expect($.text()).toContain('Every Friday at 07:00 (Europe/London), the best of the week. Your watchlist: Apple, S&P 500;');
+    expect(a.text).toContain('Every Friday at 07:00 (Europe/London)');
+    expect(b.html).toContain('Every weekday at 07:00 (Europe/London).');
     expect($('a:contains("Unsubscribe")').attr('href')).toBe(values.unsubscribeUrl);
     expect($('a:contains("Read past editions")').attr('href')).toBe('https://news.example.com/archive');
     expect($('a:contains("Acme Ticker")').attr('href')).toBe('https://acme.example/');

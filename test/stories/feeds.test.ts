@@ -56,6 +56,7 @@ const source = (path: string, over: Partial<FeedSource> = {}): FeedSource => ({
   topic: 'markets',
   weight: 1,
   enabled: true,
+  home: false,
   allowPrivate: true,
   ...over,
 });

@@ -40,7 +40,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 async function stories(path: string, over: Partial<FeedSource> = {}) {
-  const source: FeedSource = { id: path.slice(1), name: path, url: server.url(path), topic: 'markets', weight: 1, enabled: true, allowPrivate: true, ...over };
+  const source: FeedSource = { id: path.slice(1), name: path, url: server.url(path), topic: 'markets', weight: 1, enabled: true, home: false, allowPrivate: true, ...over };
   const out = await readFeed(source, {}, NOW, { totalTimeoutMs: 3000, topics: DEFAULT_TOPICS });
   if (out.status !== 'ok') throw new Error('expected ok');
   return out.stories;

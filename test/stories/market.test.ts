@@ -26,7 +26,7 @@ afterAll(() => server.close());
 describe('quote parsing', () => {
   it('takes the change against the previous session close, not chartPreviousClose', () => {
     const q = quoteFromChart(json('yahoo-gspc.json'));
-    expect(q).toEqual({ price: 5801.5, previousClose: 5750, currency: 'USD', asOf: new Date('2026-03-10T20:00:00Z') });
+    expect(q).toMatchObject({ price: 5801.5, previousClose: 5750, currency: 'USD', asOf: new Date('2026-03-10T20:00:00Z') });
     const quote = toQuote({ symbol: '^GSPC', label: 'S&P 500' }, q, 'yahoo', NOW);
     expect(quote).toMatchObject({ change: 51.5, changePercent: 0.8957, state: 'fresh', asOf: '2026-03-10T20:00:00.000Z' });
   });
@@ -37,12 +37,29 @@ describe('quote parsing', () => {
     expect(toQuote({ symbol: 'BTC-USD', label: 'Bitcoin' }, q, 'yahoo', NOW).state).toBe('stale');
   });
 
+  it('keeps the last five sessions, one close per exchange date, and the close before them', () => {
+    const q = quoteFromChart(json('yahoo-gspc.json'));
+    expect(q.history).toEqual([
+      { date: '2026-03-04', close: 5700 },
+      { date: '2026-03-05', close: 5720.5 },
+      { date: '2026-03-06', close: 5690.25 },
+      { date: '2026-03-09', close: 5750 },
+      { date: '2026-03-10', close: 5801.5 },
+    ]);
+    expect(q.weekAgoClose).toBe(5650);
+    const quote = toQuote({ symbol: '^GSPC', label: 'S&P 500' }, q, 'yahoo', NOW);
+    expect(quote.history).toHaveLength(5);
+    const fred = quoteFromFredCsv(fixture('market/fred-sp500.csv').toString());
+    expect(fred.history.at(-1)).toEqual({ date: '2026-03-09', close: 5750 });
+    expect(fred.history.length).toBeLessThanOrEqual(5);
+  });
+
   it('refuses a chart error body', () => {
     expect(() => quoteFromChart(json('yahoo-notfound.json'))).toThrow(/delisted/);
   });
 
   it('reads FRED CSV, skipping holidays and the empty latest row', () => {
-    expect(quoteFromFredCsv(fixture('market/fred-sp500.csv').toString())).toEqual({ price: 5750, previousClose: 5720.5, asOf: new Date('2026-03-09T00:00:00Z') });
+    expect(quoteFromFredCsv(fixture('market/fred-sp500.csv').toString())).toMatchObject({ price: 5750, previousClose: 5720.5, asOf: new Date('2026-03-09T00:00:00Z') });
   });
 });
 
@@ -63,7 +80,7 @@ describe('providers over HTTP', () => {
       { symbol: '^N225', label: 'Nikkei 225' },
       { symbol: '^DJI', label: 'Dow', fallback: 'SP500' },
     ];
-    const previous = { fetchedAt: '2026-03-09T21:00:00.000Z', quotes: [{ symbol: '^FTSE', label: 'FTSE', price: 8700, previousClose: 8650, change: 50, changePercent: 0.578, asOf: '2026-03-09T16:30:00.000Z', state: 'fresh' as const, provider: 'yahoo' }] };
+    const previous = { fetchedAt: '2026-03-09T21:00:00.000Z', quotes: [{ symbol: '^FTSE', label: 'FTSE', price: 8700, previousClose: 8650, change: 50, changePercent: 0.578, asOf: '2026-03-09T16:30:00.000Z', state: 'fresh' as const, provider: 'yahoo', history: [], weekAgoClose: null }] };
     const { snapshot, errors } = await buildSnapshot(
       symbols,
       { primary: createYahooProvider(server.url(''), { allowPrivate: true }), fallback: createFredProvider(server.url(''), { allowPrivate: true }), previous },

@@ -47,7 +47,7 @@ afterAll(async () => {
 });
 
 const source = (path: string, allowPrivate: boolean): FeedSource => ({
-  id: 'probe', name: 'Probe', url: feeds.url(path), topic: 'markets', weight: 1, enabled: true, allowPrivate,
+  id: 'probe', name: 'Probe', url: feeds.url(path), topic: 'markets', weight: 1, enabled: true, home: false, allowPrivate,
 });
 
 async function refusal(path: string, allowPrivate: boolean): Promise<SourceFetchError> {

@@ -137,6 +137,30 @@ describe('subscriber store', () => {
     expect(await redis.hget(keyspace(prefix).slotIndex(), 'Europe/London|7|crypto')).toBe('1'); // other slots untouched
   });
 
+  it('counts weekly readers apart from the daily readers of the same hour, and recounts each alone', async () => {
+    await store.create(person('d@example.com', { topics: ['crypto'], sendHour: 9 }));
+    await store.create(person('w@example.com', { topics: ['world'], sendHour: 9, cadence: 'weekly', weeklyDay: 'wed' }));
+    const index = keyspace(prefix).slotIndex();
+    type Slot = { timezone: string; hour: number; weekday?: number };
+    const sets = async (slots: Slot[]) => (await store.topicSetsIn(slots)).map((t) => t.join('+')).sort();
+    const daily: Slot = { timezone: 'Europe/London', hour: 9 };
+    const wednesday: Slot = { ...daily, weekday: 3 };
+    expect(await sets([daily])).toEqual(['crypto']);
+    expect(await sets([wednesday])).toEqual(['world']);
+    expect(await sets([{ ...daily, weekday: 4 }])).toEqual([]);
+
+    // A daily recount leaves the weekly fields of the same hour (`Europe/London|9|@wed...`) alone.
+    await redis.hdel(index, 'Europe/London|9|crypto');
+    expect(await sets([daily])).toEqual(['crypto']);
+    expect(await redis.hget(index, 'Europe/London|9|@wed')).toBe('1');
+    expect(await redis.hget(index, 'Europe/London|9|@wed|world')).toBe('1');
+    // A weekly slot is recounted from its own readers.
+    await redis.hdel(index, 'Europe/London|9|@wed|world');
+    expect(await sets([wednesday])).toEqual(['world']);
+    expect(await redis.hget(index, 'Europe/London|9|@wed|world')).toBe('1');
+    expect(await redis.hget(index, 'Europe/London|9|crypto')).toBe('1');
+  });
+
   it('pages confirmed readers by keyset cursor without gaps or repeats', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 25; i++) {

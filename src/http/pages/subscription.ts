@@ -1,6 +1,7 @@
 // Signup, confirm, unsubscribe and preferences pages. Forms POST; GET never changes state.
 import type { Brand } from '../../brand.js';
-import type { Subscriber } from '../../subscribers/model.js';
+import { WEEK_ORDER, WEEKDAY_NAMES, type WatchOption } from '../../subscribers/choices.js';
+import { CHOICE_DEFAULTS, WATCHLIST_MAX, type Subscriber } from '../../subscribers/model.js';
 import { html, type SafeHtml } from '../../html.js';
 import type { Topic } from '../../topics.js';
 import { page } from './layout.js';
@@ -9,6 +10,8 @@ import { page } from './layout.js';
 export interface SiteView {
   brand: Brand;
   topics: readonly Topic[];
+  /** Instruments a reader may watch (the configured market symbols); none: no watchlist field. */
+  watchOptions?: readonly WatchOption[];
 }
 
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
@@ -32,12 +35,34 @@ function whenFields(timezone: string, hour: number, weekdaysOnly: boolean): Safe
 <fieldset><legend>Days</legend><label><input type="checkbox" name="weekdaysOnly"${weekdaysOnly ? html` checked` : ''}> Weekdays only</label></fieldset>`;
 }
 
+type Choices = Pick<Subscriber, 'cadence' | 'weeklyDay' | 'watchlist'>;
+
+/** Daily or weekly, and the weekly edition's day; with JavaScript off both stay usable. */
+function cadenceFields(choices: Choices): SafeHtml {
+  const radio = (value: string, label: string) =>
+    html`<label><input type="radio" name="cadence" value="${value}"${choices.cadence === value ? html` checked` : ''}> ${label}</label>`;
+  return html`<fieldset><legend>How often</legend>
+  ${radio('daily', 'Every day (the top stories of the last 24 hours)')}
+  ${radio('weekly', 'Once a week (the best of the past seven days)')}
+  <label for="weeklyDay">Weekly on</label>
+  <select id="weeklyDay" name="weeklyDay">${WEEK_ORDER.map((d) => html`<option value="${d}"${d === choices.weeklyDay ? html` selected` : ''}>${WEEKDAY_NAMES[d]}</option>`)}</select>
+</fieldset>`;
+}
+
+/** Up to WATCHLIST_MAX of the configured instruments; absent when none is configured. */
+function watchlistFields(options: readonly WatchOption[], selected: readonly string[]): SafeHtml | '' {
+  if (options.length === 0) return '';
+  return html`<fieldset><legend>Your watchlist <span class="muted">(up to ${WATCHLIST_MAX}; their prices come first and stories naming them are marked)</span></legend>
+  ${options.map((o) => html`<label><input type="checkbox" name="watchlist" value="${o.symbol}"${selected.includes(o.symbol) ? html` checked` : ''}> ${o.label}</label>`)}
+</fieldset>`;
+}
+
 export function signupPage(site: SiteView, defaults: { timezone: string; sendHour: number }): string {
   return page(
     site.brand,
     'Subscribe',
     html`<h1>${site.brand.name}</h1>
-<p class="lead">One email a day at your hour: the top stories of the topics you choose.</p>
+<p class="lead">One email a day — or once a week — at your hour: the top stories of the topics you choose, with the instruments you watch first.</p>
 <form id="signup" method="post" action="/api/subscribe" novalidate>
   <label for="email">Email address</label>
   <input type="email" id="email" name="email" required autocomplete="email" maxlength="254">
@@ -45,6 +70,8 @@ export function signupPage(site: SiteView, defaults: { timezone: string; sendHou
   <input type="text" id="name" name="name" autocomplete="given-name" maxlength="100">
   ${topicBoxes(site.topics, site.topics.map((t) => t.id))}
   ${whenFields(defaults.timezone, defaults.sendHour, false)}
+  ${cadenceFields(CHOICE_DEFAULTS)}
+  ${watchlistFields(site.watchOptions ?? [], [])}
   <div class="hp" aria-hidden="true"><label for="website">Leave this empty</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
   <button type="submit">Subscribe</button>
   <p id="signup-status" role="status" aria-live="polite" tabindex="-1"></p>
@@ -97,6 +124,8 @@ ${active ? '' : html`<p class="notice err">You are unsubscribed. Sign up again o
   <input type="text" id="name" name="name" value="${sub.name}" maxlength="100">
   ${topicBoxes(site.topics, sub.topics)}
   ${whenFields(sub.timezone, sub.sendHour, sub.weekdaysOnly)}
+  ${cadenceFields(sub)}
+  ${watchlistFields(site.watchOptions ?? [], sub.watchlist)}
   <button type="submit">Save preferences</button>
 </form>
 ${active ? html`<form method="post" action="/preferences/${token}"><input type="hidden" name="action" value="unsubscribe"><button type="submit" class="secondary">Unsubscribe from the digest</button></form>` : ''}`,

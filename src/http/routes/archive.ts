@@ -1,5 +1,6 @@
 // The web archive: /archive (list), /archive/:id (one edition as mailed, without any
-// reader's links), /archive/feed.xml (Atom). Read-only; "view in browser" lands here.
+// reader's links), /archive/feed.xml (Atom), and the editions' market charts at
+// /charts/:id/:symbol.png. Read-only; "view in browser" lands here.
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { EditionStore } from '../../editions/store.js';
@@ -10,7 +11,7 @@ import { html } from '../../html.js';
 import { messagePage, page } from '../pages/layout.js';
 
 export interface ArchiveOptions {
-  editions: Pick<EditionStore, 'get' | 'list' | 'getVariant'>;
+  editions: Pick<EditionStore, 'get' | 'list' | 'getVariant' | 'getChart'>;
   publicUrl: string;
   /** Shown in every page and as the feed's title. */
   brand: Brand;
@@ -24,6 +25,9 @@ const MAIL_CSP =
 
 const Params = z.object({ id: z.string().max(64) });
 const Query = z.object({ v: z.string().max(40).optional() });
+const ChartParams = z.object({ id: z.string().max(64), file: z.string().max(80) });
+/** A chart never changes once its edition is built: cache it for a year. */
+const CHART_CACHE = 'public, max-age=31536000, immutable';
 
 function notFound(brand: Brand, reply: FastifyReply) {
   return reply
@@ -83,5 +87,14 @@ or sign up again from the <a href="/">signup page</a> to set new preferences.</p
         .send(archiveHtml(variant, options.publicUrl));
     }
     return notFound(options.brand, reply);
+  });
+
+  app.get('/charts/:id/:file', async (req, reply) => {
+    const { id, file } = ChartParams.parse(req.params);
+    const symbol = /^(.{1,32})\.png$/.exec(file)?.[1];
+    const edition = symbol && EDITION_ID_PATTERN.test(id) ? await options.editions.get(id) : null;
+    const png = edition && isPublished(edition) ? await options.editions.getChart(id, symbol!) : null;
+    if (!png) return reply.code(404).type('text/plain; charset=utf-8').header('Cache-Control', 'no-store').send('chart not found');
+    return reply.type('image/png').header('Cache-Control', CHART_CACHE).send(png);
   });
 };

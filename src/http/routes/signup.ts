@@ -5,25 +5,21 @@ import { toAddress, type Address } from '../../subscribers/address.js';
 import type { RateLimits } from '../../subscribers/rate-limits.js';
 import type { SignupInput } from '../../subscribers/schemas.js';
 import type { Subscriptions } from '../../subscribers/service.js';
-import type { Brand } from '../../brand.js';
-import type { Topic } from '../../topics.js';
 import { SIGNUP_JS, siteCss } from '../assets.js';
 import { wantsJson } from '../errors.js';
 import { messagePage } from '../pages/layout.js';
-import { signupPage } from '../pages/subscription.js';
+import { signupPage, type SiteView } from '../pages/subscription.js';
 import { startSignupSummary } from '../signup-summary.js';
 
 export const THANK_YOU = 'Thank you for subscribing — check your inbox to confirm.';
 /** The same body for every signup, serialised once. */
 const ACCEPTED_JSON = JSON.stringify({ status: 'accepted', message: THANK_YOU });
 
-export interface SignupRouteDeps {
+export interface SignupRouteDeps extends SiteView {
   log: Logger;
   subscriptions: Subscriptions;
   rateLimits: RateLimits;
   defaults: { timezone: string; sendHour: number };
-  brand: Brand;
-  topics: readonly Topic[];
 }
 
 const userAgent = (req: FastifyRequest) => String(req.headers['user-agent'] ?? '').slice(0, 512);

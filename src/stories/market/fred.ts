@@ -1,7 +1,7 @@
 // FRED's keyless CSV (fredgraph.csv?id=SERIES): end-of-day with about a day's lag,
 // a fallback for "yesterday's close". Holidays are "." or empty.
 import { fetchUrl, looksLikeHtml, SourceFetchError, type FetchOptions } from '../fetch.js';
-import { MARKET_USER_AGENT, type QuoteProvider, type RawQuote } from './provider.js';
+import { MARKET_USER_AGENT, SESSIONS, type QuoteProvider, type RawQuote } from './provider.js';
 
 export function quoteFromFredCsv(csv: string): RawQuote {
   const rows = csv
@@ -13,7 +13,14 @@ export function quoteFromFredCsv(csv: string): RawQuote {
   const last = rows[rows.length - 1];
   if (!last) throw new SourceFetchError('parse', 'no observations in FRED CSV');
   const prev = rows[rows.length - 2];
-  return { price: Number(last[1]), previousClose: prev ? Number(prev[1]) : null, asOf: new Date(`${last[0]}T00:00:00Z`) };
+  const weekAgo = rows[rows.length - SESSIONS - 1];
+  return {
+    price: Number(last[1]),
+    previousClose: prev ? Number(prev[1]) : null,
+    asOf: new Date(`${last[0]}T00:00:00Z`),
+    history: rows.slice(-SESSIONS).map((r) => ({ date: r[0]!, close: Number(r[1]) })),
+    weekAgoClose: weekAgo ? Number(weekAgo[1]) : null,
+  };
 }
 
 export function createFredProvider(baseUrl: string, fetchOpts: Partial<FetchOptions> = {}): QuoteProvider {

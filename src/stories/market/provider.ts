@@ -3,7 +3,8 @@
 import type { z } from 'zod';
 import type { MarketSymbolSchema } from '../sources-schema.js';
 
-export type MarketSymbol = z.infer<typeof MarketSymbolSchema>;
+/** What a quote needs of a configured symbol (its `names` are for watchlists, not quotes). */
+export type MarketSymbol = Pick<z.infer<typeof MarketSymbolSchema>, 'symbol' | 'label' | 'fallback'>;
 
 export interface RawQuote {
   price: number;
@@ -12,7 +13,20 @@ export interface RawQuote {
   currency?: string;
   /** When the price was true. */
   asOf: Date;
+  /** Closes of the last sessions, oldest first (at most SESSIONS; the last may be today's price so far). */
+  history: SessionClose[];
+  /** Close of the session before `history` starts: the base of the week's change. */
+  weekAgoClose: number | null;
 }
+
+export interface SessionClose {
+  /** The session's date at the exchange, YYYY-MM-DD. */
+  date: string;
+  close: number;
+}
+
+/** Sessions kept per quote: a trading week, for the sparkline and the weekly table. */
+export const SESSIONS = 5;
 
 export interface QuoteProvider {
   readonly name: string;

@@ -32,6 +32,8 @@ export function toQuote(sym: MarketSymbol, raw: RawQuote, provider: string, now:
     asOf: raw.asOf.toISOString(),
     state: ageHours > staleAfterHours(sym.symbol, provider) ? 'stale' : 'fresh',
     provider,
+    history: raw.history,
+    weekAgoClose: raw.weekAgoClose,
   };
 }
 
@@ -57,7 +59,7 @@ export async function buildSnapshot(symbols: MarketSymbol[], deps: SnapshotDeps,
     }
     const before = deps.previous?.quotes.find((q) => q.symbol === sym.symbol && q.price !== null);
     if (before) return { ...before, label: sym.label, state: 'stale' };
-    return { symbol: sym.symbol, label: sym.label, price: null, previousClose: null, change: null, changePercent: null, asOf: null, state: 'missing', provider: deps.primary.name };
+    return { symbol: sym.symbol, label: sym.label, price: null, previousClose: null, change: null, changePercent: null, asOf: null, state: 'missing', provider: deps.primary.name, history: [], weekAgoClose: null };
   });
   return { snapshot: { fetchedAt: now.toISOString(), quotes }, errors };
 }

@@ -2,7 +2,7 @@
 // keyless. The daily change is against the previous *session* close, taken from the
 // daily bars; meta.chartPreviousClose is the close before the whole range, not that.
 import { fetchUrl, looksLikeHtml, SourceFetchError, type FetchOptions } from '../fetch.js';
-import { MARKET_USER_AGENT, type QuoteProvider, type RawQuote } from './provider.js';
+import { MARKET_USER_AGENT, SESSIONS, type QuoteProvider, type RawQuote } from './provider.js';
 
 interface ChartMeta {
   currency?: string;
@@ -11,6 +11,7 @@ interface ChartMeta {
   gmtoffset?: number;
   previousClose?: number;
   regularMarketPreviousClose?: number;
+  chartPreviousClose?: number;
 }
 
 /** Pure: a chart response → quote. Exported for tests with plain inputs. */
@@ -35,14 +36,27 @@ export function quoteFromChart(json: unknown): RawQuote {
   const marketDay = day(time);
   const prevBar = [...bars].reverse().find((b) => day(b.t) < marketDay);
   const previousClose = prevBar?.c ?? meta.regularMarketPreviousClose ?? meta.previousClose ?? null;
-  return { price, previousClose, ...(meta.currency ? { currency: meta.currency } : {}), asOf: new Date(time * 1000) };
+  // One close per exchange date (an intraday bar of today can follow yesterday's daily one).
+  const byDay = new Map<number, number>();
+  for (const b of bars) byDay.set(day(b.t), b.c);
+  const sessions = [...byDay].sort(([a], [b]) => a - b);
+  const history = sessions.slice(-SESSIONS).map(([d, close]) => ({ date: new Date(d * 86_400_000).toISOString().slice(0, 10), close }));
+  const before = sessions.length > SESSIONS ? sessions[sessions.length - SESSIONS - 1]![1] : meta.chartPreviousClose ?? null;
+  return {
+    price,
+    previousClose,
+    ...(meta.currency ? { currency: meta.currency } : {}),
+    asOf: new Date(time * 1000),
+    history,
+    weekAgoClose: before,
+  };
 }
 
 export function createYahooProvider(baseUrl: string, fetchOpts: Partial<FetchOptions> = {}): QuoteProvider {
   return {
     name: 'yahoo',
     async quote(symbol) {
-      const url = `${baseUrl.replace(/\/+$/, '')}/v8/finance/chart/${encodeURIComponent(symbol)}?range=5d&interval=1d`;
+      const url = `${baseUrl.replace(/\/+$/, '')}/v8/finance/chart/${encodeURIComponent(symbol)}?range=${SESSIONS}d&interval=1d`;
       const res = await fetchUrl(url, { userAgent: MARKET_USER_AGENT, accept: 'application/json', totalTimeoutMs: 10_000, maxBytes: 1024 * 1024, ...fetchOpts });
       if (res.notModified) throw new SourceFetchError('http', 'unexpected 304');
       const text = res.body.toString('utf8');

@@ -9,6 +9,7 @@
 -- Expects in scope: padOnly, and KEYS, ARGV as documented in signup.lua.
 -- Returns (from the enclosing chunk) {state before ('new' or the status), id, claimed 1/0}.
 --@include outbox-append
+--@include store-slot-of
 local REAL = KEYS
 local PAD = {unpack(KEYS, 11, 21)}
 local keep = {email = true, createdAt = true, confirmedAt = true, tokenVersion = true}

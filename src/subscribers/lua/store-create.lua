@@ -11,6 +11,7 @@
 -- ARGV[5..] field, value pairs of the new record
 -- Returns {0, id, existing hash as field, value...} for an existing record, {1, id} for a
 -- new one.
+--@include store-slot-of
 local id = redis.call('HGET', KEYS[1], ARGV[3])
 if id then
   local existing = redis.call('HGETALL', ARGV[2] .. id)

@@ -5,12 +5,13 @@
 -- KEYS[4] slot index (hash of counts)
 -- KEYS[5] status count (hash)
 -- KEYS[6] all (zset)
--- ARGV[1] slot key prefix (+ `timezone:hour` = the slot's zset)
+-- ARGV[1] slot key prefix (+ `timezone:hour`, weekly `timezone:hour:day` = the slot's zset)
 -- ARGV[2] subscriber id
 -- ARGV[3] score (the id as a number)
 -- ARGV[4] pending score (ms)
 -- ARGV[5..] field, value pairs of the record, or the single value '__delete__'
 -- Returns 1.
+--@include store-slot-of
 local h = KEYS[1]
 local id = ARGV[2]
 local score = tonumber(ARGV[3])

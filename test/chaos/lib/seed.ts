@@ -3,7 +3,7 @@
 import type { RedisClient } from '../../../src/redis.js';
 import { keyspace } from '../../../src/keys.js';
 import { createSubscriberStore, type SubscriberStore } from '../../../src/subscribers/store.js';
-import type { SubscriberStatus } from '../../../src/subscribers/model.js';
+import { WEEKDAYS, type SubscriberStatus, type Weekday } from '../../../src/subscribers/model.js';
 import type { Rng } from './prng.js';
 
 export interface Audience {
@@ -23,9 +23,21 @@ export interface SeedOptions {
   tag?: string;
   /** Names a reader may have (personalised into every mail). */
   names?: string[];
+  /** Readers' choices at random: a third weekly on a random day, half with a watchlist. */
+  mix?: boolean;
+  /** Every reader weekly on this day instead (overrides `mix`'s cadence). */
+  weeklyOn?: Weekday;
 }
 
 const TOPIC_SETS: string[][] = [['markets'], ['world'], ['markets', 'world']];
+/** Symbols of config/sources.json (what the chaos system runs with): watchlists pick from these. */
+const WATCHABLE = ['^GSPC', '^IXIC', '^DJI', '^FTSE', '^GDAXI', 'CL=F', 'GC=F', 'EURUSD=X', 'BTC-USD', '^TNX'];
+
+/** A third weekly on a random day, half with a watchlist of one to five instruments. */
+function choices(rng: Rng) {
+  const watchlist = rng.int(0, 1) ? [...new Set(Array.from({ length: rng.int(1, 5) }, () => rng.pick(WATCHABLE)))] : [];
+  return { cadence: rng.int(0, 2) === 0 ? ('weekly' as const) : ('daily' as const), weeklyDay: rng.pick(WEEKDAYS), watchlist };
+}
 
 export function storeFor(redis: RedisClient, prefix: string): SubscriberStore {
   return createSubscriberStore({ redis, keys: keyspace(prefix) });
@@ -60,6 +72,8 @@ export async function seedAudience(store: SubscriberStore, rng: Rng, o: SeedOpti
           timezone: o.timezone ?? 'UTC',
           sendHour: o.sendHour ?? 7,
           weekdaysOnly: false,
+          ...(o.mix ? choices(rng) : {}),
+          ...(o.weeklyOn ? { cadence: 'weekly' as const, weeklyDay: o.weeklyOn } : {}),
           consent: { at, ip: '127.0.0.1', userAgent: 'chaos-seed', source: 'import-confirmed' },
           confirmedAt: p.status === 'confirmed' ? at : null,
           unsubscribedAt: p.status === 'unsubscribed' ? at : null,

@@ -18,7 +18,7 @@ export const redisRestart: Scenario = {
     const notes: string[] = [];
     try {
       await w.system.start({ api: true, schedulers: scale.name === 'ci' ? 0 : 1, workers: WORKERS });
-      const audience = await seedAudience(storeFor(w.client, w.prefix), w.rng.fork('seed'), { readers: scale.readers });
+      const audience = await seedAudience(storeFor(w.client, w.prefix), w.rng.fork('seed'), { readers: scale.readers, mix: true });
       await w.waitStories();
       const blocked = [...audience.forbidden.values()].filter((e) => e.includes('-blocked-')).length;
       const downMs = scale.name === 'ci' ? 500 : w.rng.int(1000, 3000);

@@ -20,7 +20,7 @@ export const smtpFaults: Scenario = {
     const violations: string[] = [];
     try {
       await w.system.start({ api: true, schedulers: scale.name === 'ci' ? 0 : 1, workers: 2 });
-      const audience = await seedAudience(storeFor(w.client, w.prefix), w.rng.fork('seed'), { readers });
+      const audience = await seedAudience(storeFor(w.client, w.prefix), w.rng.fork('seed'), { readers, mix: true });
       await w.waitStories();
       const blocked = [...audience.forbidden.values()].filter((e) => e.includes('-blocked-')).length;
 

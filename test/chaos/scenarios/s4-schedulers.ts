@@ -5,6 +5,7 @@
 // that slot in four time zones get exactly one digest; readers of other hours none.
 import { editionIdForSlot } from '../../../src/editions/model.js';
 import { localParts } from '../../../src/editions/slots.js';
+import { WEEKDAYS } from '../../../src/subscribers/model.js';
 import { QUEUE } from '../../../src/queues/names.js';
 import { sleep } from '../lib/children.js';
 import { createWorld } from '../lib/env.js';
@@ -46,6 +47,12 @@ export const schedulers: Scenario = {
         a.readers.forEach((v, k) => audience.readers.set(k, v));
         a.forbidden.forEach((v, k) => audience.forbidden.set(k, v));
         blocked += 3;
+      }
+      // Weekly readers of the same zones and hours but another day: the daily slot never touches them.
+      for (const tz of ZONES.slice(0, 2)) {
+        const day = WEEKDAYS[(localParts(new Date(slot), tz).weekday + 2) % 7]!;
+        const weekly = await seedAudience(store, rng, { readers: Math.ceil(per / 2), others: 0, timezone: tz, sendHour: localParts(new Date(slot), tz).hour, tag: `weekly-${tz.replace(/\W/g, '')}-`, weeklyOn: day });
+        weekly.readers.forEach((v, k) => audience.forbidden.set(k, v));
       }
       // Readers of another hour: due later, so nothing now.
       const later = await seedAudience(store, rng, { readers: per, others: 2, timezone: 'UTC', sendHour: (new Date(slot).getUTCHours() + 3) % 24, tag: 'later-' });
