@@ -1,11 +1,7 @@
-// The send job: one reader, one edition, exactly once (see src/delivery/send.ts).
-import type { Job } from 'bullmq';
+// The send job's definition: one reader, one edition, exactly once (src/delivery/send.ts). Its processor is workers/send.ts.
 import { SendJobSchema } from '../queues/jobs.js';
 import { QUEUE } from '../queues/names.js';
-import { createSender } from '../delivery/send.js';
-import { handleSendJob, type SendJobDeps } from '../delivery/send-job.js';
-import type { DeliveryPorts } from '../delivery/ports.js';
-import { DAY_SEC, type JobContext, type JobDefinition } from './job.js';
+import { DAY_SEC, type JobDefinition } from './job.js';
 
 export const sendJob: JobDefinition = {
   queue: QUEUE.send,
@@ -21,18 +17,3 @@ export const sendJob: JobDefinition = {
     limiter: { max: s.sendRatePerSec, duration: 1000 },
   }),
 };
-
-export function createSendProcessor<V>(ctx: JobContext, ports: DeliveryPorts<V>, options: Pick<SendJobDeps, 'outagePauseMs' | 'pausedRecheckMs'> = {}) {
-  const sender = createSender({
-    redis: ctx.redis,
-    keys: ctx.keys,
-    ledger: ctx.ledger,
-    ports,
-    mailer: ctx.mailer(),
-    log: ctx.log,
-    mail: { from: ctx.config.MAIL_FROM, mailDomain: ctx.config.mailDomain, listId: ctx.config.LIST_ID, listName: ctx.config.brand.name, feedbackSender: ctx.config.FEEDBACK_ID_SENDER },
-    skipEmpty: ctx.config.SKIP_EMPTY_EDITIONS,
-  });
-  const deps: SendJobDeps = { sender, sendQueue: ctx.queues.send, ...options };
-  return (job: Job, token?: string, signal?: AbortSignal) => handleSendJob(deps, job, token, signal);
-}
