@@ -7,6 +7,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY workers ./workers
 # Compiles src/ and copies its Lua scripts (src/**/lua/*.lua) next to the compiled modules.
 RUN npm run build
 

@@ -1,10 +1,7 @@
-// The ingest job: one run per period; validate the payload, run one ingest, return its summary.
-import type { Job } from 'bullmq';
+// The ingest job's definition: one run per period. Its processor is workers/ingest.ts.
 import { IngestJobSchema } from '../queues/jobs.js';
 import { QUEUE } from '../queues/names.js';
-import { runIngest } from '../stories/ingest.js';
-import { summariseReport, type IngestSummary } from '../stories/report.js';
-import { DAY_SEC, type JobContext, type JobDefinition } from './job.js';
+import { DAY_SEC, type JobDefinition } from './job.js';
 
 export const ingestJob: JobDefinition = {
   queue: QUEUE.ingest,
@@ -13,11 +10,3 @@ export const ingestJob: JobDefinition = {
   // One ingest at a time per process; fetching many feeds can take a while, so a long lock.
   workerOptions: () => ({ concurrency: 1, lockDuration: 300_000 }),
 };
-
-export function createIngestProcessor(ctx: JobContext) {
-  return async (job: Job): Promise<IngestSummary & { period: string }> => {
-    const { period } = IngestJobSchema.parse(job.data);
-    const report = await runIngest({ pool: ctx.stories, sources: ctx.config.sources, log: ctx.log });
-    return { period, ...summariseReport(report) };
-  };
-}

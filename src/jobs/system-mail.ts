@@ -1,8 +1,6 @@
-// The system-mail job (confirmation, welcome): validate the payload, call the use case.
-import { UnrecoverableError, type Job } from 'bullmq';
+// The system-mail job's definition (confirmation, welcome). Its processor is workers/system-mail.ts.
 import { SystemMailJobSchema } from '../queues/jobs.js';
 import { QUEUE } from '../queues/names.js';
-import { PermanentMailError, sendSystemMail, type SystemMailDeps } from '../mail/system-mail.js';
 import { DAY_SEC, type JobDefinition } from './job.js';
 
 export const systemMailJob: JobDefinition = {
@@ -11,15 +9,3 @@ export const systemMailJob: JobDefinition = {
   jobOptions: { attempts: 12, backoff: { type: 'exponential', delay: 5_000, jitter: 0.3 }, removeOnComplete: { age: 2 * DAY_SEC }, removeOnFail: { age: 14 * DAY_SEC } },
   workerOptions: () => ({ concurrency: 4 }),
 };
-
-export function createSystemMailProcessor(deps: SystemMailDeps) {
-  return async (job: Job): Promise<string> => {
-    const data = SystemMailJobSchema.parse(job.data);
-    try {
-      return await sendSystemMail(deps, data, String(job.id));
-    } catch (err) {
-      if (err instanceof PermanentMailError) throw new UnrecoverableError(err.message);
-      throw err;
-    }
-  };
-}

@@ -87,8 +87,8 @@ describe('sending', () => {
     const ids = await seedReaders(r.ctx.subscribers, 10);
     // Fan-out only: no send worker yet.
     const { startJobWorkers } = await import('../../src/jobs/worker.js');
-    const { createEditionProcessor } = await import('../../src/jobs/edition.js');
-    const { createFanoutProcessor } = await import('../../src/jobs/fanout.js');
+    const { createEditionProcessor } = await import('../../workers/edition.js');
+    const { createFanoutProcessor } = await import('../../workers/fanout.js');
     const partial = startJobWorkers(r.ctx, { edition: createEditionProcessor(r.ctx, r.ports), fanout: createFanoutProcessor(r.ctx, r.ports) });
     const editionId = await sendNow(r);
     for (;;) {

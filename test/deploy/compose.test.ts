@@ -120,13 +120,13 @@ describe('Dockerfile', () => {
 });
 
 describe('runtime dependencies', () => {
-  it('every package imported by src/ is a production dependency (the image installs --omit=dev)', async () => {
+  it('every package imported by src/ and workers/ is a production dependency (the image installs --omit=dev)', async () => {
     const { builtinModules } = await import('node:module');
     const walk = (dir: string): string[] =>
       readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : []));
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
     const missing = new Set<string>();
-    for (const file of [...walk('src'), 'bin/digest.js']) {
+    for (const file of [...walk('src'), ...walk('workers'), 'bin/digest.js']) {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/(?:from\s+|import\(\s*)'([^'.][^']*)'/g)) {
         const spec = m[1]!;
