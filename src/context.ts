@@ -1,19 +1,19 @@
 // The composition root: the one place that turns a Config into real parts.
 // Each process (api, worker, scheduler, cli) builds one AppContext and passes
 // pieces of it down; nothing below this file constructs its own dependencies.
-import type { ConnectionOptions } from 'bullmq';
 import { Cluster } from 'ioredis';
 import type { Config } from './config.js';
-import { keyspace, queuePrefix, type Keyspace } from './keys.js';
-import { createLogger, type Logger } from './log.js';
-import { bullConnection, createRedis, closeRedis, type RedisClient, type RedisRole } from './redis.js';
+import { keyspace, queuePrefix } from './keys.js';
+import { createLogger } from './log.js';
+import { bullConnection, createRedis, closeRedis, type RedisRole } from './redis.js';
 import { QUEUE, type QueueName } from './queues/names.js';
-import { createQueues, type Queues } from './queues/queues.js';
+import { createQueues } from './queues/queues.js';
+import type { JobContext } from './jobs/job.js';
 import { jobOptionsByQueue } from './jobs/worker.js';
-import { createLedger, type Ledger } from './delivery/ledger.js';
+import { createLedger } from './delivery/ledger.js';
 import { createMailTransport } from './delivery/transport/create.js';
 import { createEditionStore, type EditionStore } from './editions/store.js';
-import { createStoryPool, type StoryPool } from './stories/pool.js';
+import { createStoryPool } from './stories/pool.js';
 import type { MailTransport } from './delivery/transport/mail-transport.js';
 import { createConfirmOutbox, type ConfirmOutbox } from './subscribers/confirm-outbox.js';
 import { createRateLimits, type RateLimits } from './subscribers/rate-limits.js';
@@ -23,29 +23,15 @@ import { systemMailQueue } from './mail/system-mail.js';
 import { createTokens, type Tokens } from './subscribers/tokens.js';
 import { watchOptions } from './stories/sources-schema.js';
 
-export interface AppContext {
-  readonly config: Config;
-  readonly log: Logger;
-  /** General-purpose connection for stores (commands, pipelines, Lua). */
-  readonly redis: RedisClient;
-  readonly keys: Keyspace;
-  /** Connection for BullMQ Workers/Queues: options (each opens its own sockets), or one Cluster client they share. */
-  readonly connection: ConnectionOptions;
-  /** BullMQ's prefix for a queue (its own hash tag in a cluster: src/keys.ts). */
-  queuePrefix(queue: QueueName): string;
-  readonly queues: Queues;
+/** The job context (src/jobs/job.ts) and what the api, CLI and system mail need besides. */
+export interface AppContext extends JobContext {
   readonly tokens: Tokens;
   readonly subscribers: SubscriberStore;
   readonly subscriptions: Subscriptions;
   readonly rateLimits: RateLimits;
   /** Confirmations waiting for the system-mail queue; the process serving that queue drains it. */
   readonly confirmOutbox: ConfirmOutbox;
-  /** Delivery outcomes per edition and reader (exactly once). */
-  readonly ledger: Ledger;
   readonly editions: EditionStore;
-  readonly stories: StoryPool;
-  /** Created on first use: only processes that send mail open SMTP connections. */
-  mailer(): MailTransport;
   /** Close everything; safe to call twice, finishes every step even if one fails. */
   close(): Promise<void>;
 }

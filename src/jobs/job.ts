@@ -46,12 +46,17 @@ export interface JobDefinition {
 export interface JobContext {
   readonly config: Config;
   readonly log: Logger;
+  /** General-purpose connection for stores (commands, pipelines, Lua). */
   readonly redis: RedisClient;
   readonly keys: Keyspace;
+  /** Connection for BullMQ Workers/Queues: options (each opens its own sockets), or one Cluster client they share. */
   readonly connection: ConnectionOptions;
+  /** BullMQ's prefix for a queue (its own hash tag in a cluster: src/keys.ts). */
   queuePrefix(queue: QueueName): string;
   readonly queues: Queues;
+  /** Delivery outcomes per edition and reader (exactly once). */
   readonly ledger: Ledger;
   readonly stories: StoryPool;
+  /** Created on first use: only processes that send mail open SMTP connections. */
   mailer(): MailTransport;
 }
