@@ -1,7 +1,8 @@
 // One definition per job type: the queue it lives on, its payload schema, the options its
 // jobs are added with and the options of the Worker that runs them (src/jobs/<queue>.ts,
 // what producers and the worker factory need). The processor is the thin adapter in the
-// top-level workers/<queue>.ts; the composition root hands it what it needs. Renaming a queue orphans its jobs: see src/queues/names.ts.
+// top-level workers/<queue>.ts; the composition root hands it what it needs. Renaming a
+// queue orphans its jobs: see src/queues/names.ts.
 import type { ConnectionOptions, DefaultJobOptions, WorkerOptions } from 'bullmq';
 import type { RedisClient } from '../redis.js';
 import type { z } from 'zod';
