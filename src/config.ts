@@ -108,6 +108,7 @@ export const EnvSchema = z.object({
   DEFAULT_SEND_HOUR: int(0, 23).default(7),
   SEND_RATE_PER_SEC: int(1, 100_000).default(50),
   SEND_CONCURRENCY: int(1, 1000).default(10),
+  SEND_PAGE_SIZE: int(1, 1000).default(100),
   /** A scheduled edition may start sending this long before its slot, by Redis's clock (0: never before it). */
   SEND_LEAD_SEC: int(0, 3 * 3600).default(0),
   SMTP_POOL_SIZE: int(1, 100).default(5),

@@ -2,7 +2,7 @@
 // Each process (api, worker, scheduler, cli) builds one AppContext and passes
 // pieces of it down; nothing below this file constructs its own dependencies.
 import { Cluster } from 'ioredis';
-import type { Config } from './config.js';
+import { replicaWaitOf, type Config } from './config.js';
 import { keyspace, queuePrefix } from './keys.js';
 import { createLogger } from './log.js';
 import { bullConnection, createRedis, closeRedis, type RedisRole } from './redis.js';
@@ -92,7 +92,8 @@ export function createContext(config: Config, options: ContextOptions): AppConte
     subscriptions,
     rateLimits,
     confirmOutbox,
-    ledger: createLedger({ redis, keys }),
+    // A claim older than twice the job lock was outlived by its lock twice over: another run may write it off.
+    ledger: createLedger({ redis, keys }, { claimStaleMs: 2 * config.JOB_LOCK_SEC * 1000, replicaWait: replicaWaitOf(config) }),
     editions: createEditionStore({ redis, keys }),
     stories: createStoryPool({ redis, keys }),
     mailer() {

@@ -1,4 +1,4 @@
-// Fan-out worker: queue one send per due reader, in keyset pages (definition: src/jobs/fanout.ts).
+// Fan-out worker: queue one send job per page of due readers, walking them in keyset pages (definition: src/jobs/fanout.ts).
 import type { Job } from 'bullmq';
 import { runFanout } from '../src/delivery/fanout.js';
 import type { DeliveryPorts } from '../src/delivery/ports.js';
@@ -14,6 +14,7 @@ export function createFanoutProcessor(ctx: JobContext, ports: DeliveryPorts, opt
     subscribers: ports.subscribers,
     editions: ports.editions,
     sendQueue: ctx.queues.send,
+    sendPageSize: ctx.config.SEND_PAGE_SIZE,
     ...options,
   };
   return (job: Job) => runFanout(deps, FanoutJobSchema.parse(job.data).editionId);

@@ -2,7 +2,7 @@
 // under plain node (the image runs dist/), not through tsx, whose loader thread and
 // transpile cache add tens of MB and some CPU. Built into bench/results/build (ignored).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
@@ -26,6 +26,8 @@ export function buildOnce(): void {
     const out = (err as { stdout?: Buffer }).stdout?.toString() ?? '';
     console.warn(`tsc reported problems (continuing with the emitted JS):\n${out.split('\n').slice(0, 5).join('\n')}`);
   }
+  // As `npm run build` does: the Lua scripts (and any other non-TypeScript file) beside the JS.
+  cpSync(`${ROOT}src`, `${OUT}src`, { recursive: true, filter: (p) => !p.endsWith('.ts') });
   built = true;
 }
 

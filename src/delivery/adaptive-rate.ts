@@ -6,8 +6,9 @@
 // throttles among many successes change nothing: retrying those is cheaper than slowing
 // everybody (a relay that answers 421 to one message in five still takes four in five). When
 // almost everything is throttled (`refusingShare`), the relay refuses everyone: the caller
-// pauses the queue as for an outage. The rate is applied as BullMQ's global rate limit of the
-// send queue (queue meta `max`, read by every worker for each job it takes).
+// pauses the queue as for an outage. The rate is applied by `take`: a bucket of send permits
+// in the same hash, filled at the rate by Redis's clock, that every worker draws from (a send
+// job carries a page of readers, so BullMQ's limiter, which counts jobs, cannot pace messages).
 import type { RedisClient } from '../redis.js';
 import { luaCommands } from '../lua.js';
 
@@ -26,14 +27,19 @@ export interface AdaptiveRateOptions {
   refusingShare?: number;
   /** Successes are sent to Redis in one call at most this often per process (default 250 ms). */
   flushMs?: number;
+  /** The permit bucket holds this many seconds of the rate (default 0.2: bursts stay short). */
+  burstSec?: number;
 }
 
 export interface AdaptiveRateDeps {
   redis: RedisClient;
-  /** hash: rate and the current window's counts (keys.sendRate()). */
+  /** hash: rate, the current window's counts and the permit bucket (keys.sendRate()). */
   key: string;
-  /** Apply a rate to every worker (the send queue's global rate limit). */
-  apply(perSecond: number): Promise<unknown>;
+}
+
+/** Waiting for send permits was given up: the job's signal aborted. */
+export class RateWaitAbortedError extends Error {
+  override name = 'RateWaitAbortedError';
 }
 
 export interface AdaptiveRate {
@@ -43,9 +49,32 @@ export interface AdaptiveRate {
   succeeded(): void;
   /** The shared rate now (the ceiling when nothing was ever throttled). */
   current(): Promise<number>;
+  /**
+   * Permits to send up to `want` messages now: resolves with how many (at least 1) once the
+   * shared bucket has any; throws RateWaitAbortedError when `signal` aborts first.
+   */
+  take(want: number, signal?: AbortSignal): Promise<number>;
 }
 
-const commands = luaCommands(import.meta.url, { adaptiveRate: { file: 'lua/adaptive-rate.lua', keys: 1 } });
+const commands = luaCommands(import.meta.url, {
+  adaptiveRate: { file: 'lua/adaptive-rate.lua', keys: 1 },
+  sendRateTake: { file: 'lua/send-rate-take.lua', keys: 1 },
+});
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new RateWaitAbortedError('stopped while waiting for send permits'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new RateWaitAbortedError('stopped while waiting for send permits'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 export function createAdaptiveRate(deps: AdaptiveRateDeps, options: AdaptiveRateOptions): AdaptiveRate {
   const ceiling = options.ceiling;
@@ -54,18 +83,13 @@ export function createAdaptiveRate(deps: AdaptiveRateDeps, options: AdaptiveRate
   let pendingOk = 0;
   let flushing = false;
 
-  async function adapt(oks: number, throttles: number, apply = false) {
-    const [rate, changed, verdict] = (await lua.adaptiveRate([deps.key], [oks, throttles, ...args, apply ? '1' : '0'])) as [string, number, string];
-    // BullMQ's limiter counts whole jobs per second.
-    if (changed === 1) await deps.apply(Math.max(1, Math.floor(Number(rate))));
+  async function adapt(oks: number, throttles: number) {
+    const [rate, verdict] = (await lua.adaptiveRate([deps.key], [oks, throttles, ...args])) as [string, string];
     return { rate: Number(rate), refusing: verdict === 'refusing' };
   }
 
-  // Apply the stored rate (clamped to this process's ceiling) once at start.
-  const synced = adapt(0, 0, true).catch(() => undefined);
   return {
     async throttled() {
-      await synced;
       const oks = pendingOk;
       pendingOk = 0;
       return adapt(oks, 1);
@@ -85,6 +109,14 @@ export function createAdaptiveRate(deps: AdaptiveRateDeps, options: AdaptiveRate
     async current() {
       const rate = await deps.redis.hget(deps.key, 'rate');
       return rate === null ? ceiling : Math.min(Number(rate), ceiling);
+    },
+    async take(want, signal) {
+      for (;;) {
+        if (signal?.aborted) throw new RateWaitAbortedError('stopped while waiting for send permits');
+        const [granted, waitMs] = (await lua.sendRateTake([deps.key], [ceiling, Math.max(1, want), options.burstSec ?? 0.2])) as [number, number, string];
+        if (granted > 0) return granted;
+        await sleep(waitMs, signal);
+      }
     },
   };
 }

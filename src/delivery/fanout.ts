@@ -1,5 +1,5 @@
-// Fan-out: walk the readers due for an edition with a keyset cursor, in pages,
-// and add one send job per reader with a deterministic id. Memory is one page;
+// Fan-out: walk the readers due for an edition with a keyset cursor, in pages, and add
+// one send job per SEND_PAGE_SIZE readers with a deterministic id. Memory is one page;
 // the cursor is saved after each page, so a crashed fan-out resumes where it stopped.
 import type { RedisClient } from '../redis.js';
 import type { JobsOptions } from 'bullmq';
@@ -17,8 +17,10 @@ export interface FanoutDeps {
   editions: Pick<EditionPort, 'setStatus'>;
   sendQueue: { addBulk(jobs: { name: string; data: SendJob; opts?: JobsOptions }[]): Promise<unknown> };
   log: Logger;
-  /** Readers per page (default 1000). */
+  /** Readers read per page (default 1000). */
   pageSize?: number;
+  /** Readers per send job (SEND_PAGE_SIZE, default 100). */
+  sendPageSize?: number;
 }
 
 /** A segment of the edition's audience, walked in id order. */
@@ -32,8 +34,9 @@ interface Cursor {
   after: string | null;
 }
 
-export function sendJobId(editionId: string, subscriberId: string): string {
-  return jobId('send', editionId, subscriberId);
+/** A page's send job, named after its first reader: a re-run fan-out adds the same jobs. */
+export function sendJobId(editionId: string, firstSubscriberId: string): string {
+  return jobId('send', editionId, 'page', firstSubscriberId);
 }
 
 async function segmentsFor(deps: FanoutDeps, slot: string, mode: string): Promise<Segment[]> {
@@ -52,6 +55,7 @@ async function segmentsFor(deps: FanoutDeps, slot: string, mode: string): Promis
 
 export async function runFanout(deps: FanoutDeps, editionId: string): Promise<{ queued: number; pages: number }> {
   const pageSize = deps.pageSize ?? 1000;
+  const sendPageSize = deps.sendPageSize ?? 100;
   const meta = await deps.ledger.meta(editionId);
   if (!meta) throw new Error(`edition ${editionId} has no delivery record (the edition job records it)`);
   // false when already `sending`: this is a resumed fan-out.
@@ -70,9 +74,12 @@ export async function runFanout(deps: FanoutDeps, editionId: string): Promise<{ 
       if (ids.length === 0) break;
       // Ledger first: a crash before addBulk leaves entries queued, and the re-run adds the jobs (same ids).
       queued += await deps.ledger.markQueued(editionId, ids);
-      await deps.sendQueue.addBulk(
-        ids.map((subscriberId) => ({ name: 'send', data: { editionId, subscriberId }, opts: { jobId: sendJobId(editionId, subscriberId) } })),
-      );
+      const jobs = [];
+      for (let i = 0; i < ids.length; i += sendPageSize) {
+        const subscriberIds = ids.slice(i, i + sendPageSize);
+        jobs.push({ name: 'send', data: { editionId, subscriberIds }, opts: { jobId: sendJobId(editionId, subscriberIds[0]!) } });
+      }
+      await deps.sendQueue.addBulk(jobs);
       after = ids[ids.length - 1]!;
       await deps.redis.set(cursorKey, JSON.stringify({ segment: segment.key, after } satisfies Cursor), 'EX', 7 * 86_400);
       pages += 1;

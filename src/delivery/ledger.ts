@@ -77,13 +77,17 @@ export type ClaimResult =
   | { outcome: 'early'; retryInMs: number }
   | { outcome: 'unknown'; finished: boolean }
   | { outcome: 'done'; state: LedgerState };
-export type SendClaimResult =
-  | { outcome: 'paused'; reason: string }
+/** One reader's claim in a page: on `claimed`, the reader's hash and last-edition entry. */
+export type ReaderClaim =
   | { outcome: 'claimed'; subscriber: Record<string, string>; last: string | null }
   | { outcome: 'busy'; retryInMs: number }
-  | { outcome: 'early'; retryInMs: number }
   | { outcome: 'unknown'; finished: boolean }
   | { outcome: 'done'; state: LedgerState };
+/** A page's claim: refused as a whole (paused, before the slot), or one claim per reader, in order. */
+export type PageClaimResult =
+  | { outcome: 'paused'; reason: string }
+  | { outcome: 'early'; retryInMs: number }
+  | { outcome: 'claims'; claims: ReaderClaim[] };
 
 /** A hash field written with a finish to `sent` (the reader's last edition). */
 export interface FinishRecord {
@@ -98,17 +102,34 @@ export interface FinishResult {
   paused: boolean;
 }
 
+/** One send's outcome, for finishMany. `last`: the reader's last-edition entry, written with `sent`. */
+export interface Outcome {
+  subscriberId: string;
+  to: FinalState;
+  last?: string;
+}
+
 // Every transition is a script in lua/ (headers there: KEYS, ARGV, return).
 const commands = luaCommands(import.meta.url, {
   ledgerMarkQueued: { file: 'lua/ledger-mark-queued.lua', keys: 2 },
   ledgerFanoutDone: { file: 'lua/ledger-fanout-done.lua', keys: 1 },
   ledgerClaim: { file: 'lua/ledger-claim.lua', keys: 3 },
-  ledgerClaimForSend: { file: 'lua/ledger-claim-for-send.lua', keys: 5 },
+  ledgerClaimPage: { file: 'lua/ledger-claim-page.lua' },
   ledgerFinish: { file: 'lua/ledger-finish.lua' },
+  ledgerFinishPage: { file: 'lua/ledger-finish-page.lua', keys: 4 },
   ledgerRelease: { file: 'lua/ledger-release.lua', keys: 2 },
 });
 
 const num = (v: string | undefined) => Number(v ?? 0) || 0;
+
+function readerClaim([state, second, last, ...flat]: [string, string | number, ...string[]]): ReaderClaim {
+  if (state === 'busy') return { outcome: 'busy', retryInMs: Math.max(1, Number(second)) };
+  if (state === 'became-unknown') return { outcome: 'unknown', finished: Number(second) === 1 };
+  if (state !== 'claimed') return { outcome: 'done', state: state as LedgerState };
+  const subscriber: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) subscriber[flat[i]!] = flat[i + 1]!;
+  return { outcome: 'claimed', subscriber, last: last || null };
+}
 
 /** A claim owner's name: unique per send attempt, across processes. */
 export function newClaimToken(): string {
@@ -125,6 +146,10 @@ export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys & Mess
   const replicaWait = options.replicaWait;
   const now = () => new Date().toISOString();
   const claimKeys = (editionId: string) => [keys.ledger(editionId), keys.ledgerMeta(editionId), keys.ledgerClaims(editionId)];
+  async function releaseMany(editionId: string, subscriberIds: readonly string[], token: string): Promise<number> {
+    if (subscriberIds.length === 0) return 0;
+    return Number(await lua.ledgerRelease([keys.ledger(editionId), keys.ledgerClaims(editionId)], [token, ...subscriberIds]));
+  }
 
   return {
     /**
@@ -168,32 +193,25 @@ export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys & Mess
     },
 
     /**
-     * claim() for the sender, in one round trip: paused editions refuse before claiming, and a
-     * successful claim returns the subscriber hash and last-edition entry (keys from the caller).
+     * Claim a page of readers for sending, in one round trip: a paused edition, or one before
+     * its slot by Redis's clock, refuses the whole page before claiming; each reader claimed
+     * comes back with its hash and last-edition entry (keys from the caller).
      */
-    async claimForSend(
+    async claimPage(
       editionId: string,
-      subscriberId: string,
-      read: { subscriberKey: string; lastKey: string },
+      subscriberIds: readonly string[],
+      read: { subscriberKey(id: string): string; lastKey: string },
       token: string,
-    ): Promise<SendClaimResult> {
-      const reply = (await lua.ledgerClaimForSend(
-        [...claimKeys(editionId), read.subscriberKey, read.lastKey],
-        [subscriberId, now(), token, staleMs],
+    ): Promise<PageClaimResult> {
+      const reply = (await lua.ledgerClaimPage(
+        [...claimKeys(editionId), read.lastKey, ...subscriberIds.map((id) => read.subscriberKey(id))],
+        [now(), token, staleMs, ...subscriberIds],
         replicaWait,
-      )) as [LedgerState | 'became-unknown' | 'paused' | 'busy' | 'early', string | number, ...string[]];
-      const [state, second, ...rest] = reply;
-      if (state === 'paused') return { outcome: 'paused', reason: String(second) };
-      if (state === 'early') return { outcome: 'early', retryInMs: Math.max(1, Number(second)) };
-      if (state === 'busy') return { outcome: 'busy', retryInMs: Math.max(1, Number(second)) };
-      if (state === 'claimed') {
-        const [last, ...flat] = rest;
-        const subscriber: Record<string, string> = {};
-        for (let i = 0; i + 1 < flat.length; i += 2) subscriber[flat[i]!] = flat[i + 1]!;
-        return { outcome: 'claimed', subscriber, last: last || null };
-      }
-      if (state === 'became-unknown') return { outcome: 'unknown', finished: second === 1 };
-      return { outcome: 'done', state };
+      )) as [string, ...unknown[]];
+      const [kind, ...rest] = reply;
+      if (kind === 'paused') return { outcome: 'paused', reason: String(rest[0]) };
+      if (kind === 'early') return { outcome: 'early', retryInMs: Math.max(1, Number(rest[0])) };
+      return { outcome: 'claims', claims: (rest as [string, string | number, ...string[]][]).map(readerClaim) };
     },
 
     async finish(editionId: string, subscriberId: string, to: FinalState, record?: FinishRecord): Promise<FinishResult> {
@@ -208,10 +226,27 @@ export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys & Mess
     /** Every message outcome so far, across editions (message-totals.ts). */
     totals: (nowMs = Date.now()): Promise<OutcomeCounts> => messageTotals(deps, nowMs),
 
+    /**
+     * Several outcomes of one edition in one round trip. `finished`: these were its last
+     * entries; `paused`: their failures paused it.
+     */
+    async finishMany(editionId: string, outcomes: readonly Outcome[], lastKey: string): Promise<{ applied: number; finished: boolean; paused: boolean }> {
+      if (outcomes.length === 0) return { applied: 0, finished: false, paused: false };
+      const [applied, finished, paused] = (await lua.ledgerFinishPage(
+        [...claimKeys(editionId), lastKey],
+        [now(), minFailures, ratio, ...outcomes.flatMap((o) => [o.subscriberId, o.to, o.to === 'sent' ? (o.last ?? '') : ''])],
+        replicaWait,
+      )) as [number, number, number];
+      return { applied, finished: finished === 1, paused: paused === 1 };
+    },
+
     /** Give a claim back after a failure that certainly did not deliver (a retry will claim again). */
     async release(editionId: string, subscriberId: string, token: string): Promise<boolean> {
-      return Number(await lua.ledgerRelease([keys.ledger(editionId), keys.ledgerClaims(editionId)], [subscriberId, token])) === 1;
+      return (await releaseMany(editionId, [subscriberId], token)) === 1;
     },
+
+    /** release() for several readers of one claim owner; how many were given back. */
+    releaseMany,
 
     async state(editionId: string, subscriberId: string): Promise<LedgerState | null> {
       return (await redis.hget(keys.ledger(editionId), subscriberId)) as LedgerState | null;

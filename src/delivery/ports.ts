@@ -20,6 +20,8 @@ export interface SubscriberPort {
   slotsInUse(): Promise<{ timezone: string; hour: number; weekday?: number; count: number }[]>;
   setStatus(id: string, status: SubscriberStatus): Promise<unknown>;
   isSuppressed(email: string): Promise<boolean>;
+  /** The suppressed ones among `emails` (one round trip for a page of readers). */
+  suppressedAmong(emails: readonly string[]): Promise<ReadonlySet<string>>;
   suppress(email: string, reason: string): Promise<unknown>;
   findByEmail(email: string): Promise<Subscriber | null>;
 }

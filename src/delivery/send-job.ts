@@ -1,44 +1,37 @@
-// BullMQ side of a send: what each named failure does to the job and the queue.
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { SendJobSchema } from '../queues/jobs.js';
-import { SendLaterError, MissingVariantError, EditionPausedError, type Sender, type SendOutcome } from './send.js';
-import { PermanentDeliveryError, RelayThrottlingError, RelayUnavailableError } from './transport/failures.js';
-import type { AdaptiveRate } from './adaptive-rate.js';
+// BullMQ side of a send job (a page of readers, or one reader retried on its own): what the
+// page's result and each named failure do to the job, the queue and the readers left over.
+import { DelayedError, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
+import { jobId, SendJobSchema, type SendJob } from '../queues/jobs.js';
+import { SendLaterError, EditionPausedError, type PageResult, type Sender, type SendRetry } from './send.js';
+import { RelayUnavailableError } from './transport/failures.js';
 
 export interface SendJobDeps {
   sender: Sender;
-  /** The send queue: `rateLimit` pauses it for every worker (a relay-wide outage). */
-  sendQueue: { rateLimit(ms: number): Promise<void> };
+  /** The send queue: `rateLimit` pauses it for every worker (a relay-wide outage); `addBulk` takes readers retried alone. */
+  sendQueue: {
+    rateLimit(ms: number): Promise<void>;
+    addBulk(jobs: { name: string; data: SendJob; opts?: JobsOptions }[]): Promise<unknown>;
+  };
   /** How long a relay outage pauses the send queue (default 30 s). */
   outagePauseMs?: number;
   /** How often a paused edition's jobs look again (default 60 s). */
   pausedRecheckMs?: number;
-  /** The shared send rate: throttling cuts it, successes raise it (none = fixed rate). */
-  rate?: AdaptiveRate;
-  /** How long a throttled message waits before it is tried again (default 1 s, plus jitter). */
-  throttledRetryMs?: number;
+  /** The first wait of a reader retried after a transient failure (default 5 s; the job's backoff after that). */
+  retryDelayMs?: number;
 }
 
-export async function handleSendJob(deps: SendJobDeps, job: Job, token?: string, signal?: AbortSignal): Promise<SendOutcome> {
-  const { editionId, subscriberId } = SendJobSchema.parse(job.data);
+/** A reader retried on its own, named after the page run that gave it back (a re-run page may add another: the ledger keeps it once). */
+export const retryJobId = (editionId: string, subscriberId: string, run: string) => jobId('send', editionId, subscriberId, run);
+
+export async function handleSendJob(deps: SendJobDeps, job: Job, token?: string, signal?: AbortSignal): Promise<Record<string, number>> {
+  const { editionId, subscriberIds } = SendJobSchema.parse(job.data);
+  const single = subscriberIds.length === 1;
   const attempts = job.opts.attempts ?? 1;
+  let result: PageResult;
   try {
-    const outcome = await deps.sender.send(editionId, subscriberId, { finalAttempt: job.attemptsMade + 1 >= attempts, signal });
-    if (outcome === 'sent') deps.rate?.succeeded();
-    return outcome;
+    // A page spends no attempt on a reader: one that fails for now is retried alone (with attempts of its own).
+    result = await deps.sender.sendPage(editionId, subscriberIds, { finalAttempt: single && job.attemptsMade + 1 >= attempts, signal });
   } catch (err) {
-    if (err instanceof RelayThrottlingError && deps.rate) {
-      // Congestion, not an outage: slow everybody down and try this one again soon (not an attempt).
-      // Throttling nearly every message: the relay refuses everyone, pause as for an outage.
-      const { refusing } = await deps.rate.throttled();
-      if (refusing) {
-        await deps.sendQueue.rateLimit(deps.outagePauseMs ?? 30_000);
-        throw Worker.RateLimitError();
-      }
-      const wait = deps.throttledRetryMs ?? 1000;
-      await job.moveToDelayed(Date.now() + wait + Math.floor(Math.random() * wait), token);
-      throw new DelayedError(err.message);
-    }
     if (err instanceof RelayUnavailableError) {
       // Pause the whole queue instead of spending every job's attempts (RateLimitError does not count one).
       await deps.sendQueue.rateLimit(deps.outagePauseMs ?? 30_000);
@@ -49,13 +42,39 @@ export async function handleSendJob(deps: SendJobDeps, job: Job, token?: string,
       throw new DelayedError(err.message);
     }
     if (err instanceof SendLaterError) {
-      // Not an attempt: the run holding the claim may yet record the outcome, or the slot is ahead.
+      // Not an attempt: the slot is ahead by Redis's clock.
       await job.moveToDelayed(Date.now() + err.retryInMs, token);
       throw new DelayedError(err.message);
     }
-    if (err instanceof PermanentDeliveryError || err instanceof MissingVariantError) {
-      throw new UnrecoverableError(`${err.name}: ${err.message}`);
-    }
     throw err;
   }
+
+  if (single) await settleSingle(job, token, result);
+  else if (result.retries.length > 0) {
+    const run = `r${Date.now().toString(36)}`;
+    await deps.sendQueue.addBulk(
+      result.retries.map((r) => ({
+        name: 'send',
+        data: { editionId, subscriberIds: [r.subscriberId] },
+        opts: { jobId: retryJobId(editionId, r.subscriberId, run), delay: r.reason === 'transient' ? (deps.retryDelayMs ?? 5_000) : r.retryInMs },
+      })),
+    );
+  }
+  const counts: Record<string, number> = { retried: result.retries.length };
+  for (const outcome of result.outcomes.values()) counts[outcome] = (counts[outcome] ?? 0) + 1;
+  return counts;
+}
+
+/** One reader's job: a retry is this job's own (delayed, or an attempt spent); a final failure shows as a failed job. */
+async function settleSingle(job: Job, token: string | undefined, result: PageResult): Promise<void> {
+  const retry: SendRetry | undefined = result.retries[0];
+  if (retry) {
+    if (retry.reason === 'transient') throw retry.error ?? new Error('transient failure');
+    // Another run's fresh claim, or throttling: not an attempt.
+    await job.moveToDelayed(Date.now() + retry.retryInMs, token);
+    throw new DelayedError(retry.error?.message ?? `${retry.reason}; retry in ${retry.retryInMs} ms`);
+  }
+  const outcome = [...result.outcomes.values()][0];
+  // Recorded in the ledger already; failing the job shows it on the queue board too.
+  if (outcome === 'bounced' || outcome === 'failed') throw new UnrecoverableError(`the send ${outcome} (the ledger and the log say why)`);
 }

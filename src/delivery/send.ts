@@ -1,19 +1,23 @@
-// One send: claim the ledger entry, re-check the reader, personalise the prepared
-// variant, hand it to the pooled transport, record the outcome. Knows nothing of
-// BullMQ; send-job.ts turns the named errors below into queue behaviour.
+// A page of sends: claim the readers a few at a time (one round trip each time), re-check
+// each, personalise the prepared variant, hand the messages to the pooled transport within
+// the process's in-flight limit, and record the outcomes in batches. Knows nothing of
+// BullMQ; send-job.ts turns the page's result and the named errors below into queue behaviour.
 import type { RedisClient } from '../redis.js';
 import { redactAddresses, type Logger } from '../log.js';
 import type { Subscriber } from '../subscribers/model.js';
 import { markUndeliverable } from '../subscribers/rules.js';
 import { hadDigestOnLocalDate, isDeliveryDay } from '../editions/slots.js';
 import { hasNewStoriesSince } from '../editions/pick.js';
-import { newClaimToken, type FinalState, type FinishRecord, type FinishResult, type Ledger } from './ledger.js';
+import { newClaimToken, type Ledger, type ReaderClaim } from './ledger.js';
 import { untilWritten } from '../redis.js';
 import type { MailTransport, OutgoingMail } from './transport/mail-transport.js';
 import { listHeaders, type EditionHeaders } from './mime.js';
 import { buildRawFromParts } from './raw-message.js';
 import type { DeliveryPorts } from './ports.js';
 import { AmbiguousDeliveryError, asDeliveryFailure, PermanentDeliveryError, RelayThrottlingError, RelayUnavailableError } from './transport/failures.js';
+import { RateWaitAbortedError, type AdaptiveRate } from './adaptive-rate.js';
+import { createSlots } from './slots.js';
+import { createOutcomeBatch } from './outcome-batch.js';
 
 export class EditionPausedError extends Error {
   override name = 'EditionPausedError';
@@ -59,6 +63,13 @@ export interface SenderDeps<V> {
   mail: { from: string; mailDomain: string; listId: string; listName: string; feedbackSender: string };
   /** SKIP_EMPTY_EDITIONS: skip a reader when nothing is new since their previous edition. */
   skipEmpty?: boolean;
+  /**
+   * SEND_CONCURRENCY: messages of this process between claim and recorded outcome. Readers
+   * are claimed only when a place is free, so a crash leaves at most this many `unknown`.
+   */
+  inFlight: number;
+  /** The shared send permits and congestion control (none: unpaced, throttling is transient). */
+  rate?: AdaptiveRate;
 }
 
 /** What `lastEditionFor` remembers per reader: the slot, and which edition and variant it was. */
@@ -74,10 +85,25 @@ function parseLast(value: string | null): LastDelivery | null {
   return { slot: new Date(v.slot), editionId: v.edition, variantKey: v.variant };
 }
 
-export type SendOutcome = 'sent' | 'skipped' | 'unknown' | `already-${string}`;
+/** A reader's outcome in this run (`already-…`: an earlier run had recorded it). */
+export type SendOutcome = 'sent' | 'skipped' | 'unknown' | 'failed' | 'bounced' | `already-${string}`;
+
+/** A reader this run gave back, to be tried again on its own after `retryInMs`. */
+export interface SendRetry {
+  subscriberId: string;
+  /** busy: another run holds its claim; throttled: the relay asked us to slow down; transient: a 4xx, a timeout… */
+  reason: 'busy' | 'throttled' | 'transient';
+  retryInMs: number;
+  error?: Error;
+}
+
+export interface PageResult {
+  outcomes: Map<string, SendOutcome>;
+  retries: SendRetry[];
+}
 
 export interface SendAttempt {
-  /** No retry follows a transient failure of this attempt. */
+  /** No retry follows a transient failure of this attempt: record it as failed. */
   finalAttempt: boolean;
   signal?: AbortSignal | undefined;
 }
@@ -89,8 +115,15 @@ interface EditionInfo {
   variants: Map<string, unknown>;
 }
 
+/** Readers claimed per round trip at most. */
+const CLAIM_CHUNK = 100;
+/** How long a throttled reader waits before its own retry (plus as much jitter). */
+const THROTTLED_RETRY_MS = 1000;
+
 export function createSender<V>(deps: SenderDeps<V>) {
   const { ledger, ports, log } = deps;
+  const slots = createSlots(deps.inFlight);
+  const lastKey = deps.keys.lastEditionFor();
   // Edition-wide data is read once per process, not once per reader.
   const editions = new Map<string, Promise<EditionInfo>>();
 
@@ -135,10 +168,10 @@ export function createSender<V>(deps: SenderDeps<V>) {
   }
 
   /** `lastRaw`: the reader's last-edition entry, read by the claim. */
-  async function skipReason(sub: Subscriber | null, info: EditionInfo, editionId: string, lastRaw: string | null): Promise<string | null> {
+  async function skipReason(sub: Subscriber | null, info: EditionInfo, editionId: string, lastRaw: string | null, suppressed: ReadonlySet<string>): Promise<string | null> {
     if (!sub) return 'deleted';
     if (sub.status !== 'confirmed') return sub.status;
-    if (await ports.subscribers.isSuppressed(sub.email)) return 'suppressed';
+    if (suppressed.has(sub.email)) return 'suppressed';
     const last = parseLast(lastRaw);
     if (info.mode !== 'now') {
       // The reader may have changed cadence since the fan-out read the index.
@@ -154,10 +187,10 @@ export function createSender<V>(deps: SenderDeps<V>) {
   // relay gave, or a claim this run holds, stays in memory and is written when Redis is back,
   // instead of leaving a claim for a retry to write off as `unknown`. Claims carry a token, so a
   // claim Redis ran but whose reply was lost is the same claim when sent again.
-  const written = <T>(write: () => Promise<T>, editionId: string, subscriberId: string) =>
+  const written = <T>(write: () => Promise<T>, editionId: string, what: string) =>
     untilWritten(write, {
       onRetry: (err, attempt) =>
-        attempt === 1 && log.warn({ event: 'digest.send.mark-deferred', editionId, subscriberId, err: err.message }, 'Redis away; ledger write kept until it is back'),
+        attempt === 1 && log.warn({ event: 'digest.send.mark-deferred', editionId, what, err: err.message }, 'Redis away; ledger write kept until it is back'),
     });
 
   async function finished(editionId: string, result: { finished: boolean; paused?: boolean }) {
@@ -167,100 +200,188 @@ export function createSender<V>(deps: SenderDeps<V>) {
     }
     if (result.finished) {
       // Only one finish sees `finished`: the status must land even if Redis blinks now.
-      await written(() => ports.editions.setStatus(editionId, 'sending', 'done'), editionId, '');
+      await written(() => ports.editions.setStatus(editionId, 'sending', 'done'), editionId, 'status');
       const report = await ledger.report(editionId).catch(() => null);
       log.info({ event: 'edition.delivery.finished', editionId, report }, 'edition delivered');
     }
   }
 
-  /** Record a final outcome (retried until Redis takes it) and act on what it finished or paused. */
-  async function record(editionId: string, subscriberId: string, to: FinalState, extra?: FinishRecord): Promise<FinishResult> {
-    const result = await written(() => ledger.finish(editionId, subscriberId, to, extra), editionId, subscriberId);
-    await finished(editionId, result);
-    return result;
-  }
+  const record = createOutcomeBatch({ ledger, lastKey, written, settled: finished });
 
-  async function send(editionId: string, subscriberId: string, attempt: SendAttempt): Promise<SendOutcome> {
-    // One round trip: the pause check, the claim, the reader's hash and last-edition entry.
-    // The token makes a resent claim (reply lost as Redis went away) the same claim.
+  /**
+   * Send an edition to a page of readers. Resolves with each reader's outcome and the readers
+   * to retry on their own; throws (once the messages under way are recorded and the rest given
+   * back) when the whole page must wait: the edition is paused (EditionPausedError), its slot
+   * has not begun (SendLaterError), the relay refuses everyone (RelayUnavailableError), or the
+   * job lost its lock (SendAbortedError).
+   */
+  async function sendPage(editionId: string, subscriberIds: readonly string[], attempt: SendAttempt): Promise<PageResult> {
+    // One token per page run: a claim resent after a lost reply is the same claim.
     const token = newClaimToken();
-    const read = { subscriberKey: deps.keys.subscriber(subscriberId), lastKey: deps.keys.lastEditionFor() };
-    const claim = await written(() => ledger.claimForSend(editionId, subscriberId, read, token), editionId, subscriberId);
-    if (claim.outcome === 'paused') throw new EditionPausedError(editionId, claim.reason);
-    if (claim.outcome === 'busy') throw new SendLaterError(claim.retryInMs, 'another run holds the claim');
-    if (claim.outcome === 'early') throw new SendLaterError(claim.retryInMs, 'the slot has not begun');
-    if (claim.outcome === 'done') return `already-${claim.state}`;
-    if (claim.outcome === 'unknown') {
-      // A previous run claimed and never recorded an outcome: it may have delivered.
-      log.warn({ event: 'digest.send.unknown', editionId, subscriberId }, 'claimed by a run that died; not resending');
-      await finished(editionId, claim);
-      return 'unknown';
+    const info = await edition(editionId);
+    const result: PageResult = { outcomes: new Map(), retries: [] };
+    const giveBack: string[] = [];
+    const underWay = new Set<Promise<void>>();
+    let stop: Error | undefined;
+    const halt = (err: Error) => (stop ??= err);
+    const read = { subscriberKey: (id: string) => deps.keys.subscriber(id), lastKey };
+
+    async function deliver(subscriberId: string, claim: Extract<ReaderClaim, { outcome: 'claimed' }>, suppressed: ReadonlySet<string>): Promise<void> {
+      let sub: Subscriber | null;
+      let message: OutgoingMail;
+      try {
+        sub = ports.subscribers.parse(claim.subscriber);
+        const reason = await skipReason(sub, info, editionId, claim.last, suppressed);
+        if (reason || !sub) {
+          await record(editionId, subscriberId, 'skipped');
+          result.outcomes.set(subscriberId, 'skipped');
+          log.debug({ event: 'digest.send.skipped', editionId, subscriberId, reason }, 'skipped');
+          return;
+        }
+        const key = ports.editions.variantFor(sub.topics);
+        const unsubscribeUrl = ports.links.unsubscribeUrl(sub);
+        const prepared = await variant(info, editionId, key);
+        const fields = { name: sub.name, unsubscribeUrl, preferencesUrl: ports.links.preferencesUrl(sub), browserUrl: ports.links.browserUrl(editionId, key), timezone: sub.timezone, watchlist: sub.watchlist };
+        const envelope = { from: deps.mail.from, to: sub.email, subscriberId, editionId, unsubscribeUrl };
+        // In pieces: the body is encoded once per variant.
+        message = buildRawFromParts(info.headers, envelope, ports.editions.personaliseParts(prepared, fields));
+        if (attempt.signal?.aborted) throw new SendAbortedError('lock lost before SMTP');
+      } catch (err) {
+        if (err instanceof MissingVariantError) {
+          log.error({ event: 'digest.send.failed', editionId, subscriberId, err: err.message }, 'no variant for this reader');
+          await record(editionId, subscriberId, 'failed');
+          result.outcomes.set(subscriberId, 'failed');
+          return;
+        }
+        // Nothing reached the relay: give the claim back (else a retry would write it off).
+        giveBack.push(subscriberId);
+        halt(err as Error);
+        return;
+      }
+      if (stop) return void giveBack.push(subscriberId);
+
+      try {
+        await deps.mailer.send(message);
+      } catch (error) {
+        // The transport classified it; acted on by class (anything unclassified is transient).
+        return settleFailure(subscriberId, sub, asDeliveryFailure(error));
+      }
+      deps.rate?.succeeded();
+      const last = JSON.stringify({ slot: info.slot.toISOString(), edition: editionId, variant: ports.editions.variantFor(sub.topics) });
+      await record(editionId, subscriberId, 'sent', last);
+      result.outcomes.set(subscriberId, 'sent');
     }
 
-    let sub: Subscriber | null;
-    let message: OutgoingMail;
-    let info: EditionInfo;
-    try {
-      info = await edition(editionId);
-      sub = ports.subscribers.parse(claim.subscriber);
-      const reason = await skipReason(sub, info, editionId, claim.last);
-      if (reason || !sub) {
-        await record(editionId, subscriberId, 'skipped');
-        log.debug({ event: 'digest.send.skipped', editionId, subscriberId, reason }, 'skipped');
-        return 'skipped';
-      }
-      const key = ports.editions.variantFor(sub.topics);
-      const unsubscribeUrl = ports.links.unsubscribeUrl(sub);
-      const prepared = await variant(info, editionId, key);
-      const fields = { name: sub.name, unsubscribeUrl, preferencesUrl: ports.links.preferencesUrl(sub), browserUrl: ports.links.browserUrl(editionId, key), timezone: sub.timezone, watchlist: sub.watchlist };
-      const envelope = { from: deps.mail.from, to: sub.email, subscriberId, editionId, unsubscribeUrl };
-      // In pieces: the body is encoded once per variant.
-      message = buildRawFromParts(info.headers, envelope, ports.editions.personaliseParts(prepared, fields));
-      if (attempt.signal?.aborted) throw new SendAbortedError('lock lost before SMTP');
-    } catch (err) {
-      if (err instanceof MissingVariantError) {
-        await record(editionId, subscriberId, 'failed');
-      } else {
-        // Nothing reached the relay: give the claim back, or the retry would find it and write it off.
-        await written(() => ledger.release(editionId, subscriberId, token), editionId, subscriberId);
-      }
-      throw err;
-    }
-
-    try {
-      await deps.mailer.send(message);
-    } catch (error) {
-      // The transport classified it; passed on unchanged (anything unclassified is transient).
-      const failure = asDeliveryFailure(error);
+    async function settleFailure(subscriberId: string, sub: Subscriber, failure: Error): Promise<void> {
       if (failure instanceof AmbiguousDeliveryError) {
         log.warn({ event: 'digest.send.unknown', editionId, subscriberId }, 'connection lost with the message in flight; not resending');
         await record(editionId, subscriberId, 'unknown');
-        return 'unknown';
+        return void result.outcomes.set(subscriberId, 'unknown');
       }
       if (failure instanceof PermanentDeliveryError) {
         const to = failure.recipientRejected ? 'bounced' : 'failed';
         if (failure.recipientRejected) {
           const reason = `smtp ${failure.responseCode}: ${failure.message}`.slice(0, 200);
-          await written(() => markUndeliverable(ports.subscribers, sub.email, { status: 'bounced', reason }, sub), editionId, subscriberId);
+          await written(() => markUndeliverable(ports.subscribers, sub.email, { status: 'bounced', reason }, sub), editionId, 'bounce');
         }
         log.warn({ event: `digest.send.${to}`, editionId, subscriberId, code: failure.responseCode }, redactAddresses(failure.message));
         await record(editionId, subscriberId, to);
-      } else if (attempt.finalAttempt && !(failure instanceof RelayUnavailableError || failure instanceof RelayThrottlingError)) {
-        // (A relay outage or throttling is not this message's fault and spends no attempt.)
+        return void result.outcomes.set(subscriberId, to);
+      }
+      if (failure instanceof RelayUnavailableError) {
+        giveBack.push(subscriberId);
+        return void halt(failure);
+      }
+      if (failure instanceof RelayThrottlingError && deps.rate) {
+        // Congestion, not an outage: everybody slows down, this reader is tried again soon (no
+        // attempt spent). Throttling nearly every message: the relay refuses everyone.
+        giveBack.push(subscriberId);
+        const { refusing } = await deps.rate.throttled().catch(() => ({ refusing: false }));
+        if (refusing) return void halt(new RelayUnavailableError(`the relay throttles nearly every message: ${failure.message}`, null));
+        return void result.retries.push({ subscriberId, reason: 'throttled', retryInMs: THROTTLED_RETRY_MS + Math.floor(Math.random() * THROTTLED_RETRY_MS), error: failure });
+      }
+      if (attempt.finalAttempt) {
         log.warn({ event: 'digest.send.failed', editionId, subscriberId, err: redactAddresses(failure.message) }, 'last attempt failed');
         await record(editionId, subscriberId, 'failed');
-      } else {
-        await written(() => ledger.release(editionId, subscriberId, token), editionId, subscriberId);
+        return void result.outcomes.set(subscriberId, 'failed');
       }
-      throw failure;
+      giveBack.push(subscriberId);
+      result.retries.push({ subscriberId, reason: 'transient', retryInMs: 0, error: failure });
     }
 
-    const last = { slot: info.slot.toISOString(), edition: editionId, variant: ports.editions.variantFor(sub.topics) };
-    await record(editionId, subscriberId, 'sent', { key: deps.keys.lastEditionFor(), field: subscriberId, value: JSON.stringify(last) });
-    return 'sent';
+    try {
+      for (let next = 0; next < subscriberIds.length && !stop; ) {
+        // Claim only what can go out now: places in flight first, then the shared permits.
+        let places = await slots.acquireUpTo(Math.min(CLAIM_CHUNK, subscriberIds.length - next));
+        try {
+          if (attempt.signal?.aborted) throw new SendAbortedError('lock lost before SMTP');
+          const permits = deps.rate ? await deps.rate.take(places, attempt.signal) : places;
+          slots.release(places - permits);
+          places = permits;
+        } catch (err) {
+          slots.release(places);
+          halt(err instanceof RateWaitAbortedError ? new SendAbortedError(err.message) : (err as Error));
+          break;
+        }
+        const ids = subscriberIds.slice(next, next + places);
+        next += ids.length;
+        let claim;
+        try {
+          claim = await written(() => ledger.claimPage(editionId, ids, read, token), editionId, 'claims');
+        } catch (err) {
+          slots.release(places);
+          throw err;
+        }
+        if (claim.outcome !== 'claims') {
+          slots.release(places);
+          halt(claim.outcome === 'paused' ? new EditionPausedError(editionId, claim.reason) : new SendLaterError(claim.retryInMs, 'the slot has not begun'));
+          break;
+        }
+        const claimed = claim.claims.flatMap((c, i) => (c.outcome === 'claimed' ? [{ id: ids[i]!, c }] : []));
+        let suppressed: ReadonlySet<string> = new Set();
+        if (claimed.length > 0) {
+          const emails = claimed.map(({ c }) => c.subscriber.email).filter((e): e is string => typeof e === 'string');
+          try {
+            suppressed = await ports.subscribers.suppressedAmong(emails);
+          } catch (err) {
+            giveBack.push(...claimed.map(({ id }) => id));
+            slots.release(places);
+            throw err;
+          }
+        }
+        for (let i = 0; i < ids.length; i++) {
+          const subscriberId = ids[i]!;
+          const c = claim.claims[i]!;
+          if (c.outcome !== 'claimed') {
+            slots.release(1);
+            if (c.outcome === 'done') result.outcomes.set(subscriberId, `already-${c.state}`);
+            else if (c.outcome === 'busy') result.retries.push({ subscriberId, reason: 'busy', retryInMs: c.retryInMs });
+            else {
+              // A previous run claimed and never recorded an outcome: it may have delivered.
+              log.warn({ event: 'digest.send.unknown', editionId, subscriberId }, 'claimed by a run that died; not resending');
+              result.outcomes.set(subscriberId, 'unknown');
+              await finished(editionId, c);
+            }
+            continue;
+          }
+          const sending = deliver(subscriberId, c, suppressed)
+            .catch((err: unknown) => void halt(err as Error)) // a write that never landed: the claim stays (unknown later)
+            .finally(() => {
+              slots.release(1);
+              underWay.delete(sending);
+            });
+          underWay.add(sending);
+        }
+      }
+    } finally {
+      await Promise.all(underWay);
+      if (giveBack.length > 0) await written(() => ledger.releaseMany(editionId, giveBack, token), editionId, 'release');
+    }
+    if (stop) throw stop;
+    return result;
   }
 
-  return { send };
+  return { sendPage };
 }
 
 export type Sender = ReturnType<typeof createSender>;

@@ -32,7 +32,7 @@ export interface WorkerSettings {
   /** How often stalled jobs are looked for (ms; the lock by default). */
   stalledMs: number;
   sendConcurrency: number;
-  sendRatePerSec: number;
+  sendPageSize: number;
 }
 
 export interface JobDefinition {

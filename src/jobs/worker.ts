@@ -27,7 +27,7 @@ export function jobOptionsByQueue(): Record<QueueName, DefaultJobOptions> {
 export interface JobWorkerContext {
   connection: ConnectionOptions;
   queuePrefix(queue: QueueName): string; // its own hash tag in a cluster (src/keys.ts)
-  config: { SEND_CONCURRENCY: number; SEND_RATE_PER_SEC: number; JOB_LOCK_SEC: number };
+  config: { SEND_CONCURRENCY: number; SEND_PAGE_SIZE: number; JOB_LOCK_SEC: number };
   log: Logger;
 }
 
@@ -38,8 +38,6 @@ export interface JobWorkerOptions {
   stalledInterval?: number;
   /** Overrides SEND_CONCURRENCY. */
   sendConcurrency?: number;
-  /** Overrides SEND_RATE_PER_SEC. */
-  sendRatePerSec?: number;
   /** close() waits this long for jobs in flight, then stops hard (default 20 s). */
   closeTimeoutMs?: number;
 }
@@ -56,7 +54,7 @@ export function startJobWorkers(ctx: JobWorkerContext, processors: Partial<Recor
     lockMs,
     stalledMs: options.stalledInterval ?? lockMs,
     sendConcurrency: options.sendConcurrency ?? ctx.config.SEND_CONCURRENCY,
-    sendRatePerSec: options.sendRatePerSec ?? ctx.config.SEND_RATE_PER_SEC,
+    sendPageSize: ctx.config.SEND_PAGE_SIZE,
   };
   const workers: Worker[] = [];
   for (const definition of Object.values(JOBS)) {

@@ -18,8 +18,17 @@ export type EditionJob = z.infer<typeof EditionJobSchema>;
 export const FanoutJobSchema = z.object({ editionId: z.string().min(1) });
 export type FanoutJob = z.infer<typeof FanoutJobSchema>;
 
-export const SendJobSchema = z.object({ editionId: z.string().min(1), subscriberId: z.string().min(1) });
-export type SendJob = z.infer<typeof SendJobSchema>;
+/**
+ * A page of readers (SEND_PAGE_SIZE, one reader when it is retried on its own). A job of the
+ * earlier shape, one `subscriberId`, is read as a page of one (jobs queued before an upgrade).
+ */
+export const SendJobSchema = z
+  .union([
+    z.object({ editionId: z.string().min(1), subscriberIds: z.array(z.string().min(1)).min(1).max(1000) }),
+    z.object({ editionId: z.string().min(1), subscriberId: z.string().min(1) }),
+  ])
+  .transform((j) => ('subscriberIds' in j ? j : { editionId: j.editionId, subscriberIds: [j.subscriberId] }));
+export type SendJob = z.input<typeof SendJobSchema>;
 
 export const SystemMailJobSchema = z.object({
   kind: z.enum(['confirm', 'welcome']),

@@ -333,6 +333,12 @@ export function createSubscriberStore(deps: { redis: RedisClient; keys: Keyspace
     async isSuppressed(email: string): Promise<boolean> {
       return (await redis.sismember(keys.suppression(), emailHash(email))) === 1;
     },
+    /** The suppressed ones among `emails`, in one round trip. */
+    async suppressedAmong(emails: readonly string[]): Promise<Set<string>> {
+      if (emails.length === 0) return new Set();
+      const found = await redis.smismember(keys.suppression(), ...emails.map((e) => emailHash(e)));
+      return new Set(emails.filter((_, i) => found[i] === 1));
+    },
     async suppress(email: string, reason: string, at = new Date()): Promise<void> {
       const hash = emailHash(email);
       await redis

@@ -53,7 +53,7 @@ describe('classifySmtpError', () => {
 });
 
 describe('a failure the transport already classified', () => {
-  it('reaches the job unchanged: send.ts never classifies it again', async () => {
+  it('is acted on by its class: send.ts never classifies it again', async () => {
     const { createSender } = await import('../../src/delivery/send.js');
     const { RelayUnavailableError, TransientDeliveryError, PermanentDeliveryError } = await import('../../src/delivery/transport/failures.js');
     r = await rig();
@@ -67,13 +67,19 @@ describe('a failure the transport already classified', () => {
       redis: r.ctx.redis, keys: r.ctx.keys, ledger: r.ledger, ports: r.ports, log: r.ctx.log, skipEmpty: false,
       mailer: { send: async () => { throw next; } },
       mail: { from: 'D <d@news.example.com>', mailDomain: 'news.example.com', listId: '', listName: 'D', feedbackSender: 'mddigest' },
+      inFlight: 4,
     });
-    for (const failure of [new RelayUnavailableError('provider down', null), new TransientDeliveryError('throttled', 429)]) {
-      next = failure;
-      await expect(sender.send(built.editionId, id!, { finalAttempt: false })).rejects.toBe(failure);
-    }
+    // The relay down: the page stops with the same error, the claim is given back.
+    await expect(sender.sendPage(built.editionId, [id!], { finalAttempt: false })).rejects.toBe(next);
+    expect(await r.ledger.state(built.editionId, id!)).toBe('queued');
+    // A transient failure: the reader is handed back for a retry of its own, with the same error.
+    next = new TransientDeliveryError('try later', 451);
+    const page = await sender.sendPage(built.editionId, [id!], { finalAttempt: false });
+    expect(page.retries).toEqual([{ subscriberId: id, reason: 'transient', retryInMs: 0, error: next }]);
+    expect(await r.ledger.state(built.editionId, id!)).toBe('queued');
     next = new PermanentDeliveryError('no such mailbox', 550, true);
-    await expect(sender.send(built.editionId, id!, { finalAttempt: false })).rejects.toBe(next);
+    expect((await sender.sendPage(built.editionId, [id!], { finalAttempt: false })).outcomes.get(id!)).toBe('bounced');
+    expect(await r.ledger.state(built.editionId, id!)).toBe('bounced');
     expect((await r.ctx.subscribers.get(id!))!.status).toBe('bounced');
   }, 30_000);
 });

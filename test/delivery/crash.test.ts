@@ -19,7 +19,7 @@ describe('crash mid-edition', () => {
     await seedReaders(r.ctx.subscribers, 600);
     // Slow the relay down so the kill lands with sends in flight.
     r.smtp.onData = () => undefined;
-    const lock = { TEST_LOCK_MS: '1500', TEST_STALLED_MS: '500', SEND_CONCURRENCY: '8' };
+    const lock = { TEST_LOCK_MS: '1500', TEST_STALLED_MS: '500', JOB_LOCK_SEC: '5', SEND_CONCURRENCY: '8' };
     const a = spawnWorker(childEnv(r, lock));
     children.push(a);
     await a.ready;

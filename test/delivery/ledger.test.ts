@@ -42,32 +42,52 @@ describe('ledger', () => {
     expect(await ledger.report('e1')).toMatchObject({ queued: 3, sent: 2, unknown: 0, skipped: 1, pending: 0, slot: '2026-11-24T07:00:00.000Z' });
   });
 
-  it('claims for a send in one round trip: refuses while paused, returns the reader, records the last edition with the finish', async () => {
+  it('claims a page in one round trip: refuses while paused, returns each reader claimed, records the last edition with the finishes', async () => {
     const keys = keyspace(prefix);
-    const read = { subscriberKey: keys.subscriber('000000000007'), lastKey: keys.lastEditionFor() };
-    await ledger.markQueued('e3', ['000000000007']);
-    await redis.hset(read.subscriberKey, 'id', '000000000007', 'email', 'r@example.com');
+    const read = { subscriberKey: (id: string) => keys.subscriber(id), lastKey: keys.lastEditionFor() };
+    await ledger.markQueued('e3', ['000000000007', '000000000008']);
+    await redis.hset(keys.subscriber('000000000007'), 'id', '000000000007', 'email', 'r@example.com');
     await redis.hset(read.lastKey, '000000000007', '{"slot":"2026-11-23T07:00:00.000Z"}');
     await ledger.pause('e3', 'operator');
-    expect(await ledger.claimForSend('e3', '000000000007', read, 't1')).toEqual({ outcome: 'paused', reason: 'operator' });
+    expect(await ledger.claimPage('e3', ['000000000007'], read, 't1')).toEqual({ outcome: 'paused', reason: 'operator' });
     expect(await ledger.state('e3', '000000000007')).toBe('queued'); // nothing claimed while paused
     await ledger.resume('e3');
-    expect(await ledger.claimForSend('e3', '000000000007', read, 't1')).toEqual({
-      outcome: 'claimed',
-      subscriber: { id: '000000000007', email: 'r@example.com' },
-      last: '{"slot":"2026-11-23T07:00:00.000Z"}',
+    expect(await ledger.claimPage('e3', ['000000000007', '000000000008'], read, 't1')).toEqual({
+      outcome: 'claims',
+      claims: [
+        { outcome: 'claimed', subscriber: { id: '000000000007', email: 'r@example.com' }, last: '{"slot":"2026-11-23T07:00:00.000Z"}' },
+        { outcome: 'claimed', subscriber: {}, last: null },
+      ],
     });
-    expect(await ledger.claimForSend('e3', '000000000007', read, 't2')).toEqual({ outcome: 'unknown', finished: false });
-    const record = { key: read.lastKey, field: '000000000007', value: '{"slot":"2026-11-24T07:00:00.000Z"}' };
-    expect(await ledger.finish('e3', '000000000007', 'sent', record)).toMatchObject({ applied: true });
-    expect(await redis.hget(read.lastKey, '000000000007')).toBe(record.value);
-    expect(await ledger.claimForSend('e3', '000000000008', { ...read, subscriberKey: keys.subscriber('000000000008') }, 't3')).toEqual({
-      outcome: 'claimed',
-      subscriber: {},
-      last: null,
-    });
-    expect(await ledger.finish('e3', '000000000008', 'skipped', { ...record, field: '000000000008' })).toMatchObject({ applied: true });
+    // The same run again (a reply lost): the same claims; another run: written off (stale after 60 s by default… here at once).
+    expect((await ledger.claimPage('e3', ['000000000007'], read, 't1')).outcome).toBe('claims');
+    const hasty = createLedger({ redis, keys }, { claimStaleMs: 0 });
+    expect(await hasty.claimPage('e3', ['000000000007'], read, 't2')).toEqual({ outcome: 'claims', claims: [{ outcome: 'unknown', finished: false }] });
+    const value = '{"slot":"2026-11-24T07:00:00.000Z"}';
+    // One round trip for several outcomes: unknown → sent is allowed (a run that lost its lock delivered).
+    expect(
+      await ledger.finishMany(
+        'e3',
+        [
+          { subscriberId: '000000000007', to: 'sent', last: value },
+          { subscriberId: '000000000008', to: 'skipped', last: 'ignored' },
+        ],
+        read.lastKey,
+      ),
+    ).toEqual({ applied: 2, finished: false, paused: false });
+    expect(await redis.hget(read.lastKey, '000000000007')).toBe(value);
     expect(await redis.hget(read.lastKey, '000000000008')).toBeNull(); // only a send records
+    expect(await ledger.report('e3')).toMatchObject({ queued: 2, sent: 1, skipped: 1, unknown: 0 });
+    expect((await ledger.claimPage('e3', ['000000000007', '000000000008'], read, 't3'))).toEqual({
+      outcome: 'claims',
+      claims: [{ outcome: 'done', state: 'sent' }, { outcome: 'done', state: 'skipped' }],
+    });
+    // Giving claims back: only the owner's.
+    await ledger.markQueued('e3', ['1', '2']);
+    await ledger.claimPage('e3', ['1', '2'], read, 'owner');
+    expect(await ledger.releaseMany('e3', ['1', '2'], 'someone-else')).toBe(0);
+    expect(await ledger.releaseMany('e3', ['1', '2'], 'owner')).toBe(2);
+    expect(await ledger.state('e3', '2')).toBe('queued');
   });
 
   it('a resent claim is the same claim; another run waits while the claim is fresh, then writes it off', async () => {
@@ -94,24 +114,24 @@ describe('ledger', () => {
 
   it('never claims before a scheduled slot by Redis\'s clock, whatever the worker\'s clock says', async () => {
     const keys = keyspace(prefix);
-    const read = { subscriberKey: keys.subscriber('000000000009'), lastKey: keys.lastEditionFor() };
+    const read = { subscriberKey: (id: string) => keys.subscriber(id), lastKey: keys.lastEditionFor() };
     const [sec] = await redis.time();
     const slot = new Date((Number(sec) + 2) * 1000).toISOString(); // 1-2 s ahead of Redis's clock
     await ledger.start('e5', { slot, mode: 'scheduled' });
     await ledger.markQueued('e5', ['000000000009']);
-    const early = await ledger.claimForSend('e5', '000000000009', read, 't');
+    const early = await ledger.claimPage('e5', ['000000000009'], read, 't');
     expect(early.outcome).toBe('early');
     expect(early.outcome === 'early' && early.retryInMs > 0 && early.retryInMs <= 2000).toBe(true);
     expect(await ledger.state('e5', '000000000009')).toBe('queued');
     // A weekly edition is a slot's edition too.
     await ledger.start('e8', { slot, mode: 'weekly' });
-    expect((await ledger.claimForSend('e8', '000000000009', read, 't')).outcome).toBe('early');
+    expect((await ledger.claimPage('e8', ['000000000009'], read, 't')).outcome).toBe('early');
     // SEND_LEAD_SEC lets a scheduled edition start that long before its slot.
     await ledger.start('e7', { slot, mode: 'scheduled', leadMs: 60_000 });
-    expect((await ledger.claimForSend('e7', '000000000009', read, 't')).outcome).toBe('claimed');
+    expect((await ledger.claimPage('e7', ['000000000009'], read, 't')).outcome).toBe('claims');
     // "Send now" editions carry no earliest time: the operator asked for now.
     await ledger.start('e6', { slot, mode: 'now' });
-    expect((await ledger.claimForSend('e6', '000000000009', read, 't')).outcome).toBe('claimed');
+    expect((await ledger.claimPage('e6', ['000000000009'], read, 't')).outcome).toBe('claims');
   });
 
   it('pauses the edition once failures pass the threshold, and says why', async () => {

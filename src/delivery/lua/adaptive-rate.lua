@@ -11,14 +11,13 @@
 -- ARGV[6] throttled share above which the rate halves
 -- ARGV[7] throttled share from which the relay counts as refusing everyone
 -- ARGV[8] fewest outcomes a window is judged on (a window without throttles: at once)
--- ARGV[9] '1' to report the rate as changed, so the caller applies it (a process starting)
--- Returns {rate (string), changed 1/0, verdict ('same'|'slower'|'faster'|'refusing')}.
+-- Returns {rate (string), verdict ('same'|'slower'|'faster'|'refusing')}. The permit bucket
+-- (send-rate-take.lua) fills at the new rate from its next take.
 --@include now-ms
 local now = nowMs()
 local ceiling, floor = tonumber(ARGV[3]), tonumber(ARGV[4])
 local h = redis.call('HMGET', KEYS[1], 'rate', 'windowStart', 'windowOk', 'windowThrottled')
 local rate = math.min(tonumber(h[1] or ARGV[3]), ceiling)
-local before = rate
 local start = tonumber(h[2] or tostring(now))
 local ok = tonumber(h[3] or '0') + tonumber(ARGV[1])
 local th = tonumber(h[4] or '0') + tonumber(ARGV[2])
@@ -36,6 +35,4 @@ elseif now - start >= tonumber(ARGV[5]) and (th == 0 or ok + th >= tonumber(ARGV
 end
 if closed then ok, th, start = 0, 0, now end
 redis.call('HSET', KEYS[1], 'rate', tostring(rate), 'windowStart', start, 'windowOk', ok, 'windowThrottled', th)
-local changed = 0
-if rate ~= before or ARGV[9] == '1' then changed = 1 end
-return {tostring(rate), changed, verdict}
+return {tostring(rate), verdict}

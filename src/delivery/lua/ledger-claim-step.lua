@@ -1,40 +1,40 @@
--- Include: defines claimStep(onClaimed), the claim transition of one ledger entry. Each claim
--- records its owner (a token per send attempt) and when it was taken, by Redis's clock.
--- queued → claimed (then returns onClaimed()); claimed by the same owner: its own command
--- resent after a lost reply, onClaimed() again; claimed by another owner less than the stale
--- time ago: busy (that run may be alive and about to write its outcome); claimed longer ago:
--- unknown (a run died after claiming: never resent); any other state is returned as it is.
+-- Include: defines claimStep(id, nowIso, token, staleMs, onClaimed), the claim transition of
+-- one ledger entry. Each claim records its owner (a token per send attempt) and when it was
+-- taken, by Redis's clock. queued → claimed (then returns onClaimed()); claimed by the same
+-- owner: its own command resent after a lost reply, onClaimed() again; claimed by another
+-- owner less than the stale time ago: busy (that run may be alive and about to write its
+-- outcome); claimed longer ago: unknown (a run died after claiming: never resent); any other
+-- state is returned as it is.
 -- Expects in scope: complete (ledger-complete), nowMs (now-ms), KEYS[1] ledger hash,
--- KEYS[2] ledger meta, KEYS[3] claims hash (subscriber id → `token|ms`), ARGV[1] subscriber
--- id, ARGV[2] now (ISO), ARGV[3] claim token, ARGV[4] stale after (ms).
+-- KEYS[2] ledger meta, KEYS[3] claims hash (subscriber id → `token|ms`).
 -- claimStep() returns onClaimed()'s array, {'busy', ms to wait}, {'became-unknown', finished
 -- 1/0}, or {state, 0}.
-local function claimStep(onClaimed)
-  local s = redis.call('HGET', KEYS[1], ARGV[1])
+local function claimStep(id, nowIso, token, staleMs, onClaimed)
+  local s = redis.call('HGET', KEYS[1], id)
   if not s then
     redis.call('HINCRBY', KEYS[2], 'queued', 1)
     s = 'queued'
   end
   if s == 'queued' then
-    redis.call('HSET', KEYS[1], ARGV[1], 'claimed')
-    redis.call('HSET', KEYS[3], ARGV[1], ARGV[3] .. '|' .. nowMs())
+    redis.call('HSET', KEYS[1], id, 'claimed')
+    redis.call('HSET', KEYS[3], id, token .. '|' .. nowMs())
     redis.call('EXPIRE', KEYS[3], 604800)
     return onClaimed()
   end
   if s == 'claimed' then
-    local c = redis.call('HGET', KEYS[3], ARGV[1])
+    local c = redis.call('HGET', KEYS[3], id)
     if c then
       local sep = string.find(c, '|', 1, true)
-      if string.sub(c, 1, sep - 1) == ARGV[3] then
+      if string.sub(c, 1, sep - 1) == token then
         return onClaimed()
       end
       local age = nowMs() - tonumber(string.sub(c, sep + 1))
-      if age < tonumber(ARGV[4]) then return {'busy', tonumber(ARGV[4]) - age} end
+      if age < tonumber(staleMs) then return {'busy', tonumber(staleMs) - age} end
     end
-    redis.call('HSET', KEYS[1], ARGV[1], 'unknown')
-    redis.call('HDEL', KEYS[3], ARGV[1])
+    redis.call('HSET', KEYS[1], id, 'unknown')
+    redis.call('HDEL', KEYS[3], id)
     redis.call('HINCRBY', KEYS[2], 'unknown', 1)
-    return {'became-unknown', complete(KEYS[2], ARGV[2])}
+    return {'became-unknown', complete(KEYS[2], nowIso)}
   end
   return {s, 0}
 end

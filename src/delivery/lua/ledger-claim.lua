@@ -11,4 +11,4 @@
 --@include ledger-complete
 --@include now-ms
 --@include ledger-claim-step
-return claimStep(function() return {'claimed', 0} end)
+return claimStep(ARGV[1], ARGV[2], ARGV[3], ARGV[4], function() return {'claimed', 0} end)
