@@ -32,6 +32,24 @@ import { smtpSource, startPostfixSink } from './lib/postfix.js';
 
 const PROFILES = fileURLToPath(new URL('./results/profiles/', import.meta.url));
 
+/** Redis's own count of commands served (INFO commandstats), by command. */
+async function commandCounts(redis: { info(section: string): Promise<string> }): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const m of (await redis.info('commandstats')).matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm)) counts.set(m[1]!, Number(m[2]));
+  return counts;
+}
+
+/**
+ * Commands per message between two counts: scripts (EVALSHA: the ledger's and BullMQ's, each one
+ * round trip) and the busiest others. Redis counts the commands a script runs as well.
+ */
+function perMessageCommands(before: Map<string, number>, after: Map<string, number>, n: number): string {
+  const delta = [...after].map(([c, v]) => [c, v - (before.get(c) ?? 0)] as const).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+  const per = (v: number) => (v / n).toFixed(2);
+  const scripts = delta.filter(([c]) => c === 'evalsha' || c === 'eval').reduce((t, [, v]) => t + v, 0);
+  return `scripts ${per(scripts)}; in and beside them ${delta.slice(0, 4).map(([c, v]) => `${c} ${per(v)}`).join(', ')}`;
+}
+
 const usPer = (cpu: Record<string, number>, n: number) => Object.fromEntries(Object.entries(cpu).map(([k, ms]) => [k, Math.round((ms * 1000) / n)]));
 const perMessage = (cpu: Record<string, number>, n: number) =>
   Object.entries(cpu)
@@ -109,6 +127,7 @@ const bench: Benchmark = {
         const slot = new Date().toISOString();
         const editionId = editionIdForSlot(new Date(slot), 'now');
         const pipeCpu = cpuMeter({ ...workerPids, ...others });
+        const commandsBefore = await commandCounts(ctx.redis);
         const t0 = Date.now();
         await ctx.queues[QUEUE.edition].add('edition', { slot, mode: 'now' }, { jobId: jobId('edition', slot, 'now') });
         const stats = await sink.waitFor(readers, Math.max(120_000, readers * 20));
@@ -119,11 +138,12 @@ const bench: Benchmark = {
           await new Promise((r) => setTimeout(r, 50));
         }
         const cpu = pipeCpu.stop();
+        const commands = perMessageCommands(commandsBefore, await commandCounts(ctx.redis), readers);
         await new Promise((r) => setTimeout(r, 300)); // anything extra would have arrived by now
         const final = await sink.stats();
         check(report.sent === readers && report.queued === readers, `ledger: ${JSON.stringify(report)}`);
         check(final.messages === readers && final.recipients === readers && final.duplicated === 0, `sink: ${JSON.stringify(final)} for ${readers} readers`);
-        return { editionId, report, final, cpu, pipelineMs: stats.lastAt - t0, sendPhaseMs: stats.lastAt - stats.firstAt };
+        return { editionId, report, final, cpu, commands, pipelineMs: stats.lastAt - t0, sendPhaseMs: stats.lastAt - stats.firstAt };
       }
 
       const plain = await sendEdition();
@@ -167,7 +187,7 @@ const bench: Benchmark = {
       // (exactly-once was checked above against the counting sink; here the ledger counts).
       const psink = await startPostfixSink();
       let wire: { rate: number; ms: number };
-      let wirePipeline: { rate: number; ms: number };
+      let wirePipeline: { rate: number; ms: number; buildMs: number; sendRate: number };
       let wireOwnPool: { rate: number };
       try {
         wire = await smtpSource(psink, { messages: readers, sessions: 5, bytes: Math.round(final.bytes / readers) });
@@ -189,7 +209,9 @@ const bench: Benchmark = {
         }
         const ms = Date.parse(r2.finishedAt!) - t2;
         check(r2.sent === readers && r2.unknown === 0 && r2.failed === 0, `ledger (into smtp-sink): ${JSON.stringify(r2)}`);
-        wirePipeline = { rate: Math.round((readers / ms) * 1000), ms };
+        // Build (MJML, in a fresh worker) until delivery starts, then the sends themselves.
+        const buildMs = Date.parse(r2.startedAt!) - t2;
+        wirePipeline = { rate: Math.round((readers / ms) * 1000), ms, buildMs, sendRate: Math.round((readers / (ms - buildMs)) * 1000) };
         await Promise.all(again.map((w) => w.stop()));
       } finally {
         await psink.close();
@@ -205,6 +227,7 @@ const bench: Benchmark = {
         [`(a′) our SMTP pool, pre-built bytes → Postfix smtp-sink (${rawN})`, `${wireOwnPool.rate} msg/s (/ (w) ${ratio(wireOwnPool.rate, wire.rate)})`],
         ['pipeline → Postfix smtp-sink (enqueue edition → ledger done)', `${wirePipeline.rate} msg/s`],
         ['pipeline / (w)', `${vsWire} ${verdict(vsWire, 0.5)}`],
+        ['  of which edition build (enqueue → delivery starts), then sending', `${wirePipeline.buildMs} ms, then ${wirePipeline.sendRate} msg/s`],
         ['readers (confirmed, seeded by pipeline)', `${readers} in ${Math.round(seedMs)} ms`],
         ['worker processes × SEND_CONCURRENCY, SMTP pool', `${workerCount} × ${concurrency}, 5 connections${split ? ' (WORKER_QUEUES=send; + 1 builder process)' : ''}`],
         ['worker NODE_OPTIONS', nodeOptions || '(V8 defaults)'],
@@ -222,6 +245,7 @@ const bench: Benchmark = {
         ...(builderPeak !== undefined ? ([['builder process (edition + fan-out) peak RSS', `${mb(builderPeak)} MB`]] as Row[]) : []),
         ['sink peak RSS', `${mb(sink.peakRss())} MB`],
         ['CPU µs per message, pipeline', perMessage(pipeCpuMs, readers)],
+        ['Redis commands per message, pipeline (the busiest)', plain.commands],
         ['CPU µs per message, (a) raw', perMessage(rawCpuMs, rawN)],
         ...(watched && warm
           ? ([
@@ -246,6 +270,7 @@ const bench: Benchmark = {
         rawRate: a.rate, rawOwnPoolRate: own.rate, ratioVsOwnPool: ratio(rate, own.rate), naiveRate: b.rate, naivestRate: c.rate, ratioVsRaw: vsRaw, ratioVsNaive: ratio(rate, b.rate),
         workerPeakRssMB: peakMB, workerReadyRssMB: mb(readyRss), bytesPerMessage: Math.round(final.bytes / readers), rawBytes: a.avgBytes,
         cpuUsPerMessage: { pipeline: usPer(pipeCpuMs, readers), raw: usPer(rawCpuMs, rawN) },
+        redisCommandsPerMessage: plain.commands,
         goalRatioMet: vsRaw >= 0.8, goalRssMet: peakMB <= 200,
         watchlist: watched && warm
           ? { size: watchlist, cpuUsPerMessage: usPer(watched.cpu, readers), plainWarmCpuUsPerMessage: usPer(warm.cpu, readers), workerCpuRatio: workerCpuRatio(watched.cpu, warm.cpu), pipelineMs: watched.pipelineMs }

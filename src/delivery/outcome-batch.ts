@@ -1,7 +1,8 @@
-// Send outcomes written in batches: an outcome is written at once when no write for its
-// edition is under way, else it joins the next batch, so a busy process makes one round
-// trip for many outcomes and an idle one waits for nothing. Each caller learns when its
-// own outcome is in Redis (a crash before that leaves the claim: `unknown`, never a resend).
+// Send outcomes written in batches: a batch goes once `batch` outcomes wait or `maxWaitMs`
+// after its first, and while one write is under way the next batch fills, so a busy process
+// makes one round trip for many outcomes and a quiet one waits a millisecond or two. Each
+// caller learns when its own outcome is in Redis (a crash before that leaves the claim:
+// `unknown`, never a resend).
 import type { FinalState, Ledger } from './ledger.js';
 
 interface Pending {
@@ -20,17 +21,42 @@ export interface OutcomeBatchDeps {
   written<T>(write: () => Promise<T>, editionId: string, what: string): Promise<T>;
   /** Told what each batch finished or paused. */
   settled(editionId: string, result: { finished: boolean; paused: boolean }): Promise<void>;
-  /** Outcomes per round trip at most (default 500). */
+  /** Outcomes that make a write start at once (default 1: no waiting). */
   batch?: number;
+  /** The longest an outcome waits for others before its write starts (default 2 ms). */
+  maxWaitMs?: number;
+}
+
+/** Outcomes per round trip at most. */
+const MOST = 500;
+
+interface Queue {
+  pending: Pending[];
+  writing: boolean;
+  timer: NodeJS.Timeout | undefined;
 }
 
 export function createOutcomeBatch(deps: OutcomeBatchDeps) {
-  const queues = new Map<string, Pending[]>();
-  const size = deps.batch ?? 500;
+  const queues = new Map<string, Queue>();
+  const enough = Math.max(1, deps.batch ?? 1);
+  const maxWaitMs = deps.maxWaitMs ?? 2;
 
-  async function flush(editionId: string, queue: Pending[]) {
-    while (queue.length > 0) {
-      const batch = queue.splice(0, size);
+  function schedule(editionId: string, queue: Queue) {
+    if (queue.writing) return; // the write under way takes what waits when it is done
+    if (queue.pending.length >= enough) {
+      clearTimeout(queue.timer);
+      queue.timer = undefined;
+      void write(editionId, queue);
+    } else queue.timer ??= setTimeout(() => {
+      queue.timer = undefined;
+      void write(editionId, queue);
+    }, maxWaitMs);
+  }
+
+  async function write(editionId: string, queue: Queue) {
+    queue.writing = true;
+    while (queue.pending.length > 0) {
+      const batch = queue.pending.splice(0, MOST);
       try {
         const result = await deps.written(() => deps.ledger.finishMany(editionId, batch, deps.lastKey), editionId, 'outcomes');
         await deps.settled(editionId, result);
@@ -39,18 +65,17 @@ export function createOutcomeBatch(deps: OutcomeBatchDeps) {
         for (const p of batch) p.failed(err);
       }
     }
-    queues.delete(editionId);
+    queue.writing = false;
+    if (queue.timer === undefined) queues.delete(editionId);
   }
 
   /** Resolves once the outcome is in the ledger. `last`: the reader's last-edition entry (with `sent`). */
   return function record(editionId: string, subscriberId: string, to: FinalState, last?: string): Promise<void> {
     return new Promise((done, failed) => {
-      const entry: Pending = { subscriberId, to, ...(last === undefined ? {} : { last }), done, failed };
-      const queue = queues.get(editionId);
-      if (queue) return void queue.push(entry);
-      const fresh = [entry];
-      queues.set(editionId, fresh);
-      queueMicrotask(() => void flush(editionId, fresh));
+      let queue = queues.get(editionId);
+      if (!queue) queues.set(editionId, (queue = { pending: [], writing: false, timer: undefined }));
+      queue.pending.push({ subscriberId, to, ...(last === undefined ? {} : { last }), done, failed });
+      schedule(editionId, queue);
     });
   };
 }

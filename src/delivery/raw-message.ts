@@ -88,7 +88,7 @@ const newBoundary = () => `${BOUNDARY_PREFIX}${(boundaryCount++).toString(36)}`;
 /**
  * The reader's message from a variant's pieces, with the same headers buildMessage gives:
  * the bodies' fixed parts are encoded once per variant (mime-template.ts), so a reader
- * costs its headers and a Buffer.concat.
+ * costs its headers and a few short values, in pieces that are written without joining them.
  */
 export function buildRawFromParts(edition: EditionHeaders, m: Envelope, parts: PersonalisedParts, now = new Date()): OutgoingMail {
   const joined = () => ({ subject: parts.subject, text: joinParts(parts.text, parts.values.text), html: joinParts(parts.html, parts.values.html) });
@@ -96,12 +96,13 @@ export function buildRawFromParts(edition: EditionHeaders, m: Envelope, parts: P
   const boundary = newBoundary();
   const html7 = htmlBody7bit(parts);
   const htmlPieces = html7 ?? [Buffer.from(qpEncode(joinParts(parts.html, parts.values.html)), 'latin1')];
-  const raw = Buffer.concat([
+  // In pieces: the variant's fixed parts are shared by every reader, never copied (smtp-data.ts).
+  const raw = [
     Buffer.from(head(edition, m, parts.subject, boundary, now) + partHead(boundary, 'text/plain', 'quoted-printable'), 'latin1'),
     ...textBody(parts),
     Buffer.from(`\r\n${partHead(boundary, 'text/html', html7 ? '7bit' : 'quoted-printable')}`, 'latin1'),
     ...htmlPieces,
     Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'),
-  ]);
+  ];
   return { envelope: { from: fromHeader(m.from).address, to: [m.to] }, raw };
 }

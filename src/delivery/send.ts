@@ -123,6 +123,20 @@ const THROTTLED_RETRY_MS = 1000;
 export function createSender<V>(deps: SenderDeps<V>) {
   const { ledger, ports, log } = deps;
   const slots = createSlots(deps.inFlight);
+  // Places are taken a quarter of the in-flight limit at a time, so each claim round trip serves several messages.
+  const batch = Math.max(1, Math.ceil(deps.inFlight / 4));
+  // Send permits taken from the shared bucket beyond a chunk's need, kept for this process's next chunks.
+  let sparePermits = 0;
+  async function permits(want: number, signal?: AbortSignal): Promise<number> {
+    if (!deps.rate) return want;
+    if (sparePermits < want) {
+      const got = await deps.rate.take(Math.max(want, deps.inFlight) - sparePermits, signal);
+      sparePermits = Math.min(sparePermits + got, want + deps.inFlight);
+    }
+    const granted = Math.min(want, sparePermits);
+    sparePermits -= granted;
+    return granted;
+  }
   const lastKey = deps.keys.lastEditionFor();
   // Edition-wide data is read once per process, not once per reader.
   const editions = new Map<string, Promise<EditionInfo>>();
@@ -206,7 +220,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
     }
   }
 
-  const record = createOutcomeBatch({ ledger, lastKey, written, settled: finished });
+  const record = createOutcomeBatch({ ledger, lastKey, written, settled: finished, batch });
 
   /**
    * Send an edition to a page of readers. Resolves with each reader's outcome and the readers
@@ -312,12 +326,12 @@ export function createSender<V>(deps: SenderDeps<V>) {
     try {
       for (let next = 0; next < subscriberIds.length && !stop; ) {
         // Claim only what can go out now: places in flight first, then the shared permits.
-        let places = await slots.acquireUpTo(Math.min(CLAIM_CHUNK, subscriberIds.length - next));
+        let places = await slots.acquireUpTo(Math.min(CLAIM_CHUNK, subscriberIds.length - next), batch);
         try {
           if (attempt.signal?.aborted) throw new SendAbortedError('lock lost before SMTP');
-          const permits = deps.rate ? await deps.rate.take(places, attempt.signal) : places;
-          slots.release(places - permits);
-          places = permits;
+          const granted = await permits(places, attempt.signal);
+          slots.release(places - granted);
+          places = granted;
         } catch (err) {
           slots.release(places);
           halt(err instanceof RateWaitAbortedError ? new SendAbortedError(err.message) : (err as Error));

@@ -2,17 +2,21 @@
 // claims as many readers as there are places free, so a crash can leave at most `size`
 // claims without an outcome. Waiters are served in order.
 export interface Slots {
-  /** Waits until at least one place is free; takes up to `want` of them and says how many. */
-  acquireUpTo(want: number): Promise<number>;
+  /**
+   * Waits until `batch` places are free (fewer when `want` or the size is smaller); takes up
+   * to `want` of them and says how many. A batch makes one claim round trip serve several
+   * messages instead of one each time a message ends.
+   */
+  acquireUpTo(want: number, batch?: number): Promise<number>;
   release(n: number): void;
 }
 
 export function createSlots(size: number): Slots {
   let free = size;
-  const waiting: { want: number; take(n: number): void }[] = [];
+  const waiting: { want: number; least: number; take(n: number): void }[] = [];
 
   function serve() {
-    while (free > 0 && waiting.length > 0) {
+    while (waiting.length > 0 && free >= waiting[0]!.least) {
       const w = waiting.shift()!;
       const n = Math.min(free, w.want);
       free -= n;
@@ -21,15 +25,16 @@ export function createSlots(size: number): Slots {
   }
 
   return {
-    acquireUpTo(want) {
+    acquireUpTo(want, batch = 1) {
       const n = Math.max(1, Math.floor(want));
-      if (waiting.length === 0 && free > 0) {
+      const least = Math.max(1, Math.min(n, Math.floor(batch), size));
+      if (waiting.length === 0 && free >= least) {
         const taken = Math.min(free, n);
         free -= taken;
         return Promise.resolve(taken);
       }
       return new Promise((take) => {
-        waiting.push({ want: n, take });
+        waiting.push({ want: n, least, take });
         serve();
       });
     },

@@ -6,7 +6,7 @@ import nodemailer from 'nodemailer';
 import type { SendMailOptions } from 'nodemailer';
 import { buildMessage, listHeaders } from '../../src/delivery/mime.js';
 import { buildRawFromParts, canWriteRaw } from '../../src/delivery/raw-message.js';
-import { isFinished } from '../../src/delivery/transport/mail-transport.js';
+import { isFinished, joinedRaw } from '../../src/delivery/transport/mail-transport.js';
 import type { EditionVariant } from '../../src/editions/model.js';
 import { personalise, personaliseParts } from '../../src/editions/personalise.js';
 import { qpEncode } from '../../src/delivery/qp.js';
@@ -42,7 +42,7 @@ const fieldsFor = (e: ReturnType<typeof envelope>) => ({ name: 'Zoë', unsubscri
 function raw(v: EditionVariant, e = envelope()): string {
   const mail = buildRawFromParts(edition, e, personaliseParts(v, fieldsFor(e)));
   if (!isFinished(mail)) throw new Error('expected finished bytes');
-  return Buffer.isBuffer(mail.raw) ? mail.raw.toString('latin1') : mail.raw;
+  return joinedRaw(mail.raw).toString('latin1');
 }
 
 const header = (p: ParsedMail, key: string) => (p.headerLines.find((l) => l.key === key)?.line ?? '').replace(/^[^:]+:\s*/, '').replace(/\r\n\s+/g, ' ');
@@ -130,7 +130,7 @@ describe('raw message from a variant in pieces', () => {
       const fields = { name, unsubscribeUrl, preferencesUrl: 'https://news.example.com/preferences/p?a=1&b=2', browserUrl: 'https://news.example.com/archive/e1?v=markets%2Bworld' };
       const want = personalise(rendered, fields);
       const mail = buildRawFromParts(edition, { from: 'Market Digest <digest@news.example.com>', to: 'ann@example.com', subscriberId: '000000000042', editionId: 'e1', unsubscribeUrl }, personaliseParts(rendered, fields));
-      const bytes = isFinished(mail) ? (mail.raw as Buffer) : Buffer.alloc(0);
+      const bytes = isFinished(mail) ? joinedRaw(mail.raw) : Buffer.alloc(0);
       const text = bytes.toString('latin1');
       expect(text.split('\r\n\r\n').slice(1).join('\r\n\r\n').split('\r\n').every((l) => l.length <= 998)).toBe(true);
       expect(text).toContain(unsubscribeUrl === long ? 'Content-Transfer-Encoding: quoted-printable\r\n\r\n<!' : 'Content-Transfer-Encoding: 7bit');

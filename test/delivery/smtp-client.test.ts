@@ -4,6 +4,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSmtpPool, SmtpClientError, toSmtpData, type SmtpPool } from '../../src/delivery/transport/smtp-pool.js';
+import { toSmtpPieces } from '../../src/delivery/transport/smtp-data.js';
 import { AmbiguousDeliveryError, PermanentDeliveryError, RelayUnavailableError, TransientDeliveryError } from '../../src/delivery/transport/failures.js';
 import { classifySmtpError } from '../../src/delivery/transport/smtp-transport.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
@@ -38,6 +39,33 @@ describe('toSmtpData', () => {
     const clean = 'From: a@b\r\n\r\nline one\r\nline two\r\n';
     expect(data(clean)).toBe(`${clean}.\r\n`);
     expect(data('')).toBe('.\r\n');
+  });
+});
+
+describe('toSmtpPieces', () => {
+  // Tricky texts and every way of cutting them into three pieces: the pieces, written in order,
+  // must be exactly toSmtpData of the joined message, whether or not they could be sent uncopied.
+  const texts = ['a\r\n.b\r\n', '.x\r\ny', 'a\nb\r.c', 'line\r\n', 'x.\r\n.\r\n', '\r\n..\r\n', 'end'];
+  it('is toSmtpData of the joined message, for any cut', () => {
+    for (const t of texts)
+      for (const u of texts) {
+        const all = Buffer.from(t + u, 'latin1');
+        for (let i = 0; i <= all.length; i++)
+          for (let j = i; j <= all.length; j++) {
+            const pieces = [all.subarray(0, i), all.subarray(i, j), all.subarray(j)];
+            expect(Buffer.concat(toSmtpPieces(pieces)).toString('latin1'), JSON.stringify(pieces.map((p) => p.toString('latin1')))).toBe(toSmtpData(all).toString('latin1'));
+          }
+      }
+  });
+  it('copies nothing when the pieces are clean inside: the same Buffers, a dot piece where a line starts with one', () => {
+    const big = Buffer.from(`${'fixed part of a variant\r\n'.repeat(20)}`, 'latin1');
+    const value = Buffer.from('.Ada\r\n', 'latin1');
+    const out = toSmtpPieces([big, value, big]);
+    expect(out[0]).toBe(big);
+    expect(out[1]!.toString()).toBe('.');
+    expect(out[2]).toBe(value);
+    expect(out[3]).toBe(big);
+    expect(out[4]!.toString()).toBe('.\r\n');
   });
 });
 
@@ -112,6 +140,31 @@ describe('SMTP pool', () => {
     expect(classifySmtpError(lost)).toBeInstanceOf(AmbiguousDeliveryError);
     await new Promise((r) => setTimeout(r, 200));
     expect(smtp.messages).toHaveLength(1); // the relay kept it, and the pool did not send it again
+  });
+
+  it("pipelines the next envelope behind a message's dot on one session; a loss then ends only that message as sent", async () => {
+    smtp = await startSmtp();
+    pool = createSmtpPool({ url: smtp.url, poolSize: 1, ignoreTLS: true });
+    const piece = (s: string) => Buffer.from(s, 'latin1');
+    // 20 at once over one session, each in pieces: all intact, each to its own recipient.
+    const sends = Array.from({ length: 20 }, (_, i) =>
+      pool!.send({ from: 'd@example.test', to: [`p${i}@example.test`] }, [piece(`From: d@example.test\r\nTo: p${i}@example.test\r\nSubject: ${i}\r\n\r\n`), piece('.dot first\r\n'), piece(`body ${i}\r\n`)]),
+    );
+    await Promise.all(sends);
+    await smtp.waitFor(20);
+    for (const m of smtp.messages) expect(m.parsed.text).toBe(`.dot first\nbody ${m.parsed.subject}\n`);
+    expect(smtp.messages.map((m) => m.envelopeTo[0]).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `p${i}@example.test`).sort());
+    // The relay keeps the first message of the next round and hangs up before its reply: that
+    // message is `sent` (ambiguous), the one whose envelope followed it goes out again, once.
+    let cut = 1;
+    smtp.dropAfterAccept = () => cut-- > 0;
+    const [first, second] = await Promise.all(
+      ['q1', 'q2'].map((n) => pool!.send({ from: 'd@example.test', to: [`${n}@example.test`] }, message(`${n}@example.test`)).catch((e: unknown) => e)),
+    );
+    expect(first).toMatchObject({ messageSent: true });
+    expect(second).toMatchObject({ accepted: ['q2@example.test'] });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(smtp.messages.filter((m) => m.envelopeTo[0] === 'q2@example.test')).toHaveLength(1);
   });
 
   it('a session the relay closed while idle is dropped, and the next message takes a new one', async () => {

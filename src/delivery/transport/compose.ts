@@ -2,7 +2,7 @@
 // addresses the raw writer cannot write), and DKIM-signing every message when configured:
 // nodemailer's stream transport, which writes and signs but sends nothing.
 import nodemailer, { type SendMailOptions } from 'nodemailer';
-import { isFinished, type OutgoingMail } from './mail-transport.js';
+import { isFinished, joinedRaw, type OutgoingMail } from './mail-transport.js';
 
 export interface DkimKey {
   domainName: string;
@@ -43,7 +43,7 @@ export function createComposer(dkim: DkimKey | undefined): Composer {
   return {
     signs: dkim !== undefined,
     async compose(mail) {
-      const options = isFinished(mail) ? { raw: mail.raw, envelope: mail.envelope } : mail;
+      const options = isFinished(mail) ? { raw: joinedRaw(mail.raw), envelope: mail.envelope } : mail;
       const built = (await transport.sendMail(options as SendMailOptions)) as unknown as {
         messageId: string;
         message: Buffer;

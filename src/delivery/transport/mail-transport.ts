@@ -2,10 +2,19 @@
 // A provider is one file behind `createMailTransport` (create.ts): it takes finished
 // bytes or a message to compose, and throws only the failure classes of failures.ts.
 
-/** A message already written as RFC 5322 bytes (the digest's per-reader message), with its envelope. */
+/**
+ * A message already written as RFC 5322 bytes (the digest's per-reader message), with its
+ * envelope; in pieces, it goes to the relay without being joined (the pieces in order are the message).
+ */
 export interface FinishedMail {
-  raw: Buffer | string;
+  raw: Buffer | string | readonly Buffer[];
   envelope: { from: string; to: string[] };
+}
+
+/** A finished message's bytes in one Buffer (for whoever needs them joined: DKIM signing, the outbox, tests). */
+export function joinedRaw(raw: FinishedMail['raw']): Buffer {
+  if (typeof raw === 'string') return Buffer.from(raw, 'utf8');
+  return Buffer.isBuffer(raw) ? raw : Buffer.concat(raw as Buffer[]);
 }
 
 /** A message for the transport to compose (and DKIM-sign when configured). */

@@ -1,6 +1,8 @@
 // A finished message as SMTP DATA (RFC 5321 4.5.2): CRLF line breaks, dot-stuffed,
 // ended by CRLF.CRLF. nodemailer does this with a byte-by-byte stream transform;
-// here line breaks are found with Buffer.indexOf, which is what made it cheap.
+// here line breaks are found with Buffer.indexOf, which is what made it cheap. A message
+// in pieces (a variant's fixed parts and a reader's values) is not copied at all when
+// its pieces need nothing inside: the fixed parts are checked once per process.
 const CRLF = Buffer.from('\r\n');
 export const END_OF_DATA = Buffer.from('.\r\n');
 const DOT = Buffer.from('.');
@@ -45,3 +47,45 @@ export function toSmtpData(input: Buffer): Buffer {
   return Buffer.concat(pieces);
 }
 
+
+/** Pieces of at least this size remember whether they are clean (a variant's fixed parts). */
+const REMEMBER = 256;
+const clean = new WeakMap<Buffer, boolean>();
+
+/**
+ * True when nothing inside `b` needs changing whatever surrounds it: every CR is followed by
+ * LF and every LF preceded by CR within `b`, and no line break in it is followed by a dot.
+ * (A dot as its first byte depends on the piece before: checked per message.)
+ */
+function cleanInside(b: Buffer): boolean {
+  let c = clean.get(b);
+  if (c !== undefined) return c;
+  c = true;
+  for (let cr = b.indexOf(0x0d); c && cr !== -1; cr = b.indexOf(0x0d, cr + 1)) c = b[cr + 1] === 0x0a;
+  for (let lf = b.indexOf(0x0a); c && lf !== -1; lf = b.indexOf(0x0a, lf + 1)) c = lf > 0 && b[lf - 1] === 0x0d && b[lf + 1] !== 0x2e;
+  if (b.length >= REMEMBER) clean.set(b, c);
+  return c;
+}
+
+/**
+ * toSmtpData for a message in pieces, as pieces to write together: when every piece is clean
+ * inside, nothing is copied (a dot that starts a line at a piece's start gets its own piece);
+ * otherwise the joined message goes through toSmtpData.
+ */
+export function toSmtpPieces(pieces: readonly Buffer[]): Buffer[] {
+  const out: Buffer[] = [];
+  let lineStart = true;
+  let last: Buffer | undefined;
+  for (const piece of pieces) {
+    if (piece.length === 0) continue;
+    // (A clean piece neither begins with LF nor ends with CR: no bare break across pieces either.)
+    if (!cleanInside(piece)) return [toSmtpData(Buffer.concat(pieces as Buffer[]))];
+    if (lineStart && piece[0] === 0x2e) out.push(DOT);
+    out.push(piece);
+    lineStart = piece[piece.length - 1] === 0x0a;
+    last = piece;
+  }
+  if (last !== undefined && !lineStart) out.push(CRLF);
+  out.push(END_OF_DATA);
+  return out;
+}

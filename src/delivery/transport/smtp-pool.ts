@@ -1,7 +1,8 @@
 // A small pool of SMTP sessions (smtp-session.ts) for finished messages: the digest's
 // per-reader Buffers go to the relay as they are. The message is dot-stuffed with
 // Buffer.indexOf (smtp-data.ts), MAIL/RCPT/DATA are pipelined when the relay offers
-// PIPELINING, and the bytes are written once (why not nodemailer's pool: BENCHMARKS.md).
+// PIPELINING, a waiting message's envelope follows the previous message's dot on the same
+// session, and the bytes are written once (why not nodemailer's pool: BENCHMARKS.md).
 import { hostname } from 'node:os';
 import { parseUrl, Session, SmtpClientError, type SmtpEnvelope, type SmtpPoolOptions, type SmtpSendResult } from './smtp-session.js';
 
@@ -9,7 +10,8 @@ export { SmtpClientError, type SmtpEnvelope, type SmtpPoolOptions, type SmtpSend
 export { toSmtpData } from './smtp-data.js';
 
 export interface SmtpPool {
-  send(envelope: SmtpEnvelope, message: Buffer): Promise<SmtpSendResult>;
+  /** `message`: its bytes, or its pieces in order (written together, not joined). */
+  send(envelope: SmtpEnvelope, message: Buffer | readonly Buffer[]): Promise<SmtpSendResult>;
   /** Opens a session (greeting, EHLO, TLS, AUTH) and quits: true when all of it worked. */
   verify(): Promise<boolean>;
   close(): void;
@@ -70,6 +72,15 @@ export function createSmtpPool(options: SmtpPoolOptions): SmtpPool {
     return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
   }
 
+  /** A session whose message is out (dot written, reply pending) goes to a waiting sender, if any. */
+  function handOff(session: Session): boolean {
+    if (closing || session.closed || !session.pipelining || session.messages + 1 >= settings.maxMessages) return false;
+    const waiter = waiters.shift();
+    if (!waiter) return false;
+    waiter.resolve(session);
+    return true;
+  }
+
   function release(session: Session) {
     if (session.closed) return;
     if (closing || session.messages >= settings.maxMessages) return session.quit();
@@ -82,16 +93,14 @@ export function createSmtpPool(options: SmtpPoolOptions): SmtpPool {
     async send(envelope, message) {
       for (let attempt = 0; ; attempt++) {
         const session = await acquire();
-        session.busy = true;
+        let handedOff = false;
         try {
-          const result = await session.transaction(envelope, message);
-          session.busy = false;
-          release(session);
+          const result = await session.transaction(envelope, message, () => (handedOff = handOff(session)));
+          if (!handedOff) release(session);
           return result;
         } catch (error) {
-          session.busy = false;
           if (error instanceof SmtpClientError && error.responseCode === 421) session.quit();
-          release(session);
+          if (!handedOff) release(session);
           const unsent = error instanceof SmtpClientError && error.code === 'ECONNECTION' && !error.messageSent;
           if (unsent && attempt === 0) continue;
           throw error;

@@ -1,11 +1,13 @@
 // One SMTP session for smtp-pool.ts: greeting, EHLO, STARTTLS, AUTH, and pipelined
-// transactions whose replies are matched to commands in order. Errors carry
-// nodemailer's shape (code, responseCode, command, response) so that failures.ts
-// keeps making every decision; `messageSent` marks a session lost after the
-// end-of-data dot went out (the relay may have the message).
+// transactions whose replies are matched to commands in order. With PIPELINING the next
+// transaction's envelope may follow a message's end-of-data dot before its reply (RFC 2920
+// 3.1), and writes made in one turn of the event loop leave in one system call. Errors
+// carry nodemailer's shape (code, responseCode, command, response) so that failures.ts
+// keeps making every decision; `messageSent` marks a session lost after that message's
+// end-of-data dot went out (the relay may have it).
 import net from 'node:net';
 import tls from 'node:tls';
-import { END_OF_DATA, toSmtpData } from './smtp-data.js';
+import { END_OF_DATA, toSmtpPieces } from './smtp-data.js';
 
 export interface SmtpPoolOptions {
   /** smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps:// (TLS from the start). */
@@ -81,14 +83,15 @@ export class Session {
   private socket: net.Socket | tls.TLSSocket;
   private buffered = '';
   private lines: string[] = [];
-  private waiting: { resolve: (r: Reply) => void; reject: (e: Error) => void; command: string }[] = [];
+  /** `sent`: the reply to a message's end-of-data dot (a loss then may have delivered it). */
+  private waiting: { resolve: (r: Reply) => void; reject: (e: Error) => void; command: string; sent: boolean }[] = [];
   private features = new Set<string>();
   private authMethods: string[] = [];
   closed = false;
-  busy = false;
+  /** Transactions under way (two when the next envelope follows a message's dot). */
+  private active = 0;
+  private corked = false;
   messages = 0;
-  /** Set while the end-of-data dot is out and its reply is not in. */
-  private dataSent = false;
   onClose: (() => void) | undefined;
 
   constructor(
@@ -107,7 +110,7 @@ export class Session {
     socket.on('error', (err: NodeJS.ErrnoException) => this.fail(err));
     socket.on('close', () => this.fail(null));
     socket.setTimeout(this.options.socketTimeout, () => {
-      if (this.busy) this.fail(Object.assign(new Error('Timeout waiting for the relay'), { code: 'ETIMEDOUT' }));
+      if (this.active > 0) this.fail(Object.assign(new Error('Timeout waiting for the relay'), { code: 'ETIMEDOUT' }));
       else this.quit();
     });
   }
@@ -135,9 +138,8 @@ export class Session {
     if (this.closed) return;
     this.closed = true;
     this.socket.destroy();
-    const sent = this.dataSent;
     for (const w of this.waiting.splice(0)) {
-      const error = sent
+      const error = w.sent
         ? new SmtpClientError('Connection closed unexpectedly after the message was sent', 'ECONNECTION', w.command, undefined, undefined, true)
         : err && w.command === 'CONN'
           ? new SmtpClientError(err.message, err.code === 'ETIMEDOUT' ? 'ETIMEDOUT' : 'ESOCKET', 'CONN')
@@ -147,13 +149,28 @@ export class Session {
     this.onClose?.();
   }
 
-  private reply(command: string): Promise<Reply> {
+  private reply(command: string, sent = false): Promise<Reply> {
     if (this.closed) return Promise.reject(new SmtpClientError('Connection closed before the message was sent', 'ECONNECTION', command));
-    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject, command }));
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject, command, sent }));
   }
 
+  /** Writes in this turn of the event loop go out together (one writev: a message's dot and the next envelope). */
   private write(data: string | Buffer) {
-    if (!this.closed) this.socket.write(data);
+    if (this.closed) return;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(data);
+  }
+
+  /** The relay takes the next envelope before this transaction's last reply. */
+  get pipelining(): boolean {
+    return this.features.has('PIPELINING');
   }
 
   /** Sends one command line and waits for its reply, whatever the code. */
@@ -249,8 +266,21 @@ export class Session {
     await this.command(Buffer.from(pass).toString('base64'), 'AUTH LOGIN', [235], 'EAUTH');
   }
 
-  /** One transaction. The session stays usable after a refusal (RSET is sent when needed). */
-  async transaction(envelope: SmtpEnvelope, data: Buffer): Promise<SmtpSendResult> {
+  /**
+   * One transaction. The session stays usable after a refusal (RSET is sent when needed).
+   * `dotSent` is called as the message's end-of-data dot is written: with PIPELINING, the next
+   * transaction may start then (its replies come after this one's).
+   */
+  async transaction(envelope: SmtpEnvelope, data: Buffer | readonly Buffer[], dotSent?: () => void): Promise<SmtpSendResult> {
+    this.active++;
+    try {
+      return await this.run(envelope, data, dotSent);
+    } finally {
+      this.active--;
+    }
+  }
+
+  private async run(envelope: SmtpEnvelope, data: Buffer | readonly Buffer[], dotSent?: () => void): Promise<SmtpSendResult> {
     const utf8 = [envelope.from, ...envelope.to].some((a) => /[^\x00-\x7f]/.test(a));
     for (const address of [envelope.from, ...envelope.to]) {
       if (!SAFE_ADDRESS.test(address)) throw new SmtpClientError(`Invalid address ${JSON.stringify(address)}`, 'EENVELOPE', 'RCPT TO', 553);
@@ -258,7 +288,7 @@ export class Session {
     if (utf8 && !this.features.has('SMTPUTF8')) {
       throw new SmtpClientError('The relay does not accept internationalised addresses (no SMTPUTF8)', 'EENVELOPE', 'MAIL FROM', 553);
     }
-    const payload = toSmtpData(data);
+    const payload = toSmtpPieces(Buffer.isBuffer(data) ? [data] : data);
     const mailFrom = `MAIL FROM:<${envelope.from}>${utf8 ? ' SMTPUTF8' : ''}`;
     const commands = [mailFrom, ...envelope.to.map((to) => `RCPT TO:<${to}>`), 'DATA'];
     const names = ['MAIL FROM', ...envelope.to.map(() => 'RCPT TO'), 'DATA'];
@@ -303,16 +333,11 @@ export class Session {
       if (first) throw this.refused('RCPT TO', first.reply, 'EENVELOPE');
       throw this.refused('DATA', dataReply ?? { code: 503, text: 'DATA not sent' }, 'EENVELOPE');
     }
-    const final = this.reply('DATA');
-    this.write(payload);
     // From here a lost connection may have delivered the message: the caller must not resend.
-    this.dataSent = true;
-    let r: Reply;
-    try {
-      r = await final;
-    } finally {
-      this.dataSent = false;
-    }
+    const final = this.reply('DATA', true);
+    for (const piece of payload) this.write(piece);
+    dotSent?.();
+    const r = await final;
     this.messages++;
     if (r.code !== 250) throw new SmtpClientError(`Message refused: ${r.text}`, 'EMESSAGE', 'DATA', r.code, r.text);
     return { response: r.text, accepted, rejected: rejected.map((x) => x.address) };

@@ -65,12 +65,12 @@ export function createSmtpTransport(options: { url: string; poolSize: number; dk
   const composer = createComposer(options.dkim);
   return {
     async send(mail) {
-      let bytes: Buffer;
+      let bytes: Buffer | readonly Buffer[];
       let envelope: { from: string; to: string[] };
       let messageId = '';
       try {
         if (isFinished(mail) && !composer.signs) {
-          bytes = Buffer.isBuffer(mail.raw) ? mail.raw : Buffer.from(mail.raw, 'utf8');
+          bytes = typeof mail.raw === 'string' ? Buffer.from(mail.raw, 'utf8') : mail.raw;
           envelope = mail.envelope;
         } else {
           const built = await composer.compose(mail);
