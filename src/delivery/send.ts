@@ -6,8 +6,6 @@ import type { RedisClient } from '../redis.js';
 import { redactAddresses, type Logger } from '../log.js';
 import type { Subscriber } from '../subscribers/model.js';
 import { markUndeliverable } from '../subscribers/rules.js';
-import { hadDigestOnLocalDate, isDeliveryDay } from '../editions/slots.js';
-import { hasNewStoriesSince } from '../editions/pick.js';
 import { newClaimToken, type Ledger, type ReaderClaim } from './ledger.js';
 import { untilWritten } from '../redis.js';
 import type { MailTransport, OutgoingMail } from './transport/mail-transport.js';
@@ -18,6 +16,7 @@ import { AmbiguousDeliveryError, asDeliveryFailure, PermanentDeliveryError, Rela
 import { RateWaitAbortedError, type AdaptiveRate } from './adaptive-rate.js';
 import { createSlots } from './slots.js';
 import { createOutcomeBatch } from './outcome-batch.js';
+import { createSkipRule } from './skip-rule.js';
 
 export class EditionPausedError extends Error {
   override name = 'EditionPausedError';
@@ -70,19 +69,6 @@ export interface SenderDeps<V> {
   inFlight: number;
   /** The shared send permits and congestion control (none: unpaced, throttling is transient). */
   rate?: AdaptiveRate;
-}
-
-/** What `lastEditionFor` remembers per reader: the slot, and which edition and variant it was. */
-interface LastDelivery {
-  slot: Date;
-  editionId: string;
-  variantKey: string;
-}
-
-function parseLast(value: string | null): LastDelivery | null {
-  if (!value) return null;
-  const v = JSON.parse(value) as { slot: string; edition: string; variant: string };
-  return { slot: new Date(v.slot), editionId: v.edition, variantKey: v.variant };
 }
 
 /** A reader's outcome in this run (`already-…`: an earlier run had recorded it). */
@@ -172,30 +158,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
     return info.variants.get(key) as V;
   }
 
-  async function nothingNew(editionId: string, key: string, last: LastDelivery | null): Promise<boolean> {
-    if (!deps.skipEmpty) return false;
-    const storyIds = (id: string, k: string) => ports.editions.storyIds(id, k);
-    const current = await storyIds(editionId, key);
-    if (current === null) return false;
-    const previous = last ? await storyIds(last.editionId, last.variantKey) : null;
-    return !hasNewStoriesSince({ storyIds: current }, previous);
-  }
-
-  /** `lastRaw`: the reader's last-edition entry, read by the claim. */
-  async function skipReason(sub: Subscriber | null, info: EditionInfo, editionId: string, lastRaw: string | null, suppressed: ReadonlySet<string>): Promise<string | null> {
-    if (!sub) return 'deleted';
-    if (sub.status !== 'confirmed') return sub.status;
-    if (suppressed.has(sub.email)) return 'suppressed';
-    const last = parseLast(lastRaw);
-    if (info.mode !== 'now') {
-      // The reader may have changed cadence since the fan-out read the index.
-      if ((info.mode === 'weekly') !== (sub.cadence === 'weekly')) return 'cadence';
-      if (info.mode === 'scheduled' && !isDeliveryDay(info.slot, sub.timezone, sub.weekdaysOnly)) return 'weekend';
-      if (hadDigestOnLocalDate(last?.slot ?? null, info.slot, sub.timezone)) return 'already-today';
-    }
-    if (await nothingNew(editionId, ports.editions.variantFor(sub.topics), last)) return 'nothing-new';
-    return null;
-  }
+  const skipReason = createSkipRule({ editions: ports.editions, skipEmpty: deps.skipEmpty ?? false });
 
   // Ledger writes are retried while Redis is away (restart, failover, partition): an outcome the
   // relay gave, or a claim this run holds, stays in memory and is written when Redis is back,
@@ -245,7 +208,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
       let message: OutgoingMail;
       try {
         sub = ports.subscribers.parse(claim.subscriber);
-        const reason = await skipReason(sub, info, editionId, claim.last, suppressed);
+        const reason = await skipReason(sub, { ...info, editionId }, claim.last, suppressed);
         if (reason || !sub) {
           await record(editionId, subscriberId, 'skipped');
           result.outcomes.set(subscriberId, 'skipped');
