@@ -1,9 +1,9 @@
 // TLS towards Redis (rediss://): the certificate material, Node's options from it, what a
-// refused handshake means for the operator, and connectors that keep a failed TLS socket's
-// late errors from crashing the process.
+// refused handshake means for the operator (and the start-up check that says it), and
+// connectors that keep a failed TLS socket's late errors from crashing the process.
 import { createRequire } from 'node:module';
-import type { ConnectionOptions } from 'node:tls';
-import { SentinelConnector, type RedisOptions } from 'ioredis';
+import { connect, type ConnectionOptions } from 'node:tls';
+import { Cluster, SentinelConnector, type Redis, type RedisOptions } from 'ioredis';
 
 /**
  * TLS towards Redis, as PEM text. Without `ca` the system's CAs decide; the server's name or
@@ -56,6 +56,74 @@ export function tlsRefusalOf(err: Error): RedisTlsError | undefined {
  */
 export function resetsAfterHandshake(lastError: string): RedisTlsError {
   return new RedisTlsError(`Redis closed every connection right after the TLS handshake (${lastError}); if ${CLIENT_CERT_HINT}`);
+}
+
+/**
+ * One TLS connection and a PING, to learn why a server refuses us where ioredis only says
+ * "Connection is closed" (its Sentinel clients swallow their errors). Undefined: no refusal seen.
+ */
+export function probeTls(options: ConnectionOptions & { host: string; port: number }, timeoutMs = 5000): Promise<RedisTlsError | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect(options);
+    const done = (result?: RedisTlsError) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => done(), timeoutMs);
+    socket.on('secureConnect', () => socket.write('PING\r\n'));
+    socket.on('data', () => done());
+    socket.on('error', (err) => done(tlsRefusalOf(err)));
+    socket.on('close', () => done());
+  });
+}
+
+/**
+ * Wait for the first connection: resolves when ready, or on an error that may pass (Redis not up
+ * yet; ioredis keeps retrying as before); rejects with a RedisTlsError on a TLS refusal, which
+ * would otherwise leave every command (BullMQ's blocking ones included) waiting forever.
+ */
+export function whenConnected(client: Redis | Cluster, timeoutMs = 15_000): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  const tls = Boolean(client instanceof Cluster ? client.options.redisOptions?.tls : client.options.tls);
+  let handshakeDone = false;
+  let resets = 0;
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      client.off('connect', onConnect);
+      client.off('error', onError);
+      client.off('node error', onError);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onReady = () => done();
+    const onConnect = () => void (handshakeDone = true);
+    const onError = (err: Error) => {
+      const refusal = tlsRefusalOf(err);
+      if (refusal) return done(refusal);
+      const options = client instanceof Cluster ? undefined : client.options;
+      const sentinelTLS = options?.sentinelTLS;
+      const sentinel = options?.sentinels?.[0];
+      if (sentinelTLS && sentinel && /All sentinels are unreachable/.test(err.message)) {
+        // ioredis's Sentinel clients keep the reason to themselves: ask one Sentinel directly.
+        client.off('error', onError);
+        const { host = '127.0.0.1', port = 26379 } = sentinel;
+        void probeTls({ ...sentinelTLS, host, port }).then((why) => done(why && new RedisTlsError(`${why.message} (Sentinel ${host}:${port})`)));
+        return;
+      }
+      const reset = tls && handshakeDone && /ECONNRESET|EPIPE/.test((err as NodeJS.ErrnoException).code ?? '');
+      handshakeDone = false;
+      if (!reset) return done();
+      if (++resets >= 3) done(resetsAfterHandshake(err.message));
+    };
+    const timer = setTimeout(() => done(), timeoutMs);
+    client.on('ready', onReady);
+    client.on('connect', onConnect);
+    client.on('error', onError);
+    client.on('node error', onError);
+  });
 }
 
 type Connect = SentinelConnector['connect'];

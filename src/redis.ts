@@ -6,7 +6,7 @@
 // fast instead of queueing commands forever.
 import type { ConnectionOptions, RedisOptions as BullRedisOptions } from 'bullmq';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
-import { GuardedSentinelConnector, GuardedStandaloneConnector, resetsAfterHandshake, tlsOptions, tlsRefusalOf, type RedisTls } from './redis-tls.js';
+import { GuardedSentinelConnector, GuardedStandaloneConnector, tlsOptions, type RedisTls } from './redis-tls.js';
 
 export type RedisRole = 'worker' | 'request' | 'command';
 
@@ -152,44 +152,6 @@ export function describeTopology(t: RedisTopology): string {
     return `${u.protocol}//${u.host}`;
   }
   return t.kind === 'sentinel' ? `sentinel ${t.name} via ${list(t.sentinels)}` : `cluster ${list(t.nodes)}`;
-}
-
-/**
- * Wait for the first connection: resolves when ready, or on an error that may pass (Redis not up
- * yet; ioredis keeps retrying as before); rejects with a RedisTlsError on a TLS refusal, which
- * would otherwise leave every command (BullMQ's blocking ones included) waiting forever.
- */
-export function whenConnected(client: RedisClient, timeoutMs = 15_000): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  const tls = Boolean(client instanceof Cluster ? client.options.redisOptions?.tls : client.options.tls);
-  let handshakeDone = false;
-  let resets = 0;
-  return new Promise((resolve, reject) => {
-    const done = (err?: Error) => {
-      clearTimeout(timer);
-      client.off('ready', onReady);
-      client.off('connect', onConnect);
-      client.off('error', onError);
-      client.off('node error', onError);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onReady = () => done();
-    const onConnect = () => void (handshakeDone = true);
-    const onError = (err: Error) => {
-      const refusal = tlsRefusalOf(err);
-      if (refusal) return done(refusal);
-      const reset = tls && handshakeDone && /ECONNRESET|EPIPE/.test((err as NodeJS.ErrnoException).code ?? '');
-      handshakeDone = false;
-      if (!reset) return done();
-      if (++resets >= 3) done(resetsAfterHandshake(err.message));
-    };
-    const timer = setTimeout(() => done(), timeoutMs);
-    client.on('ready', onReady);
-    client.on('connect', onConnect);
-    client.on('error', onError);
-    client.on('node error', onError);
-  });
 }
 
 /** Quit politely; disconnect if Redis does not answer. Safe to call twice. */

@@ -6,7 +6,7 @@ import { editionPreviewCommand } from './edition-preview.js';
 import { editionSendCommand } from './edition-send.js';
 import { editionListCommand, editionReportCommand } from './editions-report.js';
 import { ingestCommand, sourcesCheckCommand } from './ingest.js';
-import { whenConnected } from '../redis.js';
+import { whenConnected } from '../redis-tls.js';
 import { runProcesses, type ProcessName } from './processes.js';
 import { queuesCommand } from './queues.js';
 import { sourcesTryCommand } from './sources-try.js';

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { createContext } from '../context.js';
 import type { Running } from '../processes/api.js';
 import { startHeartbeat } from '../ops/heartbeat.js';
-import { whenConnected } from '../redis.js';
+import { whenConnected } from '../redis-tls.js';
 
 export type ProcessName = 'api' | 'worker' | 'scheduler';
 

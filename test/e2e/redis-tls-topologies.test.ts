@@ -4,8 +4,9 @@
 // (REDIS_SENTINEL_TLS follows rediss://) and reaches the primary over TLS. Cluster: the
 // nodes announce 127.0.0.1, which the server certificate names.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { whenConnected } from '../../src/redis.js';
-import { uniquePrefix } from '../helpers/env.js';
+import { createContext } from '../../src/context.js';
+import { RedisTlsError, whenConnected } from '../../src/redis-tls.js';
+import { testConfig, uniquePrefix } from '../helpers/env.js';
 import { makeTlsFiles, type TlsFiles } from '../helpers/redis-tls.js';
 import { startCluster, startSentinel, type Topology } from '../helpers/redis-topologies.js';
 import { linkFrom, startStack } from '../helpers/stack.js';
@@ -46,4 +47,15 @@ describe.each([
       await stack.close();
     }
   }, 30_000);
+
+  it('stops at start-up with RedisTlsError when REDIS_TLS_CA_FILE did not sign the nodes', async () => {
+    const ctx = createContext(testConfig({ ...topology.env, REDIS_URL: 'rediss://127.0.0.1', ...files.env, REDIS_TLS_CA_FILE: files.otherCa, KEY_PREFIX: '{tls}' }), { name: 'tls-test' });
+    try {
+      const err = await whenConnected(ctx.redis, 10_000).then(() => 'connected', (e: unknown) => e);
+      expect(err).toBeInstanceOf(RedisTlsError);
+      expect((err as Error).message).toMatch(/REDIS_TLS_CA_FILE must hold the CA/);
+    } finally {
+      await ctx.close();
+    }
+  });
 });

@@ -5,8 +5,7 @@
 // stops start-up with a RedisTlsError that says what to fix, instead of hanging.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, type AppContext } from '../../src/context.js';
-import { whenConnected } from '../../src/redis.js';
-import { RedisTlsError } from '../../src/redis-tls.js';
+import { RedisTlsError, whenConnected } from '../../src/redis-tls.js';
 import { testConfig, TEST_SECRET, uniquePrefix } from '../helpers/env.js';
 import { startDigest } from '../helpers/process.js';
 import { startTlsRedis, type TlsRedis } from '../helpers/redis-tls.js';
