@@ -1,4 +1,5 @@
 // The only module that reads process.env. Everything else receives a Config.
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -8,6 +9,7 @@ import { ALL_QUEUES, type QueueName } from './queues/names.js';
 import { SourcesFileSchema, type SourcesFile } from './stories/sources-schema.js';
 import { isTimeZone } from './subscribers/schemas.js';
 import { authOf, parseHostPorts, type RedisTopology, type ReplicaWait } from './redis.js';
+import type { RedisTls } from './redis-tls.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -35,6 +37,13 @@ export const EnvSchema = z.object({
   REDIS_SENTINELS: z.string().optional(),
   REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - only').optional(),
   REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  /** PEM CA bundle the Redis servers' certificates must chain to (rediss://); default: the system's CAs. */
+  REDIS_TLS_CA_FILE: z.string().optional(),
+  /** PEM client certificate and key for Redis servers that require them (`tls-auth-clients yes`); both or neither. */
+  REDIS_TLS_CERT_FILE: z.string().optional(),
+  REDIS_TLS_KEY_FILE: z.string().optional(),
+  /** The Sentinels speak TLS too (same CA and client certificate); default: as REDIS_URL's scheme. */
+  REDIS_SENTINEL_TLS: bool.optional(),
   /** Cluster: `host:port,…` seed nodes. KEY_PREFIX must carry a hash tag. REDIS_URL then gives only credentials and TLS. */
   REDIS_CLUSTER_NODES: z.string().optional(),
   /**
@@ -219,9 +228,49 @@ export function loadSourcesFile(path: string): SourcesFile {
   return parsed.data;
 }
 
+function readPem(variable: string, path: string, what: 'CERTIFICATE' | 'PRIVATE KEY'): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(variable, `cannot read ${path}: ${(err as Error).message}`);
+  }
+  try {
+    if (what === 'CERTIFICATE') new X509Certificate(pem);
+    else createPrivateKey(pem);
+  } catch (err) {
+    throw new ConfigError(variable, `${path} is not a PEM ${what.toLowerCase()}: ${(err as Error).message}`);
+  }
+  return pem;
+}
+
+/**
+ * TLS material for rediss:// (REDIS_TLS_*_FILE), read and checked now so a missing file or a
+ * key that does not match its certificate stops start-up instead of every connection.
+ */
+export function redisTlsOf(env: Env): RedisTls {
+  const given = (['REDIS_TLS_CA_FILE', 'REDIS_TLS_CERT_FILE', 'REDIS_TLS_KEY_FILE'] as const).find((v) => env[v]);
+  if (!given) return {};
+  if (!env.REDIS_URL.startsWith('rediss://')) throw new ConfigError(given, 'is set but REDIS_URL is redis:// (plain TCP); use rediss:// to turn TLS on');
+  if (Boolean(env.REDIS_TLS_CERT_FILE) !== Boolean(env.REDIS_TLS_KEY_FILE)) {
+    throw new ConfigError(env.REDIS_TLS_CERT_FILE ? 'REDIS_TLS_KEY_FILE' : 'REDIS_TLS_CERT_FILE', 'is required with the other (a client certificate needs its key)');
+  }
+  const tls: RedisTls = {};
+  if (env.REDIS_TLS_CA_FILE) tls.ca = readPem('REDIS_TLS_CA_FILE', env.REDIS_TLS_CA_FILE, 'CERTIFICATE');
+  if (env.REDIS_TLS_CERT_FILE && env.REDIS_TLS_KEY_FILE) {
+    tls.cert = readPem('REDIS_TLS_CERT_FILE', env.REDIS_TLS_CERT_FILE, 'CERTIFICATE');
+    tls.key = readPem('REDIS_TLS_KEY_FILE', env.REDIS_TLS_KEY_FILE, 'PRIVATE KEY');
+    if (!new X509Certificate(tls.cert).checkPrivateKey(createPrivateKey(tls.key))) {
+      throw new ConfigError('REDIS_TLS_KEY_FILE', `${env.REDIS_TLS_KEY_FILE} is not the key of the certificate in REDIS_TLS_CERT_FILE`);
+    }
+  }
+  return tls;
+}
+
 /** Which Redis to use; refuses a cluster whose keys could not share one slot per multi-key operation. */
 export function redisTopologyOf(env: Env): RedisTopology {
-  const auth = authOf(env.REDIS_URL);
+  const tls = redisTlsOf(env);
+  const auth = authOf(env.REDIS_URL, tls);
   if (env.REDIS_SENTINELS && env.REDIS_CLUSTER_NODES) {
     throw new ConfigError('REDIS_CLUSTER_NODES', 'cannot be set together with REDIS_SENTINELS (choose Sentinel or Cluster)');
   }
@@ -238,10 +287,19 @@ export function redisTopologyOf(env: Env): RedisTopology {
     const sentinels = parseHostPorts(env.REDIS_SENTINELS);
     if (!sentinels) throw new ConfigError('REDIS_SENTINELS', `must be host:port,host:port (got "${env.REDIS_SENTINELS.slice(0, 60)}")`);
     if (!env.REDIS_SENTINEL_NAME) throw new ConfigError('REDIS_SENTINEL_NAME', 'is required with REDIS_SENTINELS (the master name the Sentinels monitor)');
-    return { kind: 'sentinel', sentinels, name: env.REDIS_SENTINEL_NAME, ...(env.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: env.REDIS_SENTINEL_PASSWORD } : {}), auth };
+    const sentinelTls = env.REDIS_SENTINEL_TLS ?? auth.tls !== undefined;
+    return {
+      kind: 'sentinel',
+      sentinels,
+      name: env.REDIS_SENTINEL_NAME,
+      ...(env.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: env.REDIS_SENTINEL_PASSWORD } : {}),
+      ...(sentinelTls ? { sentinelTls: tls } : {}),
+      auth,
+    };
   }
   if (env.REDIS_SENTINEL_NAME) throw new ConfigError('REDIS_SENTINELS', 'is required with REDIS_SENTINEL_NAME');
-  return { kind: 'single', url: env.REDIS_URL };
+  if (env.REDIS_SENTINEL_TLS !== undefined) throw new ConfigError('REDIS_SENTINEL_TLS', 'applies only with REDIS_SENTINELS');
+  return { kind: 'single', url: env.REDIS_URL, ...(auth.tls ? { tls: auth.tls } : {}) };
 }
 
 /** WAIT after ledger writes of a send: REDIS_WAIT_REPLICAS, else 1 under Sentinel. */

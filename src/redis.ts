@@ -1,10 +1,12 @@
 // Redis connections, for every topology: one server (REDIS_URL, redis:// or rediss://),
-// Sentinel (REDIS_SENTINELS + REDIS_SENTINEL_NAME) or Cluster (REDIS_CLUSTER_NODES).
+// Sentinel (REDIS_SENTINELS + REDIS_SENTINEL_NAME) or Cluster (REDIS_CLUSTER_NODES), each
+// over TLS when REDIS_URL is rediss:// (CA and client certificate from REDIS_TLS_*_FILE).
 // Everything, BullMQ included, connects through here. BullMQ workers need
 // maxRetriesPerRequest: null (block until Redis is back); request paths (HTTP) fail
 // fast instead of queueing commands forever.
 import type { ConnectionOptions, RedisOptions as BullRedisOptions } from 'bullmq';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { GuardedSentinelConnector, GuardedStandaloneConnector, tlsOptions, type RedisTls } from './redis-tls.js';
 
 export type RedisRole = 'worker' | 'request' | 'command';
 
@@ -20,13 +22,15 @@ export interface HostPort {
 export interface RedisAuth {
   username?: string;
   password?: string;
-  tls?: boolean;
+  /** Present when REDIS_URL is rediss://. */
+  tls?: RedisTls;
   db?: number;
 }
 
 export type RedisTopology =
-  | { kind: 'single'; url: string }
-  | { kind: 'sentinel'; sentinels: HostPort[]; name: string; sentinelPassword?: string; auth: RedisAuth }
+  | { kind: 'single'; url: string; tls?: RedisTls }
+  /** `sentinelTls`: the Sentinels themselves speak TLS (REDIS_SENTINEL_TLS), with the same CA and client certificate. */
+  | { kind: 'sentinel'; sentinels: HostPort[]; name: string; sentinelPassword?: string; sentinelTls?: RedisTls; auth: RedisAuth }
   | { kind: 'cluster'; nodes: HostPort[]; auth: RedisAuth };
 
 /** `host:port,host:port` → list; null when an entry is not host:port. */
@@ -40,13 +44,13 @@ export function parseHostPorts(list: string): HostPort[] | null {
   return out.length ? out : null;
 }
 
-/** User, password, TLS and database of a redis:// or rediss:// URL. */
-export function authOf(url: string): RedisAuth {
+/** User, password, TLS (rediss://, with `tls`'s CA and client certificate) and database of a redis:// or rediss:// URL. */
+export function authOf(url: string, tls: RedisTls = {}): RedisAuth {
   const u = new URL(url);
   return {
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
     ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(u.protocol === 'rediss:' ? { tls: true } : {}),
+    ...(u.protocol === 'rediss:' ? { tls } : {}),
     ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
   };
 }
@@ -67,7 +71,7 @@ function nodeOptions(auth: RedisAuth, role: RedisRole, extra: RedisOptions): Red
     reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
     ...(auth.username ? { username: auth.username } : {}),
     ...(auth.password ? { password: auth.password } : {}),
-    ...(auth.tls ? { tls: {} } : {}),
+    ...(auth.tls ? { tls: tlsOptions(auth.tls), Connector: GuardedStandaloneConnector } : {}),
     ...(auth.db ? { db: auth.db } : {}),
     ...ROLE_OPTIONS[role],
     ...extra,
@@ -86,6 +90,10 @@ function clusterOptions(auth: RedisAuth, role: RedisRole, extra: RedisOptions): 
     retryDelayOnClusterDown: 300,
     retryDelayOnTryAgain: 200,
     slotsRefreshTimeout: 2000,
+    // Under TLS, hand node names to tls.connect as given so the certificate is checked against
+    // them (ioredis otherwise resolves them first and checks the IP). Nodes found through
+    // CLUSTER SLOTS are named as the cluster announces them (IPs unless cluster-announce-hostname).
+    ...(auth.tls ? { dnsLookup: (address: string, done: (err: null, address: string) => void) => done(null, address) } : {}),
   };
 }
 
@@ -95,6 +103,11 @@ function sentinelOptions(t: Extract<RedisTopology, { kind: 'sentinel' }>, role: 
     sentinels: t.sentinels,
     name: t.name,
     ...(t.sentinelPassword ? { sentinelPassword: t.sentinelPassword } : {}),
+    // ioredis ignores `tls` for the data nodes under Sentinel unless told otherwise.
+    ...(t.auth.tls ? { enableTLSForSentinelMode: true } : {}),
+    ...(t.sentinelTls ? { sentinelTLS: tlsOptions(t.sentinelTls) } : {}),
+    // ioredis wires its own Sentinel connector only when no Connector is given: ours is the same, guarded.
+    ...(t.auth.tls || t.sentinelTls ? { Connector: GuardedSentinelConnector } : {}),
     // Learn of a failover from the Sentinels' +switch-master at once, not when the old primary fails.
     failoverDetector: true,
   };
@@ -103,7 +116,7 @@ function sentinelOptions(t: Extract<RedisTopology, { kind: 'sentinel' }>, role: 
 export function createRedis(topology: RedisTopology, role: RedisRole, extra: RedisOptions = {}): RedisClient {
   switch (topology.kind) {
     case 'single':
-      return new Redis(topology.url, nodeOptions({}, role, extra));
+      return new Redis(topology.url, nodeOptions(topology.tls ? { tls: topology.tls } : {}, role, extra));
     case 'sentinel':
       return new Redis(sentinelOptions(topology, role, extra));
     case 'cluster':
@@ -122,7 +135,7 @@ export function bullConnection(topology: RedisTopology): ConnectionOptions {
   switch (topology.kind) {
     case 'single': {
       const url = new URL(topology.url);
-      return forBull({ host: url.hostname, port: Number(url.port || 6379), ...nodeOptions(authOf(topology.url), 'worker', {}) });
+      return forBull({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 6379), ...nodeOptions(authOf(topology.url, topology.tls), 'worker', {}) });
     }
     case 'sentinel':
       return forBull(sentinelOptions(topology, 'worker', {}));

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseEnv } from '../src/config.js';
 import { TEST_SECRET } from './helpers/env.js';
+import { makeTlsFiles, type TlsFiles } from './helpers/redis-tls.js';
 
 const base = { SECRET_KEY: TEST_SECRET, SOURCES_FILE: 'config/sources.json' };
 
@@ -67,7 +69,7 @@ describe('config', () => {
   });
 
   it('reads the Redis topology: one server, Sentinel (credentials from REDIS_URL), Cluster with a hash tag', () => {
-    expect(loadConfig({ ...base, REDIS_URL: 'rediss://u:p%40ss@cache.example:6380/2' }).redis).toEqual({ kind: 'single', url: 'rediss://u:p%40ss@cache.example:6380/2' });
+    expect(loadConfig({ ...base, REDIS_URL: 'rediss://u:p%40ss@cache.example:6380/2' }).redis).toEqual({ kind: 'single', url: 'rediss://u:p%40ss@cache.example:6380/2', tls: {} });
     expect(
       loadConfig({ ...base, REDIS_URL: 'redis://:secret@x', REDIS_SENTINELS: '10.0.0.1:26379, [::1]:26380', REDIS_SENTINEL_NAME: 'mymaster', REDIS_SENTINEL_PASSWORD: 'sp' }).redis,
     ).toEqual({
@@ -81,6 +83,53 @@ describe('config', () => {
       kind: 'cluster',
       nodes: [{ host: 'n1', port: 7000 }, { host: 'n2', port: 7001 }],
       auth: {},
+    });
+  });
+
+  describe('Redis TLS files (REDIS_TLS_CA_FILE, REDIS_TLS_CERT_FILE, REDIS_TLS_KEY_FILE)', () => {
+    let files: TlsFiles;
+    beforeAll(async () => {
+      files = await makeTlsFiles();
+    }, 30_000);
+    afterAll(() => files?.remove());
+
+    const refusal = (env: Record<string, string>): ConfigError => {
+      try {
+        loadConfig({ ...base, REDIS_URL: 'rediss://cache.example:6380', ...env });
+      } catch (err) {
+        return err as ConfigError;
+      }
+      throw new Error('loadConfig accepted it');
+    };
+
+    it('reads the CA and the client certificate for every topology; the Sentinels follow REDIS_URL unless REDIS_SENTINEL_TLS says otherwise', () => {
+      const pem = (f: string) => readFileSync(f, 'utf8');
+      const tls = { ca: pem(files.ca), cert: pem(files.clientCert), key: pem(files.clientKey) };
+      const env = { ...base, REDIS_URL: 'rediss://:pw@cache.example:6380', ...files.env };
+      expect(loadConfig(env).redis).toEqual({ kind: 'single', url: 'rediss://:pw@cache.example:6380', tls });
+      expect(loadConfig({ ...env, REDIS_TLS_CERT_FILE: '', REDIS_TLS_KEY_FILE: '' }).redis).toEqual({ kind: 'single', url: 'rediss://:pw@cache.example:6380', tls: { ca: tls.ca } });
+      const sentinel = { ...env, REDIS_SENTINELS: '10.0.0.1:26379', REDIS_SENTINEL_NAME: 'm' };
+      expect(loadConfig(sentinel).redis).toMatchObject({ kind: 'sentinel', sentinelTls: tls, auth: { password: 'pw', tls } });
+      expect(loadConfig({ ...sentinel, REDIS_SENTINEL_TLS: 'false' }).redis).not.toHaveProperty('sentinelTls');
+      expect(loadConfig({ ...sentinel, REDIS_URL: 'redis://x', ...Object.fromEntries(Object.keys(files.env).map((k) => [k, ''])), REDIS_SENTINEL_TLS: 'true' }).redis)
+        .toMatchObject({ sentinelTls: {}, auth: {} });
+      expect(loadConfig({ ...env, KEY_PREFIX: '{md}', REDIS_CLUSTER_NODES: 'n1:7000' }).redis).toMatchObject({ kind: 'cluster', auth: { password: 'pw', tls } });
+    });
+
+    it.each([
+      ['a CA file that does not exist', () => ({ REDIS_TLS_CA_FILE: '/nonexistent/ca.pem' }), 'REDIS_TLS_CA_FILE', /cannot read \/nonexistent\/ca\.pem: ENOENT/],
+      ['a CA file that holds a key', () => ({ REDIS_TLS_CA_FILE: files.clientKey }), 'REDIS_TLS_CA_FILE', /is not a PEM certificate/],
+      ['a certificate without its key', () => ({ REDIS_TLS_CERT_FILE: files.clientCert }), 'REDIS_TLS_KEY_FILE', /required with the other/],
+      ['a key without its certificate', () => ({ REDIS_TLS_KEY_FILE: files.clientKey }), 'REDIS_TLS_CERT_FILE', /required with the other/],
+      ['a key file that does not exist', () => ({ REDIS_TLS_CERT_FILE: files.clientCert, REDIS_TLS_KEY_FILE: '/nonexistent/key.pem' }), 'REDIS_TLS_KEY_FILE', /cannot read/],
+      ['another certificate\'s key', () => ({ REDIS_TLS_CERT_FILE: files.clientCert, REDIS_TLS_KEY_FILE: files.serverKey }), 'REDIS_TLS_KEY_FILE', /is not the key of the certificate in REDIS_TLS_CERT_FILE/],
+      ['TLS files with redis://', () => ({ REDIS_URL: 'redis://cache.example:6379', REDIS_TLS_CA_FILE: files.ca }), 'REDIS_TLS_CA_FILE', /REDIS_URL is redis:\/\/.*use rediss:\/\//],
+      ['REDIS_SENTINEL_TLS without Sentinels', () => ({ REDIS_SENTINEL_TLS: 'true' }), 'REDIS_SENTINEL_TLS', /only with REDIS_SENTINELS/],
+    ])('refuses %s, naming the variable', (_what, env, variable, message) => {
+      const err = refusal(env());
+      expect(err).toBeInstanceOf(ConfigError);
+      expect(err.variable).toBe(variable);
+      expect(err.message).toMatch(message);
     });
   });
 

@@ -6,6 +6,7 @@ import { editionPreviewCommand } from './edition-preview.js';
 import { editionSendCommand } from './edition-send.js';
 import { editionListCommand, editionReportCommand } from './editions-report.js';
 import { ingestCommand, sourcesCheckCommand } from './ingest.js';
+import { whenConnected } from '../redis-tls.js';
 import { runProcesses, type ProcessName } from './processes.js';
 import { queuesCommand } from './queues.js';
 import { sourcesTryCommand } from './sources-try.js';
@@ -105,6 +106,7 @@ export async function main(argv: string[], out: Output = stdio): Promise<number>
   if (processes) return runProcesses(config, processes);
   const ctx = createContext(config, { name: `cli-${name}` });
   try {
+    await whenConnected(ctx.redis);
     return await command!(ctx, args, out);
   } catch (err) {
     out.err(`digest ${name}: ${(err as Error).message}`);

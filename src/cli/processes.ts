@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import { createContext } from '../context.js';
 import type { Running } from '../processes/api.js';
 import { startHeartbeat } from '../ops/heartbeat.js';
+import { whenConnected } from '../redis-tls.js';
 
 export type ProcessName = 'api' | 'worker' | 'scheduler';
 
@@ -11,6 +12,7 @@ export async function runProcesses(config: Config, names: ProcessName[]): Promis
   const ctx = createContext(config, { name: names.join('+'), redisRole: names.includes('api') && names.length === 1 ? 'request' : 'command' });
   const running: Running[] = [];
   try {
+    await whenConnected(ctx.redis);
     for (const name of names) {
       // Each role is imported only when this process runs it: a worker does not load
       // fastify, bull-board and the pages; an api does not load the job processors.

@@ -2,12 +2,14 @@
 // a Cluster (`--cluster-enabled yes` + `redis-cli --cluster create`) and a primary +
 // replica + three Sentinels (`redis-server --sentinel`). Each node can be killed, so a
 // test can force a failover; `stop()` ends every process and removes the data dirs.
+// With `tls`, every node (cluster bus, replication and Sentinels included) speaks TLS only.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './process.js';
+import type { TlsFiles } from './redis-tls.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -34,9 +36,17 @@ export function trackTopologyChildren(fn: (child: ChildProcess) => void): void {
   track = fn;
 }
 
-async function cli(port: number, ...args: string[]): Promise<string> {
-  const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 30_000 });
-  return stdout.trim();
+/** redis-cli against one node, over TLS when `tls` is given. */
+function cliOf(tls?: TlsFiles): Topology['cli'] {
+  return async (port, ...args) => {
+    const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...(tls?.cliArgs ?? []), ...args], { timeout: 30_000 });
+    return stdout.trim();
+  };
+}
+
+/** Listen on `port`, plain or TLS only (the cluster bus and replication too). */
+function listenArgs(port: number, tls?: TlsFiles): string[] {
+  return tls ? ['--port', '0', '--tls-port', String(port), ...tls.serverArgs(), '--tls-cluster', 'yes', '--tls-replication', 'yes'] : ['--port', String(port)];
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -84,8 +94,8 @@ function nodeOf(port: number, args: string[]): RedisNode {
   };
 }
 
-function startNode(port: number, dir: string, args: string[]): RedisNode {
-  return nodeOf(port, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--loglevel', 'warning', ...args]);
+function startNode(port: number, dir: string, args: string[], tls?: TlsFiles): RedisNode {
+  return nodeOf(port, [...listenArgs(port, tls), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--loglevel', 'warning', ...args]);
 }
 
 async function stopAll(nodes: RedisNode[], dirs: string[]): Promise<void> {
@@ -94,7 +104,9 @@ async function stopAll(nodes: RedisNode[], dirs: string[]): Promise<void> {
 }
 
 /** `masters` masters (3 at least), each with `replicas` replicas; AOF as in production. */
-export async function startCluster(options: { masters?: number; replicas?: number; appendfsync?: 'everysec' | 'always' } = {}): Promise<Topology> {
+export async function startCluster(options: { masters?: number; replicas?: number; appendfsync?: 'everysec' | 'always'; tls?: TlsFiles } = {}): Promise<Topology> {
+  const { tls } = options;
+  const cli = cliOf(tls);
   const masters = options.masters ?? 3;
   const replicas = options.replicas ?? 0;
   const nodes: RedisNode[] = [];
@@ -109,11 +121,11 @@ export async function startCluster(options: { masters?: number; replicas?: numbe
       dirs.push(dir);
       nodes.push(
         startNode(port, dir, ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '1000',
-          '--appendonly', 'yes', '--appendfsync', options.appendfsync ?? 'everysec', '--maxmemory-policy', 'noeviction']),
+          '--appendonly', 'yes', '--appendfsync', options.appendfsync ?? 'everysec', '--maxmemory-policy', 'noeviction'], tls),
       );
     }
     for (const n of nodes) await waitFor(`cluster node ${n.port}`, async () => (await cli(n.port, 'PING')) === 'PONG', 15_000);
-    await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 60_000 });
+    await run('redis-cli', [...(tls?.cliArgs ?? []), '--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 60_000 });
     for (const n of nodes) {
       await waitFor(`cluster_state:ok on ${n.port}`, async () => (await cli(n.port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'), 30_000);
     }
@@ -136,6 +148,14 @@ export async function startCluster(options: { masters?: number; replicas?: numbe
   };
 }
 
+/** A Sentinel's listening lines: plain, or TLS only (and TLS towards the data nodes). */
+function tlsConf(port: number, tls?: TlsFiles): string[] {
+  if (!tls) return [`port ${port}`];
+  const args = tls.serverArgs();
+  const pairs = args.filter((_, i) => i % 2 === 0).map((flag, i) => `${flag.slice(2)} ${args[2 * i + 1]}`);
+  return ['port 0', `tls-port ${port}`, ...pairs, 'tls-replication yes'];
+}
+
 export interface SentinelTopology extends Topology {
   name: string;
   /** The port of the current primary, as the Sentinels see it. */
@@ -143,7 +163,9 @@ export interface SentinelTopology extends Topology {
 }
 
 /** A primary, one replica and three Sentinels (quorum 2, down after 1 s). */
-export async function startSentinel(options: { appendfsync?: 'everysec' | 'always' } = {}): Promise<SentinelTopology> {
+export async function startSentinel(options: { appendfsync?: 'everysec' | 'always'; tls?: TlsFiles } = {}): Promise<SentinelTopology> {
+  const { tls } = options;
+  const cli = cliOf(tls);
   const name = 'mdprimary';
   const nodes: RedisNode[] = [];
   const dirs: string[] = [];
@@ -155,7 +177,7 @@ export async function startSentinel(options: { appendfsync?: 'everysec' | 'alway
     for (const [port, extra] of [[primaryPort, []], [replicaPort, ['--replicaof', '127.0.0.1', String(primaryPort)]]] as const) {
       const dir = mkdtempSync(join(tmpdir(), 'md-sentinel-data-'));
       dirs.push(dir);
-      nodes.push(startNode(port, dir, [...aof, ...extra]));
+      nodes.push(startNode(port, dir, [...aof, ...extra], tls));
     }
     for (const n of nodes) await waitFor(`redis ${n.port}`, async () => (await cli(n.port, 'PING')) === 'PONG', 15_000);
     await waitFor('replica in sync', async () => (await cli(replicaPort, 'INFO', 'replication')).includes('master_link_status:up'), 30_000);
@@ -167,7 +189,7 @@ export async function startSentinel(options: { appendfsync?: 'everysec' | 'alway
       const conf = join(dir, 'sentinel.conf');
       writeFileSync(
         conf,
-        [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor ${name} 127.0.0.1 ${primaryPort} 2`, `sentinel down-after-milliseconds ${name} 1000`,
+        [...tlsConf(port, tls), 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor ${name} 127.0.0.1 ${primaryPort} 2`, `sentinel down-after-milliseconds ${name} 1000`,
           `sentinel failover-timeout ${name} 5000`, `sentinel parallel-syncs ${name} 1`, ''].join('\n'),
       );
       nodes.push(nodeOf(port, [conf, '--sentinel', '--loglevel', 'warning']));
