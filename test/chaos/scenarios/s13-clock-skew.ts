@@ -38,9 +38,12 @@ const HOLD_MS: Record<Scale['name'], number> = { ci: 10_000, short: 25_000, full
 const SPIN_COMMANDS_PER_SEC = 150;
 /**
  * Jobs parked by the worker behind look due to the one ahead, which claims, is refused and parks
- * them by its own clock; the handover waits for a BullMQ wake-up, so claims go on for some seconds
- * after the fan-out. Each reader claimed more often than once per this many seconds is a loop.
+ * them by its own clock. The handover goes in rounds of a BullMQ wake-up (up to 10 s): each round
+ * the worker ahead promotes every job the one behind parked, and the two take about half each, so
+ * claims go on for log2(readers) rounds, about 2 per reader in all. More than MAX_CLAIMS per reader
+ * before the slot, or a reader claimed more often than once per RECHECK_FLOOR_SEC, is a loop.
  */
+const MAX_CLAIMS = 8;
 const RECHECK_FLOOR_SEC = 5;
 
 /** SHA1s of the ledger's claim scripts (any `ledger-claim*.lua`), as ioredis sends them with EVALSHA. */
@@ -151,6 +154,7 @@ export const clockSkew: Scenario = {
       }
       const beforeSlot = tapA.count(t0, slotReal, isClaim) + tapB.count(t0, slotReal, isClaim);
       notes.push(`${(beforeSlot / queued).toFixed(1)} claims per queued reader before the slot`);
+      if (beforeSlot > MAX_CLAIMS * queued) violations.push(`${beforeSlot} claims before the slot for ${queued} queued readers (more than ${MAX_CLAIMS} each: a loop)`);
       // startedAt and finishedAt are written by the clock of the worker that built the edition / sent last.
       const skewOf = (iso: string | null, real: number) => (iso ? Math.round((Date.parse(iso) - W - real) / 60_000) : NaN);
       const clockName = (min: number) => (min > 0 ? `${min} min ahead` : min < 0 ? `${-min} min behind` : 'on time');
