@@ -42,6 +42,14 @@ export interface SystemOptions {
   clockOffsetMs?: number | undefined;
 }
 
+export interface ProcessSpec {
+  role: Role;
+  /** Overrides the system's env for this process alone. */
+  env?: Record<string, string>;
+  /** Moves its clock (default as `add()`). */
+  clockOffsetMs?: number;
+}
+
 export interface RunResult {
   code: number | null;
   output: string;
@@ -92,7 +100,8 @@ export class ChaosSystem {
     return member;
   }
 
-  async start(counts: { api?: boolean; schedulers?: number; workers?: number }): Promise<void> {
+  /** Start the processes together; `also` are ones with their own env or clock, returned in order. */
+  async start(counts: { api?: boolean; schedulers?: number; workers?: number; also?: ProcessSpec[] }): Promise<Member[]> {
     if (counts.api) {
       const port = await freePort();
       this.env.PORT = String(port);
@@ -103,8 +112,10 @@ export class ChaosSystem {
     }
     for (let i = 0; i < (counts.workers ?? 0); i++) this.spawnRole('worker');
     for (let i = 0; i < (counts.schedulers ?? 0); i++) this.spawnRole('scheduler');
+    const also = (counts.also ?? []).map((p) => this.spawnRole(p.role, p.env, p.clockOffsetMs));
     if (counts.api) await waitForHttp(`${this.apiUrl}/healthz`, 30_000);
     await this.waitWorkers();
+    return also;
   }
 
   alive(role?: Role): Member[] {

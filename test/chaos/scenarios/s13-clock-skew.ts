@@ -80,11 +80,8 @@ export const clockSkew: Scenario = {
       const target = { host: '127.0.0.1', port: w.redis!.port };
       const [tapA, tapB] = [await startRedisTap(target), await startRedisTap(target)];
       taps.push(tapA, tapB);
-      await w.system.start({ api: true });
-      const [ahead, behind] = await Promise.all([w.system.add('worker', { REDIS_URL: tapA.url }, W + SKEW_MS), w.system.add('worker', { REDIS_URL: tapB.url }, W - SKEW_MS)]);
-      await w.waitStories();
-
-      // Readers of the slot in three zones, and readers of the next hour (must get nothing now).
+      // Readers first: scheduler 1 may tick at the slot as soon as it is up. Readers of the slot in
+      // three zones, and readers of the next hour (must get nothing now).
       const store = storeFor(w.client, w.prefix);
       const rng = w.rng.fork('seed');
       const audience: Audience = { readers: new Map(), forbidden: new Map() };
@@ -98,8 +95,18 @@ export const clockSkew: Scenario = {
       const later = await seedAudience(store, rng, { readers: Math.ceil(per / 2), others: 0, timezone: 'UTC', sendHour: (new Date(slot).getUTCHours() + 1) % 24, tag: 'later-' });
       later.readers.forEach((v, k) => audience.forbidden.set(k, v));
 
-      // Scheduler 1 enqueues the slot when its clock reaches it: `hold` before the real slot.
-      await Promise.all([w.system.add('scheduler', {}, W + hold), w.system.add('scheduler', {}, W - SKEW_MS)]);
+      // Everything at once. Scheduler 1 enqueues the slot when its clock reaches it: `hold` before the real slot.
+      const started = await w.system.start({
+        api: true,
+        also: [
+          { role: 'worker', env: { REDIS_URL: tapA.url }, clockOffsetMs: W + SKEW_MS },
+          { role: 'worker', env: { REDIS_URL: tapB.url }, clockOffsetMs: W - SKEW_MS },
+          { role: 'scheduler', clockOffsetMs: W + hold },
+          { role: 'scheduler', clockOffsetMs: W - SKEW_MS },
+        ],
+      });
+      const [ahead, behind] = [started[0]!, started[1]!];
+      await w.waitStories();
       const enqueueAt = slotReal - hold;
       const setupMs = Date.now() - t0;
       notes.push(`set up in ${(setupMs / 1000).toFixed(1)} s (budget ${SETUP_MS[scale.name] / 1000} s)${Date.now() > enqueueAt ? `: the edition was enqueued ${((Date.now() - enqueueAt) / 1000).toFixed(1)} s late` : ''}`);
