@@ -160,6 +160,9 @@ export const clockSkew: Scenario = {
         if (idleClaims / idleSec > queued / RECHECK_FLOOR_SEC) violations.push(`${label} claimed ${idleClaims} times in the ${idleSec.toFixed(1)} s before the slot for ${queued} queued readers (re-checking in a loop)`);
       }
       const beforeSlot = tapA.count(t0, slotReal, isClaim) + tapB.count(t0, slotReal, isClaim);
+      const afterSlot = tapA.count(slotReal, Infinity, isClaim) + tapB.count(slotReal, Infinity, isClaim);
+      // Every send claims: none seen means the claim scripts were renamed, and the counts above say nothing.
+      if (afterSlot === 0) violations.push(`the taps saw no ledger claim (EVALSHA of src/delivery/lua/ledger-claim*.lua): claimScripts() is out of date`);
       notes.push(`${(beforeSlot / queued).toFixed(1)} claims per queued reader before the slot`);
       if (beforeSlot > MAX_CLAIMS * queued) violations.push(`${beforeSlot} claims before the slot for ${queued} queued readers (more than ${MAX_CLAIMS} each: a loop)`);
       // startedAt and finishedAt are written by the clock of the worker that built the edition / sent last.
