@@ -40,7 +40,7 @@ export async function checkReadiness(ports: Pick<OpsPorts, 'ping' | 'redisMemory
   if (memory?.full) return { ready: false, reason: REDIS_FULL_REASON, checks: { redis: 'full', redisMs }, warnings: [] };
   let warnings: string[];
   try {
-    const [counts, alive] = await within(Promise.all([queueCounts(ports.queues), ports.heartbeats.alive(Date.now())]), timeoutMs, 'queue counts');
+    const [counts, alive] = await within(Promise.all([queueCounts(ports.queues), ports.heartbeats.alive()]), timeoutMs, 'queue counts');
     warnings = warningsFor(counts, alive);
   } catch (err) {
     warnings = [`could not read queue counts: ${(err as Error).message}`];

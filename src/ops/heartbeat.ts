@@ -1,10 +1,12 @@
 // Worker and scheduler processes say "alive" every few seconds, so /readyz, the
 // overview and /metrics can tell "jobs waiting" from "jobs waiting and nobody
 // to run them". One zset (member role|id, score = expiry ms) lists them without
-// SCAN; a key per instance with a TTL carries the details.
+// SCAN; a key per instance with a TTL carries the details. Expiries are written and
+// read by Redis's clock: a host whose clock is minutes off still counts as alive.
 import { hostname } from 'node:os';
 import type { RedisClient } from '../redis.js';
 import type { Logger } from '../log.js';
+import { luaCommands } from '../lua.js';
 
 export interface HeartbeatKeys {
   heartbeat(role: string, id: string): string;
@@ -33,20 +35,21 @@ const GRACE_BEATS = 3;
 /** Entries dead for longer than this are swept from the zset. */
 const SWEEP_AFTER_MS = 86_400_000;
 
+const commands = luaCommands(import.meta.url, {
+  heartbeatBeat: { file: 'lua/heartbeat-beat.lua', keys: 2 },
+  heartbeatAlive: { file: 'lua/heartbeat-alive.lua', keys: 1 },
+});
+
 /** A default instance id: host and pid, which is what an operator looks for. */
 export function instanceId(): string {
   return `${hostname()}-${process.pid}`;
 }
 
-export async function beat(deps: HeartbeatDeps, role: string, id: string, intervalMs: number, now = Date.now()): Promise<void> {
+/** `at` in the details is the process's own clock (what it believes), the expiry Redis's. */
+export async function beat(deps: HeartbeatDeps, role: string, id: string, intervalMs: number): Promise<void> {
   const ttlMs = intervalMs * GRACE_BEATS;
-  const info = JSON.stringify({ role, id, pid: process.pid, host: hostname(), at: new Date(now).toISOString() });
-  await deps.redis
-    .multi()
-    .set(deps.keys.heartbeat(role, id), info, 'PX', ttlMs)
-    .zadd(deps.keys.heartbeats(), now + ttlMs, `${role}|${id}`)
-    .zremrangebyscore(deps.keys.heartbeats(), '-inf', now - SWEEP_AFTER_MS)
-    .exec();
+  const info = JSON.stringify({ role, id, pid: process.pid, host: hostname(), at: new Date().toISOString() });
+  await commands(deps.redis).heartbeatBeat([deps.keys.heartbeat(role, id), deps.keys.heartbeats()], [`${role}|${id}`, info, ttlMs, SWEEP_AFTER_MS]);
 }
 
 /** Beat now and every `intervalMs`; a failed beat is logged and the next one tries again. */
@@ -74,8 +77,9 @@ export function startHeartbeat(deps: HeartbeatDeps, role: string, id: string = i
   };
 }
 
-export async function aliveInstances(deps: Pick<HeartbeatDeps, 'redis' | 'keys'>, now = Date.now()): Promise<AliveInstance[]> {
-  const raw = await deps.redis.zrangebyscore(deps.keys.heartbeats(), now, '+inf', 'WITHSCORES');
+/** Instances whose heartbeat has not expired, by Redis's clock. */
+export async function aliveInstances(deps: Pick<HeartbeatDeps, 'redis' | 'keys'>): Promise<AliveInstance[]> {
+  const raw = (await commands(deps.redis).heartbeatAlive([deps.keys.heartbeats()], [])) as string[];
   const out: AliveInstance[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const member = raw[i]!;

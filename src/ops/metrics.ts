@@ -84,7 +84,7 @@ export function createMetrics(ports: OpsPorts, options: { defaultMetrics?: boole
       sourceRows(ports),
       marketSummary(ports, now),
       editionFunnels(ports, { sinceMs: now.getTime() - EDITION_WINDOW_MS }),
-      ports.heartbeats.alive(now.getTime()),
+      ports.heartbeats.alive(),
       ports.schedule.lastTick(),
       ports.outbox.stats(),
     ]);

@@ -127,7 +127,7 @@ export async function gatherOverview(ports: OpsPorts, options: OverviewOptions =
     ports.subscribers.suppressionCount(),
     ports.subscribers.dailyCounts(lastDays(now, options.counterDays ?? 7)),
     queueCounts(ports.queues),
-    ports.heartbeats.alive(now.getTime()),
+    ports.heartbeats.alive(),
   ]);
   return {
     generatedAt: now.toISOString(),

@@ -50,8 +50,8 @@ export interface OutboxPort {
 }
 
 export interface HeartbeatsPort {
-  /** Instances whose heartbeat has not expired at `nowMs`. */
-  alive(nowMs: number): Promise<AliveInstance[]>;
+  /** Instances whose heartbeat has not expired, by Redis's clock (a host's own may be off). */
+  alive(): Promise<AliveInstance[]>;
 }
 
 /** Each port is a slice of the module that owns the data; ops holds no Redis handle or key names. */

@@ -30,7 +30,7 @@ export function opsPortsFor(ctx: AppContext): OpsPorts {
     },
     schedule: { cancelledSlots: (sinceMs) => cancelledSlots(schedule, sinceMs), lastTick: () => lastTick(schedule) },
     outbox: ctx.confirmOutbox,
-    heartbeats: { alive: (nowMs) => aliveInstances(schedule, nowMs) },
+    heartbeats: { alive: () => aliveInstances(schedule) },
     sources: ctx.config.sources.feeds.map((f) => ({ id: f.id, name: f.name })),
   };
 }

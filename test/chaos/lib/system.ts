@@ -23,6 +23,8 @@ export interface Member {
   proc: DigestProcess;
   /** Killed on purpose: its death is not a finding. */
   killed: boolean;
+  /** Milliseconds its clock is moved (`Date` only; 0 = the machine's clock). */
+  clockOffsetMs: number;
 }
 
 export interface SystemOptions {
@@ -36,6 +38,16 @@ export interface SystemOptions {
   env?: Record<string, string>;
   /** Milliseconds added to the schedulers' clock (scenario 4). */
   schedulerClockOffsetMs?: number | undefined;
+  /** Milliseconds added to every other process's clock (scenario 13); `add()` can set one process's. */
+  clockOffsetMs?: number | undefined;
+}
+
+export interface ProcessSpec {
+  role: Role;
+  /** Overrides the system's env for this process alone. */
+  env?: Record<string, string>;
+  /** Moves its clock (default as `add()`). */
+  clockOffsetMs?: number;
 }
 
 export interface RunResult {
@@ -67,14 +79,15 @@ export class ChaosSystem {
     };
   }
 
-  private spawnRole(role: Role, extra: Record<string, string> = {}): Member {
+  private spawnRole(role: Role, extra: Record<string, string> = {}, clockOffsetMs?: number): Member {
     const name = `${role}-${++this.counter}`;
     const env = { ...this.env, ...extra };
+    const offset = clockOffsetMs ?? ((role === 'scheduler' ? this.options.schedulerClockOffsetMs : undefined) || this.options.clockOffsetMs || 0);
     let proc: DigestProcess;
-    if (role === 'scheduler' && this.options.schedulerClockOffsetMs) {
-      // Same entry point, with the clock shifted so a slot boundary arrives within the scenario.
+    if (offset) {
+      // Same entry point, with the clock shifted (a slot boundary within the scenario, or a skewed host).
       const child = spawn(process.execPath, ['--import', CLOCK_SHIFT, 'bin/digest.js', role], {
-        env: { PATH: process.env.PATH!, ...env, CHAOS_CLOCK_OFFSET_MS: String(this.options.schedulerClockOffsetMs) },
+        env: { PATH: process.env.PATH!, ...env, CHAOS_CLOCK_OFFSET_MS: String(offset) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       proc = wrap(child);
@@ -82,12 +95,13 @@ export class ChaosSystem {
       proc = startDigest([role], env);
     }
     track(proc.child);
-    const member: Member = { role, name, proc, killed: false };
+    const member: Member = { role, name, proc, killed: false, clockOffsetMs: offset };
     this.members.push(member);
     return member;
   }
 
-  async start(counts: { api?: boolean; schedulers?: number; workers?: number }): Promise<void> {
+  /** Start the processes together; `also` are ones with their own env or clock, returned in order. */
+  async start(counts: { api?: boolean; schedulers?: number; workers?: number; also?: ProcessSpec[] }): Promise<Member[]> {
     if (counts.api) {
       const port = await freePort();
       this.env.PORT = String(port);
@@ -98,8 +112,10 @@ export class ChaosSystem {
     }
     for (let i = 0; i < (counts.workers ?? 0); i++) this.spawnRole('worker');
     for (let i = 0; i < (counts.schedulers ?? 0); i++) this.spawnRole('scheduler');
+    const also = (counts.also ?? []).map((p) => this.spawnRole(p.role, p.env, p.clockOffsetMs));
     if (counts.api) await waitForHttp(`${this.apiUrl}/healthz`, 30_000);
     await this.waitWorkers();
+    return also;
   }
 
   alive(role?: Role): Member[] {
@@ -134,9 +150,12 @@ export class ChaosSystem {
     await member.proc.stop(signal);
   }
 
-  /** Start one more process; `env` overrides the system's for it alone (e.g. a proxied REDIS_URL). */
-  async add(role: Role, env: Record<string, string> = {}): Promise<Member> {
-    const m = this.spawnRole(role, env);
+  /**
+   * Start one more process; `env` overrides the system's for it alone (e.g. a proxied REDIS_URL),
+   * `clockOffsetMs` moves its clock (default: `schedulerClockOffsetMs` for a scheduler, else `clockOffsetMs`).
+   */
+  async add(role: Role, env: Record<string, string> = {}, clockOffsetMs?: number): Promise<Member> {
+    const m = this.spawnRole(role, env, clockOffsetMs);
     if (role === 'worker') await this.waitWorkers();
     return m;
   }

@@ -11,5 +11,6 @@ import { clusterFailover, sentinelFailover } from './s8-s9-failover.js';
 import { redisCrash } from './s10-redis-crash.js';
 import { redisFull } from './s11-redis-full.js';
 import { partition } from './s12-partition.js';
+import { clockSkew } from './s13-clock-skew.js';
 
-export const SCENARIOS: Scenario[] = [killWorkers, redisRestart, smtpFaults, schedulers, signupFlood, hostileInput, security, sentinelFailover, clusterFailover, redisCrash, redisFull, partition];
+export const SCENARIOS: Scenario[] = [killWorkers, redisRestart, smtpFaults, schedulers, signupFlood, hostileInput, security, sentinelFailover, clusterFailover, redisCrash, redisFull, partition, clockSkew];
