@@ -116,7 +116,8 @@ export function createSender<V>(deps: SenderDeps<V>) {
   async function permits(want: number, signal?: AbortSignal): Promise<number> {
     if (!deps.rate) return want;
     if (sparePermits < want) {
-      const got = await deps.rate.take(Math.max(want, deps.inFlight) - sparePermits, signal);
+      const rate = deps.rate;
+      const got = await written(() => rate.take(Math.max(want, deps.inFlight) - sparePermits, signal), '', 'permits');
       sparePermits = Math.min(sparePermits + got, want + deps.inFlight);
     }
     const granted = Math.min(want, sparePermits);
@@ -151,7 +152,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
 
   async function variant(info: EditionInfo, editionId: string, key: string): Promise<V> {
     if (!info.variants.has(key)) {
-      const v = await ports.editions.getVariant(editionId, key);
+      const v = await written(() => ports.editions.getVariant(editionId, key), editionId, 'variant');
       if (v === null) throw new MissingVariantError(`edition ${editionId} has no variant "${key}"`);
       info.variants.set(key, v);
     }
@@ -163,11 +164,13 @@ export function createSender<V>(deps: SenderDeps<V>) {
   // Ledger writes are retried while Redis is away (restart, failover, partition): an outcome the
   // relay gave, or a claim this run holds, stays in memory and is written when Redis is back,
   // instead of leaving a claim for a retry to write off as `unknown`. Claims carry a token, so a
-  // claim Redis ran but whose reply was lost is the same claim when sent again.
+  // claim Redis ran but whose reply was lost is the same claim when sent again. The page's reads
+  // (permits, suppressions, the edition and its variants) wait for Redis the same way, so a
+  // failover pauses a page instead of failing it into the job's backoff.
   const written = <T>(write: () => Promise<T>, editionId: string, what: string) =>
     untilWritten(write, {
       onRetry: (err, attempt) =>
-        attempt === 1 && log.warn({ event: 'digest.send.mark-deferred', editionId, what, err: err.message }, 'Redis away; ledger write kept until it is back'),
+        attempt === 1 && log.warn({ event: 'digest.send.mark-deferred', editionId, what, err: err.message }, 'Redis away; waiting for it (a ledger write is kept until it is back)'),
     });
 
   async function finished(editionId: string, result: { finished: boolean; paused?: boolean }) {
@@ -195,7 +198,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
   async function sendPage(editionId: string, subscriberIds: readonly string[], attempt: SendAttempt): Promise<PageResult> {
     // One token per page run: a claim resent after a lost reply is the same claim.
     const token = newClaimToken();
-    const info = await edition(editionId);
+    const info = await written(() => edition(editionId), editionId, 'edition');
     const result: PageResult = { outcomes: new Map(), retries: [] };
     const giveBack: string[] = [];
     const underWay = new Set<Promise<void>>();
@@ -319,7 +322,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
         if (claimed.length > 0) {
           const emails = claimed.map(({ c }) => c.subscriber.email).filter((e): e is string => typeof e === 'string');
           try {
-            suppressed = await ports.subscribers.suppressedAmong(emails);
+            suppressed = await written(() => ports.subscribers.suppressedAmong(emails), editionId, 'suppressions');
           } catch (err) {
             giveBack.push(...claimed.map(({ id }) => id));
             slots.release(places);
