@@ -1,0 +1,51 @@
+// Paged sends under faults (review of the paged send path): what a crash could leave `unknown`
+// while readers fail for now, and what a lost reply does to the edition's finish.
+import { afterEach, describe, expect, it } from 'vitest';
+import { rig, type Rig } from './fixtures/run.js';
+import { seedReaders } from './fixtures/harness.js';
+import { QUEUE } from '../../src/queues/names.js';
+
+let r: Rig | undefined;
+afterEach(async () => {
+  await r?.close();
+  r = undefined;
+});
+
+const sendNow = async (rg: Rig, slot = new Date().toISOString()) => {
+  await rg.ctx.queues[QUEUE.edition].add('edition', { slot, mode: 'now' });
+  return rg.ports.editions.editionIdForSlot(slot, 'now');
+};
+
+describe('paged sends under faults', () => {
+  it('a reader refused for now gives its claim back at once: claims without an outcome stay within SEND_CONCURRENCY', async () => {
+    r = await rig({ SEND_CONCURRENCY: '3', SEND_PAGE_SIZE: '50' });
+    await seedReaders(r.ctx.subscribers, 40);
+    // Every other reader is refused once with a 450 (not throttling), and each message takes 20 ms.
+    const refused = new Set<string>();
+    r.smtp.onRcpt = (address) => {
+      if (Number(/\d+/.exec(address)![0]) % 2 === 0 && !refused.has(address)) {
+        refused.add(address);
+        return { code: 450, message: '4.2.1 Mailbox busy' };
+      }
+      return undefined;
+    };
+    r.smtp.onData = () => {
+      const until = Date.now() + 20;
+      while (Date.now() < until);
+      return undefined;
+    };
+    r.startWorkers();
+    const editionId = await sendNow(r);
+    let most = 0;
+    for (;;) {
+      most = Math.max(most, await r.ctx.redis.hlen(r.ctx.keys.ledgerClaims(editionId)));
+      const report = await r.ledger.report(editionId);
+      if (report.finishedAt) break;
+      await new Promise((res) => setTimeout(res, 3));
+    }
+    expect(refused.size).toBe(20);
+    // Each claim still held is one a kill -9 now would leave `unknown` (never sent).
+    expect(most).toBeLessThanOrEqual(3);
+    expect(await r.ledger.report(editionId)).toMatchObject({ queued: 40, sent: 40, unknown: 0 });
+  }, 60_000);
+});
