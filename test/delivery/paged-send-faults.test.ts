@@ -48,4 +48,29 @@ describe('paged sends under faults', () => {
     expect(most).toBeLessThanOrEqual(3);
     expect(await r.ledger.report(editionId)).toMatchObject({ queued: 40, sent: 40, unknown: 0 });
   }, 60_000);
+
+  it('the edition is done even when the reply to its last outcomes was lost (the batch written again finds them applied)', async () => {
+    r = await rig({ SEND_PAGE_SIZE: '10' });
+    await seedReaders(r.ctx.subscribers, 5);
+    // Redis runs the batch that finishes the edition, and the connection drops before its reply:
+    // what ioredis (resending unanswered commands) and untilWritten then see.
+    const ledger = r.ctx.ledger;
+    const real = ledger.finishMany.bind(ledger);
+    let dropped = false;
+    ledger.finishMany = async (...args: Parameters<typeof real>) => {
+      const result = await real(...args);
+      if (result.finished && !dropped) {
+        dropped = true;
+        throw new Error('Connection is closed.');
+      }
+      return result;
+    };
+    r.startWorkers();
+    const editionId = await sendNow(r);
+    expect(await r.waitFinished(editionId)).toMatchObject({ queued: 5, sent: 5 });
+    const until = Date.now() + 5_000;
+    while ((await r.ctx.redis.hget(r.ctx.keys.edition(editionId), 'status')) !== 'done' && Date.now() < until) await new Promise((res) => setTimeout(res, 50));
+    expect(dropped).toBe(true);
+    expect(await r.ctx.redis.hget(r.ctx.keys.edition(editionId), 'status')).toBe('done');
+  }, 30_000);
 });
