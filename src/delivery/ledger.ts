@@ -89,10 +89,9 @@ export type PageClaimResult =
   | { outcome: 'early'; retryInMs: number }
   | { outcome: 'claims'; claims: ReaderClaim[] };
 
-/** A hash field written with a finish to `sent` (the reader's last edition). */
+/** A value written with a finish to `sent` into the hash `key`, under the reader's id (their last edition). */
 export interface FinishRecord {
   key: string;
-  field: string;
   value: string;
 }
 
@@ -111,6 +110,7 @@ export interface Outcome {
 
 // Every transition is a script in lua/ (headers there: KEYS, ARGV, return).
 const commands = luaCommands(import.meta.url, {
+  ledgerStart: { file: 'lua/ledger-start.lua', keys: 1 },
   ledgerMarkQueued: { file: 'lua/ledger-mark-queued.lua', keys: 2 },
   ledgerFanoutDone: { file: 'lua/ledger-fanout-done.lua', keys: 1 },
   ledgerClaim: { file: 'lua/ledger-claim.lua', keys: 3 },
@@ -144,7 +144,6 @@ export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys & Mess
   const ttl = (options.retentionDays ?? 30) * 86_400;
   const staleMs = options.claimStaleMs ?? 60_000;
   const replicaWait = options.replicaWait;
-  const now = () => new Date().toISOString();
   const claimKeys = (editionId: string) => [keys.ledger(editionId), keys.ledgerMeta(editionId), keys.ledgerClaims(editionId)];
   async function releaseMany(editionId: string, subscriberIds: readonly string[], token: string): Promise<number> {
     if (subscriberIds.length === 0) return 0;
@@ -157,10 +156,8 @@ export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys & Mess
      * or weekly, not "send now"), less `leadMs`, is also the earliest send, by Redis's clock.
      */
     async start(editionId: string, info: { slot: string; mode: string; leadMs?: number }): Promise<void> {
-      const meta = keys.ledgerMeta(editionId);
-      const tx = redis.multi().hsetnx(meta, 'startedAt', now()).hsetnx(meta, 'slot', info.slot).hsetnx(meta, 'mode', info.mode);
-      if (info.mode !== 'now') tx.hsetnx(meta, 'notBefore', String(Date.parse(info.slot) - (info.leadMs ?? 0)));
-      await tx.expire(meta, ttl).exec();
+      const notBefore = info.mode === 'now' ? '' : String(Date.parse(info.slot) - (info.leadMs ?? 0));
+      await lua.ledgerStart([keys.ledgerMeta(editionId)], [info.slot, info.mode, notBefore, ttl]);
     },
 
     async meta(editionId: string): Promise<{ slot: string; mode: string } | null> {
@@ -177,12 +174,12 @@ export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys & Mess
 
     /** Returns true when that made the edition finished (empty or all sends already final). */
     async fanoutDone(editionId: string): Promise<boolean> {
-      return Number(await lua.ledgerFanoutDone([keys.ledgerMeta(editionId)], [now()])) === 1;
+      return Number(await lua.ledgerFanoutDone([keys.ledgerMeta(editionId)], [])) === 1;
     },
 
     /** `token` names the run claiming (one per send attempt): the same token claiming again is the same run. */
     async claim(editionId: string, subscriberId: string, token: string = newClaimToken()): Promise<ClaimResult> {
-      const [state, finished] = (await lua.ledgerClaim(claimKeys(editionId), [subscriberId, now(), token, staleMs])) as [
+      const [state, finished] = (await lua.ledgerClaim(claimKeys(editionId), [subscriberId, token, staleMs])) as [
         LedgerState | 'became-unknown' | 'busy',
         number,
       ];
@@ -205,7 +202,7 @@ export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys & Mess
     ): Promise<PageClaimResult> {
       const reply = (await lua.ledgerClaimPage(
         [...claimKeys(editionId), read.lastKey, ...subscriberIds.map((id) => read.subscriberKey(id))],
-        [now(), token, staleMs, ...subscriberIds],
+        [token, staleMs, ...subscriberIds],
         replicaWait,
       )) as [string, ...unknown[]];
       const [kind, ...rest] = reply;
@@ -217,7 +214,7 @@ export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys & Mess
     async finish(editionId: string, subscriberId: string, to: FinalState, record?: FinishRecord): Promise<FinishResult> {
       const [applied, finished, paused] = (await lua.ledgerFinish(
         [...claimKeys(editionId), ...(record ? [record.key] : [])],
-        [subscriberId, to, now(), minFailures, ratio, ...(record ? [record.field, record.value] : [])],
+        [subscriberId, to, minFailures, ratio, ...(record ? [record.value] : [])],
         replicaWait,
       )) as [number, number, number];
       return { applied: applied === 1, finished: finished === 1, paused: paused === 1 };
@@ -234,7 +231,7 @@ export function createLedger(deps: { redis: RedisClient; keys: LedgerKeys & Mess
       if (outcomes.length === 0) return { applied: 0, finished: false, paused: false };
       const [applied, finished, paused] = (await lua.ledgerFinishPage(
         [...claimKeys(editionId), lastKey],
-        [now(), minFailures, ratio, ...outcomes.flatMap((o) => [o.subscriberId, o.to, o.to === 'sent' ? (o.last ?? '') : ''])],
+        [minFailures, ratio, ...outcomes.flatMap((o) => [o.subscriberId, o.to, o.to === 'sent' ? (o.last ?? '') : ''])],
         replicaWait,
       )) as [number, number, number];
       return { applied, finished: finished === 1, paused: paused === 1 };

@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+import { loadLua } from '../../src/lua.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { keyspace } from '../../src/keys.js';
@@ -88,6 +90,27 @@ describe('ledger', () => {
     expect(await ledger.releaseMany('e3', ['1', '2'], 'someone-else')).toBe(0);
     expect(await ledger.releaseMany('e3', ['1', '2'], 'owner')).toBe(2);
     expect(await ledger.state('e3', '2')).toBe('queued');
+  });
+
+  it("writes the report's times by Redis's clock, in ISO form, whatever the writer's clock says", async () => {
+    // The formatting, against JavaScript's, over four centuries of random instants and the edges.
+    const lua = `${loadLua(fileURLToPath(new URL('../../src/delivery/lua/now-iso.lua', import.meta.url)))}\nlocal out = {}\nfor i = 1, #ARGV, 2 do out[#out + 1] = isoOf(ARGV[i], ARGV[i + 1]) end\nreturn out`;
+    const instants = [0, 951_782_400, 951_868_799, 4_107_542_399, 1_767_225_599, 1_767_225_600];
+    for (let i = 0; i < 300; i++) instants.push(Math.floor(Math.random() * 13_000_000_000) - 2_000_000_000);
+    const got = (await redis.eval(lua, 0, ...instants.flatMap((sec, i) => [sec, (i * 7919) % 1_000_000]))) as string[];
+    expect(got).toEqual(instants.map((sec, i) => new Date(sec * 1000 + Math.floor(((i * 7919) % 1_000_000) / 1000)).toISOString()));
+    // The ledger's own times.
+    await ledger.start('e9', { slot: '2026-11-24T07:00:00.000Z', mode: 'now' });
+    await ledger.markQueued('e9', ['1']);
+    await ledger.fanoutDone('e9');
+    await ledger.claim('e9', '1');
+    await ledger.finish('e9', '1', 'sent');
+    const [sec] = await redis.time();
+    const report = await ledger.report('e9');
+    for (const at of [report.startedAt, report.fanoutDoneAt, report.finishedAt]) {
+      expect(at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Math.abs(Date.parse(at!) / 1000 - Number(sec))).toBeLessThan(5);
+    }
   });
 
   it('a resent claim is the same claim; another run waits while the claim is fresh, then writes it off', async () => {

@@ -1,4 +1,4 @@
--- Include: defines claimStep(id, nowIso, token, staleMs, onClaimed), the claim transition of
+-- Include: defines claimStep(id, token, staleMs, onClaimed), the claim transition of
 -- one ledger entry. Each claim records its owner (a token per send attempt) and when it was
 -- taken, by Redis's clock. queued → claimed (then returns onClaimed()); claimed by the same
 -- owner: its own command resent after a lost reply, onClaimed() again; claimed by another
@@ -9,7 +9,7 @@
 -- KEYS[2] ledger meta, KEYS[3] claims hash (subscriber id → `token|ms`).
 -- claimStep() returns onClaimed()'s array, {'busy', ms to wait}, {'became-unknown', finished
 -- 1/0}, or {state, 0}.
-local function claimStep(id, nowIso, token, staleMs, onClaimed)
+local function claimStep(id, token, staleMs, onClaimed)
   local s = redis.call('HGET', KEYS[1], id)
   if not s then
     redis.call('HINCRBY', KEYS[2], 'queued', 1)
@@ -34,7 +34,7 @@ local function claimStep(id, nowIso, token, staleMs, onClaimed)
     redis.call('HSET', KEYS[1], id, 'unknown')
     redis.call('HDEL', KEYS[3], id)
     redis.call('HINCRBY', KEYS[2], 'unknown', 1)
-    return {'became-unknown', complete(KEYS[2], nowIso)}
+    return {'became-unknown', complete(KEYS[2])}
   end
   return {s, 0}
 end

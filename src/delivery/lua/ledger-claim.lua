@@ -3,12 +3,12 @@
 -- KEYS[2] ledger meta hash
 -- KEYS[3] claims hash (subscriber id → `token|ms`)
 -- ARGV[1] subscriber id
--- ARGV[2] now (ISO), written as finishedAt if this finishes the edition
--- ARGV[3] claim token (one per send attempt)
--- ARGV[4] a claim older than this (ms) is written off as unknown
+-- ARGV[2] claim token (one per send attempt)
+-- ARGV[3] a claim older than this (ms) is written off as unknown
 -- Returns {'claimed', 0}, {'busy', ms to wait}, {'became-unknown', finished 1/0}, or
 -- {state, 0} for an entry already final.
+--@include now-iso
 --@include ledger-complete
 --@include now-ms
 --@include ledger-claim-step
-return claimStep(ARGV[1], ARGV[2], ARGV[3], ARGV[4], function() return {'claimed', 0} end)
+return claimStep(ARGV[1], ARGV[2], ARGV[3], function() return {'claimed', 0} end)
