@@ -33,7 +33,7 @@ export class MissingVariantError extends Error {
   override name = 'MissingVariantError';
 }
 
-/** The job lost its lock (another worker may run it): stop before SMTP. */
+/** The job lost its lock (another worker may run it), or the worker is closing: stop before SMTP. */
 export class SendAbortedError extends Error {
   override name = 'SendAbortedError';
 }

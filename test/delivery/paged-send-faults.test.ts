@@ -73,4 +73,30 @@ describe('paged sends under faults', () => {
     expect(dropped).toBe(true);
     expect(await r.ctx.redis.hget(r.ctx.keys.edition(editionId), 'status')).toBe('done');
   }, 30_000);
+
+  it('SIGTERM mid-page: the page stops claiming and the worker closes within its deadline, nothing left claimed; a new worker sends the rest once', async () => {
+    // A page of 100 at 20 messages/s takes 5 s, far longer than the close deadline below.
+    r = await rig({ SEND_CONCURRENCY: '4', SEND_PAGE_SIZE: '100', SEND_RATE_PER_SEC: '20' });
+    await seedReaders(r.ctx.subscribers, 100);
+    r.startWorkers({ closeTimeoutMs: 1000 });
+    const editionId = await sendNow(r);
+    await r.smtp.waitFor(5, 20_000);
+    const t0 = Date.now();
+    await r.workers!.close();
+    // A close that outlives its deadline is ended by the orchestrator's SIGKILL: its claims become `unknown`.
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(await r.ctx.redis.hlen(r.ctx.keys.ledgerClaims(editionId))).toBe(0);
+    expect(r.smtp.messages.length).toBeLessThan(100);
+    r.startWorkers();
+    const report = await r.waitFinished(editionId, 30_000);
+    expect(report).toMatchObject({ queued: 100, sent: 100, unknown: 0 });
+    const to = r.smtp.messages.flatMap((m) => m.envelopeTo);
+    expect(new Set(to).size).toBe(100);
+    expect(to).toHaveLength(100);
+    // Stopping cost the page no attempt (a page stopped at every deploy must not run out of them).
+    const queue = r.ctx.queues[QUEUE.send];
+    while ((await queue.getCompletedCount()) < 1) await new Promise((res) => setTimeout(res, 20));
+    const [page] = await queue.getCompleted();
+    expect(page!.attemptsMade).toBeLessThan(2);
+  }, 60_000);
 });
