@@ -2,7 +2,7 @@
 // page's result and each named failure do to the job, the queue and the readers left over.
 import { DelayedError, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
 import { jobId, SendJobSchema, type SendJob } from '../queues/jobs.js';
-import { SendLaterError, EditionPausedError, type PageResult, type Sender, type SendRetry } from './send.js';
+import { SendLaterError, EditionPausedError, SendAbortedError, type PageResult, type Sender, type SendRetry } from './send.js';
 import { RelayUnavailableError } from './transport/failures.js';
 
 export interface SendJobDeps {
@@ -39,6 +39,11 @@ export async function handleSendJob(deps: SendJobDeps, job: Job, token?: string,
     }
     if (err instanceof EditionPausedError) {
       await job.moveToDelayed(Date.now() + (deps.pausedRecheckMs ?? 60_000), token);
+      throw new DelayedError(err.message);
+    }
+    if (err instanceof SendAbortedError) {
+      // Stopped (closing, or the lock lost): not an attempt. With the lock lost this move fails and the job runs elsewhere.
+      await job.moveToDelayed(Date.now(), token);
       throw new DelayedError(err.message);
     }
     if (err instanceof SendLaterError) {

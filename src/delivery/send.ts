@@ -33,7 +33,7 @@ export class MissingVariantError extends Error {
   override name = 'MissingVariantError';
 }
 
-/** The job lost its lock (another worker may run it): stop before SMTP. */
+/** The job lost its lock (another worker may run it), or the worker is closing: stop before SMTP. */
 export class SendAbortedError extends Error {
   override name = 'SendAbortedError';
 }
@@ -205,6 +205,9 @@ export function createSender<V>(deps: SenderDeps<V>) {
     let stop: Error | undefined;
     const halt = (err: Error) => (stop ??= err);
     const read = { subscriberKey: (id: string) => deps.keys.subscriber(id), lastKey };
+    // A reader given back after its claim is released before its place is free: a claim held
+    // past its place is one more a crash would leave `unknown` (never sent) beyond SEND_CONCURRENCY.
+    const giveBackNow = (subscriberId: string) => written(() => ledger.releaseMany(editionId, [subscriberId], token), editionId, 'release');
 
     async function deliver(subscriberId: string, claim: Extract<ReaderClaim, { outcome: 'claimed' }>, suppressed: ReadonlySet<string>): Promise<void> {
       let sub: Subscriber | null;
@@ -234,11 +237,10 @@ export function createSender<V>(deps: SenderDeps<V>) {
           return;
         }
         // Nothing reached the relay: give the claim back (else a retry would write it off).
-        giveBack.push(subscriberId);
         halt(err as Error);
-        return;
+        return void (await giveBackNow(subscriberId));
       }
-      if (stop) return void giveBack.push(subscriberId);
+      if (stop) return void (await giveBackNow(subscriberId));
 
       try {
         await deps.mailer.send(message);
@@ -269,13 +271,13 @@ export function createSender<V>(deps: SenderDeps<V>) {
         return void result.outcomes.set(subscriberId, to);
       }
       if (failure instanceof RelayUnavailableError) {
-        giveBack.push(subscriberId);
-        return void halt(failure);
+        halt(failure);
+        return void (await giveBackNow(subscriberId));
       }
       if (failure instanceof RelayThrottlingError && deps.rate) {
         // Congestion, not an outage: everybody slows down, this reader is tried again soon (no
         // attempt spent). Throttling nearly every message: the relay refuses everyone.
-        giveBack.push(subscriberId);
+        await giveBackNow(subscriberId);
         const { refusing } = await deps.rate.throttled().catch(() => ({ refusing: false }));
         if (refusing) return void halt(new RelayUnavailableError(`the relay throttles nearly every message: ${failure.message}`, null));
         return void result.retries.push({ subscriberId, reason: 'throttled', retryInMs: THROTTLED_RETRY_MS + Math.floor(Math.random() * THROTTLED_RETRY_MS), error: failure });
@@ -285,7 +287,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
         await record(editionId, subscriberId, 'failed');
         return void result.outcomes.set(subscriberId, 'failed');
       }
-      giveBack.push(subscriberId);
+      await giveBackNow(subscriberId);
       result.retries.push({ subscriberId, reason: 'transient', retryInMs: 0, error: failure });
     }
 

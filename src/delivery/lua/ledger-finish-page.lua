@@ -8,7 +8,9 @@
 -- ARGV[2] failure ratio before a pause (0..1)
 -- ARGV[3..] triples: subscriber id, final state (sent | failed | bounced | skipped |
 -- unknown), last-edition value ('' for none)
--- Returns {entries applied, finished 1/0, paused 1/0}.
+-- Returns {entries applied, finished 1/0, paused 1/0}. With nothing applied (this batch written
+-- again after a lost reply) `finished` says whether the edition is finished at all, so that the
+-- status its first run finished is still set.
 --@include now-iso
 --@include ledger-complete
 --@include ledger-finish-step
@@ -19,5 +21,5 @@ for i = 3, #ARGV, 3 do
   applied = applied + a
   if p == 1 then paused = 1 end
 end
-if applied == 0 then return {0, 0, paused} end
+if applied == 0 then return {0, redis.call('HEXISTS', KEYS[2], 'finishedAt'), paused} end
 return {applied, complete(KEYS[2]), paused}
