@@ -342,7 +342,8 @@ export function createSender<V>(deps: SenderDeps<V>) {
               // A previous run claimed and never recorded an outcome: it may have delivered.
               log.warn({ event: 'digest.send.unknown', editionId, subscriberId }, 'claimed by a run that died; not resending');
               result.outcomes.set(subscriberId, 'unknown');
-              await finished(editionId, c);
+              // The rest of the chunk holds places: a failure here stops the page, it does not leak them.
+              await finished(editionId, c).catch((err: unknown) => void halt(err as Error));
             }
             continue;
           }
