@@ -1,6 +1,7 @@
-// Send outcomes written in batches: a batch goes once `batch` outcomes wait or `maxWaitMs`
-// after its first, and while one write is under way the next batch fills, so a busy process
-// makes one round trip for many outcomes and a quiet one waits a millisecond or two. Each
+// Send outcomes written in batches: a batch goes once `batch` outcomes wait, or at the end of
+// the event loop's turn in which its first arrived (or `maxWaitMs` after it), and while one
+// write is under way the next batch fills, so a busy process makes one round trip for many
+// outcomes and a quiet one does not wait. Each
 // caller learns when its own outcome is in Redis (a crash before that leaves the claim:
 // `unknown`, never a resend).
 import type { FinalState, Ledger } from './ledger.js';
@@ -23,7 +24,7 @@ export interface OutcomeBatchDeps {
   settled(editionId: string, result: { finished: boolean; paused: boolean }): Promise<void>;
   /** Outcomes that make a write start at once (default 1: no waiting). */
   batch?: number;
-  /** The longest an outcome waits for others before its write starts (default 2 ms). */
+  /** The longest an outcome waits for others before its write starts (default 0: the end of this turn of the event loop). */
   maxWaitMs?: number;
 }
 
@@ -33,24 +34,35 @@ const MOST = 500;
 interface Queue {
   pending: Pending[];
   writing: boolean;
-  timer: NodeJS.Timeout | undefined;
+  timer: { cancel(): void } | undefined;
+}
+
+/** Runs `fn` after `ms`, or at the end of this turn of the event loop when `ms` is 0. */
+function later(ms: number, fn: () => void): { cancel(): void } {
+  if (ms <= 0) {
+    const immediate = setImmediate(fn);
+    return { cancel: () => clearImmediate(immediate) };
+  }
+  const timeout = setTimeout(fn, ms);
+  return { cancel: () => clearTimeout(timeout) };
 }
 
 export function createOutcomeBatch(deps: OutcomeBatchDeps) {
   const queues = new Map<string, Queue>();
   const enough = Math.max(1, deps.batch ?? 1);
-  const maxWaitMs = deps.maxWaitMs ?? 2;
+  const maxWaitMs = deps.maxWaitMs ?? 0;
 
   function schedule(editionId: string, queue: Queue) {
     if (queue.writing) return; // the write under way takes what waits when it is done
     if (queue.pending.length >= enough) {
-      clearTimeout(queue.timer);
+      queue.timer?.cancel();
       queue.timer = undefined;
       void write(editionId, queue);
-    } else queue.timer ??= setTimeout(() => {
-      queue.timer = undefined;
-      void write(editionId, queue);
-    }, maxWaitMs);
+    } else
+      queue.timer ??= later(maxWaitMs, () => {
+        queue.timer = undefined;
+        void write(editionId, queue);
+      });
   }
 
   async function write(editionId: string, queue: Queue) {
