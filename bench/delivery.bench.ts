@@ -1,7 +1,7 @@
 // Delivery throughput: the real pipeline (edition build → fan-out → send jobs → a
 // `digest worker` process → SMTP) against the transport limit and naive baselines,
 // all to one SMTP sink process, in the same run, on a private redis-server.
-//   npm run bench -- delivery [--readers 20000] [--concurrency 20] [--naive 3000]
+//   npm run bench -- delivery [--readers 20000] [--concurrency 40] [--naive 3000]
 //     [--naivest 40] [--workers 1] [--split] [--v8-defaults] [--profile] [--tsx] [--watchlist 5]
 // --watchlist N: after the plain run, a second plain run (warm), then the same readers again with
 // N instruments each on their watchlist (rows first, stories marked); worker CPU per message of
@@ -67,7 +67,9 @@ const bench: Benchmark = {
   description: 'pipeline msg/s vs the wire (w: Postfix smtp-source → smtp-sink), raw transport limit (a), nodemailer compose (b), MJML per reader (c)',
   async run(args) {
     const readers = numArg(args, 'readers', 20_000);
-    const concurrency = numArg(args, 'concurrency', 20);
+    // SEND_CONCURRENCY of the workers: messages in flight per process. At 20 one worker is bound by
+    // latency (its 5 SMTP sessions wait on it, the process ~65 % busy); 40 keeps them fed (BENCHMARKS.md).
+    const concurrency = numArg(args, 'concurrency', 40);
     const workerCount = numArg(args, 'workers', 1);
     const rawN = Math.min(readers, numArg(args, 'raw', readers));
     const naiveN = Math.min(readers, numArg(args, 'naive', 3000));
