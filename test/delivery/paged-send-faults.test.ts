@@ -11,11 +11,6 @@ afterEach(async () => {
   r = undefined;
 });
 
-const sendNow = async (rg: Rig, slot = new Date().toISOString()) => {
-  await rg.ctx.queues[QUEUE.edition].add('edition', { slot, mode: 'now' });
-  return rg.ports.editions.editionIdForSlot(slot, 'now');
-};
-
 describe('paged sends under faults', () => {
   it('a reader refused for now gives its claim back at once: claims without an outcome stay within SEND_CONCURRENCY', async () => {
     r = await rig({ SEND_CONCURRENCY: '3', SEND_PAGE_SIZE: '50' });
@@ -29,20 +24,10 @@ describe('paged sends under faults', () => {
       }
       return undefined;
     };
-    r.smtp.onData = () => {
-      const until = Date.now() + 20;
-      while (Date.now() < until);
-      return undefined;
-    };
+    r.slowRelay(20);
     r.startWorkers();
-    const editionId = await sendNow(r);
-    let most = 0;
-    for (;;) {
-      most = Math.max(most, await r.ctx.redis.hlen(r.ctx.keys.ledgerClaims(editionId)));
-      const report = await r.ledger.report(editionId);
-      if (report.finishedAt) break;
-      await new Promise((res) => setTimeout(res, 3));
-    }
+    const editionId = await r.sendNow();
+    const most = await r.peakClaims(editionId);
     expect(refused.size).toBe(20);
     // Each claim still held is one a kill -9 now would leave `unknown` (never sent).
     expect(most).toBeLessThanOrEqual(3);
@@ -66,7 +51,7 @@ describe('paged sends under faults', () => {
       return result;
     };
     r.startWorkers();
-    const editionId = await sendNow(r);
+    const editionId = await r.sendNow();
     expect(await r.waitFinished(editionId)).toMatchObject({ queued: 5, sent: 5 });
     const until = Date.now() + 5_000;
     while ((await r.ctx.redis.hget(r.ctx.keys.edition(editionId), 'status')) !== 'done' && Date.now() < until) await new Promise((res) => setTimeout(res, 50));
@@ -79,7 +64,7 @@ describe('paged sends under faults', () => {
     r = await rig({ SEND_CONCURRENCY: '4', SEND_PAGE_SIZE: '100', SEND_RATE_PER_SEC: '20' });
     await seedReaders(r.ctx.subscribers, 100);
     r.startWorkers({ closeTimeoutMs: 1000 });
-    const editionId = await sendNow(r);
+    const editionId = await r.sendNow();
     await r.smtp.waitFor(5, 20_000);
     const t0 = Date.now();
     await r.workers!.close();

@@ -13,30 +13,15 @@ afterEach(async () => {
   r = undefined;
 });
 
-const sendNow = async (rg: Rig, slot = new Date().toISOString()) => {
-  await rg.ctx.queues[QUEUE.edition].add('edition', { slot, mode: 'now' });
-  return rg.ports.editions.editionIdForSlot(slot, 'now');
-};
-
 describe('paged send jobs', () => {
   it('claims no more readers than SEND_CONCURRENCY at any moment (what a crash can leave unknown)', async () => {
     r = await rig({ SEND_CONCURRENCY: '3', SEND_PAGE_SIZE: '50' });
     await seedReaders(r.ctx.subscribers, 60);
     // A slow relay: each message takes 30 ms, so claims would pile up if taken a page at a time.
-    r.smtp.onData = () => {
-      const until = Date.now() + 30;
-      while (Date.now() < until);
-      return undefined;
-    };
+    r.slowRelay(30);
     r.startWorkers();
-    const editionId = await sendNow(r);
-    let most = 0;
-    for (;;) {
-      most = Math.max(most, await r.ctx.redis.hlen(r.ctx.keys.ledgerClaims(editionId)));
-      const report = await r.ledger.report(editionId);
-      if (report.finishedAt) break;
-      await new Promise((res) => setTimeout(res, 5));
-    }
+    const editionId = await r.sendNow();
+    const most = await r.peakClaims(editionId);
     expect(most).toBeGreaterThan(0);
     expect(most).toBeLessThanOrEqual(3);
     expect(await r.ledger.report(editionId)).toMatchObject({ queued: 60, sent: 60, unknown: 0 });
@@ -53,7 +38,7 @@ describe('paged send jobs', () => {
     // r00004 is refused twice with a 450 (its mailbox busy), then accepted.
     r.smtp.onRcpt = (address) => (address === 'r00004@example.test' && refusals++ < 2 ? { code: 450, message: '4.2.1 Mailbox busy' } : undefined);
     r.startWorkers(); // (the rig's first retry waits 200 ms; the job's own backoff after that is 5 s)
-    const editionId = await sendNow(r);
+    const editionId = await r.sendNow();
     const report = await r.waitFinished(editionId, 60_000);
     expect(report).toMatchObject({ queued: 30, sent: 30, failed: 0, unknown: 0 });
     const to = r.smtp.messages.flatMap((m) => m.envelopeTo);
@@ -75,7 +60,7 @@ describe('paged send jobs', () => {
     r = await rig({ SEND_RATE_PER_SEC: '40', SEND_PAGE_SIZE: '100' });
     await seedReaders(r.ctx.subscribers, 60);
     r.startWorkers();
-    const editionId = await sendNow(r);
+    const editionId = await r.sendNow();
     await r.smtp.waitFor(1, 20_000);
     const first = Date.now();
     await r.waitFinished(editionId, 30_000);

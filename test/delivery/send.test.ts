@@ -12,11 +12,6 @@ afterEach(async () => {
   r = undefined;
 });
 
-const sendNow = async (rg: Rig, slot = new Date().toISOString()) => {
-  await rg.ctx.queues[QUEUE.edition].add('edition', { slot, mode: 'now' });
-  return rg.ports.editions.editionIdForSlot(slot, 'now');
-};
-
 describe('sending', () => {
   it('sets the bulk-sender headers and a DKIM signature that verifies', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -25,7 +20,7 @@ describe('sending', () => {
     r = await rig({ DKIM_DOMAIN: 'news.example.com', DKIM_SELECTOR: 'md1', DKIM_PRIVATE_KEY_FILE: keyFile });
     await seedReaders(r.ctx.subscribers, 1);
     r.startWorkers();
-    const editionId = await sendNow(r);
+    const editionId = await r.sendNow();
     const [msg] = await r.smtp.waitFor(1);
     const report = await r.waitFinished(editionId);
     expect(report).toMatchObject({ queued: 1, sent: 1, failed: 0, unknown: 0 });
@@ -61,7 +56,7 @@ describe('sending', () => {
     const bad = new Set(['r00003@example.test', 'r00011@example.test']);
     r.smtp.onRcpt = (address) => (bad.has(address) ? { code: 550, message: '5.1.1 No such user' } : undefined);
     r.startWorkers();
-    const first = await sendNow(r, '2026-11-24T07:00:00.000Z');
+    const first = await r.sendNow('2026-11-24T07:00:00.000Z');
     const report = await r.waitFinished(first);
     expect(report).toMatchObject({ queued: 20, sent: 18, bounced: 2, failed: 0, unknown: 0, pausedReason: null });
     for (const email of bad) {
@@ -76,7 +71,7 @@ describe('sending', () => {
 
     r.smtp.onRcpt = undefined;
     const before = r.smtp.messages.length;
-    const second = await sendNow(r, '2026-11-25T07:00:00.000Z');
+    const second = await r.sendNow('2026-11-25T07:00:00.000Z');
     expect(await r.waitFinished(second)).toMatchObject({ queued: 18, sent: 18 });
     const to = r.smtp.messages.slice(before).flatMap((m) => m.envelopeTo);
     expect(to).toHaveLength(18);
@@ -92,7 +87,7 @@ describe('sending', () => {
     const { createEditionProcessor } = await import('../../workers/edition.js');
     const { createFanoutProcessor } = await import('../../workers/fanout.js');
     const partial = startJobWorkers(r.ctx, { edition: createEditionProcessor(r.ctx, r.ports), fanout: createFanoutProcessor(r.ctx, r.ports) });
-    const editionId = await sendNow(r);
+    const editionId = await r.sendNow();
     for (;;) {
       if ((await r.ledger.report(editionId)).fanoutDoneAt) break;
       await new Promise((res) => setTimeout(res, 50));
@@ -121,7 +116,7 @@ describe('sending', () => {
     let refused = 0;
     r.smtp.onRcpt = () => (outage ? (refused++, { code: 421, message: '4.3.2 Service not available' }) : undefined);
     r.startWorkers({ outagePauseMs: 300 });
-    const editionId = await sendNow(r);
+    const editionId = await r.sendNow();
     const until = Date.now() + 10_000;
     while (refused < 10 && Date.now() < until) await new Promise((res) => setTimeout(res, 50));
     await new Promise((res) => setTimeout(res, 1500));

@@ -3,7 +3,8 @@
 // their SHA1. A scenario can then tell how often a worker asks Redis while it has nothing to
 // do: a loop that re-checks every few ms shows as hundreds of commands a second.
 import { createHash } from 'node:crypto';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { bridge } from './bridge.js';
 import { freePort } from '../../helpers/process.js';
 
 export interface TappedCommand {
@@ -80,22 +81,15 @@ export async function startRedisTap(target: { host: string; port: number }): Pro
     seen.push(c);
   };
   const server: Server = createServer((client) => {
-    const upstream = connect(target.port, target.host);
-    sockets.add(client).add(upstream);
     const parse = requestParser(record);
-    client.on('data', (chunk) => {
-      parse(chunk);
-      upstream.write(chunk);
+    const upstream = bridge(client, target, {
+      pass(chunk, toUpstream) {
+        if (toUpstream) parse(chunk);
+        return true;
+      },
+      ended: () => void (sockets.delete(client), sockets.delete(upstream)),
     });
-    upstream.on('data', (chunk) => client.write(chunk));
-    const end = () => {
-      sockets.delete(client);
-      sockets.delete(upstream);
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
+    sockets.add(client).add(upstream);
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {

@@ -2,7 +2,8 @@
 // every byte in both directions (nothing is refused or reset: the peer just hears
 // nothing, as across a real partition), then heals by cutting the stalled connections,
 // as TCP would once its retransmissions give up; new connections work again.
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { bridge } from './bridge.js';
 import { freePort } from '../../helpers/process.js';
 import { sleep } from './children.js';
 
@@ -18,22 +19,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const pairs = new Set<[Socket, Socket]>();
   let blocked = false;
   const server: Server = createServer((client) => {
-    const upstream = connect(target.port, target.host);
+    // Dropped while partitioned, as on the wire.
+    const upstream = bridge(client, target, { pass: () => !blocked, ended: () => void pairs.delete(pair) });
     const pair: [Socket, Socket] = [client, upstream];
     pairs.add(pair);
-    const forward = (from: Socket, to: Socket) =>
-      from.on('data', (chunk) => {
-        if (!blocked) to.write(chunk); // dropped while partitioned, as on the wire
-      });
-    forward(client, upstream);
-    forward(upstream, client);
-    const end = () => {
-      pairs.delete(pair);
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
