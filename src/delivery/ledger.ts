@@ -82,7 +82,8 @@ export type ReaderClaim =
   | { outcome: 'claimed'; subscriber: Record<string, string>; last: string | null }
   | { outcome: 'busy'; retryInMs: number }
   | { outcome: 'unknown'; finished: boolean }
-  | { outcome: 'done'; state: LedgerState };
+  /** `finished` (with state `unknown`): the edition is finished, perhaps by a claim whose reply was lost. */
+  | { outcome: 'done'; state: LedgerState; finished?: boolean };
 /** A page's claim: refused as a whole (paused, before the slot), or one claim per reader, in order. */
 export type PageClaimResult =
   | { outcome: 'paused'; reason: string }
@@ -125,6 +126,7 @@ const num = (v: string | undefined) => Number(v ?? 0) || 0;
 function readerClaim([state, second, last, ...flat]: [string, string | number, ...string[]]): ReaderClaim {
   if (state === 'busy') return { outcome: 'busy', retryInMs: Math.max(1, Number(second)) };
   if (state === 'became-unknown') return { outcome: 'unknown', finished: Number(second) === 1 };
+  if (state === 'unknown' && Number(second) === 1) return { outcome: 'done', state, finished: true };
   if (state !== 'claimed') return { outcome: 'done', state: state as LedgerState };
   const subscriber: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) subscriber[flat[i]!] = flat[i + 1]!;

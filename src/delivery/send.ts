@@ -186,6 +186,13 @@ export function createSender<V>(deps: SenderDeps<V>) {
     }
   }
 
+  /** The edition's status after its ledger finished without the status being set (a lost reply); a no-op when set. */
+  async function settleFinished(editionId: string) {
+    if (await written(() => ports.editions.setStatus(editionId, 'sending', 'done'), editionId, 'status')) {
+      log.info({ event: 'edition.delivery.finished', editionId, late: true }, 'edition delivered (its finish was recorded by a run whose reply was lost)');
+    }
+  }
+
   const record = createOutcomeBatch({ ledger, lastKey, written, settled: finished, batch });
 
   /**
@@ -336,7 +343,11 @@ export function createSender<V>(deps: SenderDeps<V>) {
           const c = claim.claims[i]!;
           if (c.outcome !== 'claimed') {
             slots.release(1);
-            if (c.outcome === 'done') result.outcomes.set(subscriberId, `already-${c.state}`);
+            if (c.outcome === 'done') {
+              result.outcomes.set(subscriberId, `already-${c.state}`);
+              // The claim that wrote this reader off may have finished the edition and lost its reply.
+              if (c.finished) await settleFinished(editionId).catch((err: unknown) => void halt(err as Error));
+            }
             else if (c.outcome === 'busy') result.retries.push({ subscriberId, reason: 'busy', retryInMs: c.retryInMs });
             else {
               // A previous run claimed and never recorded an outcome: it may have delivered.

@@ -113,6 +113,19 @@ describe('ledger', () => {
     }
   });
 
+  it('a claim that wrote off the last entry and finished the edition, sent again after a lost reply, still says the edition is finished', async () => {
+    const keys = keyspace(prefix);
+    const read = { subscriberKey: (id: string) => keys.subscriber(id), lastKey: keys.lastEditionFor() };
+    const hasty = createLedger({ redis, keys }, { claimStaleMs: 0 });
+    await hasty.start('e10', { slot: '2026-11-24T07:00:00.000Z', mode: 'now' });
+    await hasty.markQueued('e10', ['1']);
+    await hasty.fanoutDone('e10');
+    await hasty.claimPage('e10', ['1'], read, 'dead-run');
+    expect(await hasty.claimPage('e10', ['1'], read, 'run')).toEqual({ outcome: 'claims', claims: [{ outcome: 'unknown', finished: true }] });
+    // Its reply lost, the same command again: the entry is final, and the edition finished.
+    expect(await hasty.claimPage('e10', ['1'], read, 'run')).toEqual({ outcome: 'claims', claims: [{ outcome: 'done', state: 'unknown', finished: true }] });
+  });
+
   it('a resent claim is the same claim; another run waits while the claim is fresh, then writes it off', async () => {
     const patient = createLedger({ redis, keys: keyspace(prefix) }, { claimStaleMs: 400 });
     await patient.markQueued('e4', ['1']);

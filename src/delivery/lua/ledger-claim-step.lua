@@ -4,11 +4,12 @@
 -- owner: its own command resent after a lost reply, onClaimed() again; claimed by another
 -- owner less than the stale time ago: busy (that run may be alive and about to write its
 -- outcome); claimed longer ago: unknown (a run died after claiming: never resent); any other
--- state is returned as it is.
+-- state is returned as it is (with `unknown`, whether the edition is finished: the claim that
+-- wrote it off may have finished it and lost its reply).
 -- Expects in scope: complete (ledger-complete), nowMs (now-ms), KEYS[1] ledger hash,
 -- KEYS[2] ledger meta, KEYS[3] claims hash (subscriber id → `token|ms`).
 -- claimStep() returns onClaimed()'s array, {'busy', ms to wait}, {'became-unknown', finished
--- 1/0}, or {state, 0}.
+-- 1/0}, {'unknown', edition finished 1/0}, or {state, 0}.
 local function claimStep(id, token, staleMs, onClaimed)
   local s = redis.call('HGET', KEYS[1], id)
   if not s then
@@ -36,5 +37,6 @@ local function claimStep(id, token, staleMs, onClaimed)
     redis.call('HINCRBY', KEYS[2], 'unknown', 1)
     return {'became-unknown', complete(KEYS[2])}
   end
+  if s == 'unknown' then return {s, redis.call('HEXISTS', KEYS[2], 'finishedAt')} end
   return {s, 0}
 end
