@@ -6,7 +6,7 @@ import { handleSendJob, type SendJobDeps } from '../src/delivery/send-job.js';
 import type { DeliveryPorts } from '../src/delivery/ports.js';
 import type { JobContext } from '../src/jobs/job.js';
 
-export type SendProcessorOptions = Pick<SendJobDeps, 'outagePauseMs' | 'pausedRecheckMs' | 'retryDelayMs'>;
+export type SendProcessorOptions = Pick<SendJobDeps, 'outagePauseMs' | 'pausedRecheckMs' | 'retryDelayMs' | 'throttleGiveUpMs'>;
 
 export function createSendProcessor<V>(ctx: JobContext, ports: DeliveryPorts<V>, options: SendProcessorOptions = {}) {
   const sendQueue = ctx.queues.send;

@@ -18,6 +18,12 @@ export interface SendJobDeps {
   pausedRecheckMs?: number;
   /** The first wait of a reader retried after a transient failure (default 5 s; the job's backoff after that). */
   retryDelayMs?: number;
+  /**
+   * A reader retried alone and still throttled this long after its retry job was made is
+   * recorded as failed (default 30 min): throttling spends no attempts, and a relay that
+   * throttles one recipient for ever would keep its edition from finishing.
+   */
+  throttleGiveUpMs?: number;
 }
 
 /** A reader retried on its own, named after the page run that gave it back (a re-run page may add another: the ledger keeps it once). */
@@ -30,7 +36,11 @@ export async function handleSendJob(deps: SendJobDeps, job: Job, token?: string,
   let result: PageResult;
   try {
     // A page spends no attempt on a reader: one that fails for now is retried alone (with attempts of its own).
-    result = await deps.sender.sendPage(editionId, subscriberIds, { finalAttempt: single && job.attemptsMade + 1 >= attempts, signal });
+    result = await deps.sender.sendPage(editionId, subscriberIds, {
+      finalAttempt: single && job.attemptsMade + 1 >= attempts,
+      giveUpThrottled: single && Date.now() - job.timestamp > (deps.throttleGiveUpMs ?? 30 * 60_000),
+      signal,
+    });
   } catch (err) {
     if (err instanceof RelayUnavailableError) {
       // Pause the whole queue instead of spending every job's attempts (RateLimitError does not count one).

@@ -91,6 +91,8 @@ export interface PageResult {
 export interface SendAttempt {
   /** No retry follows a transient failure of this attempt: record it as failed. */
   finalAttempt: boolean;
+  /** The reader has been throttled for too long already: another throttle records it as failed. */
+  giveUpThrottled?: boolean;
   signal?: AbortSignal | undefined;
 }
 
@@ -284,8 +286,14 @@ export function createSender<V>(deps: SenderDeps<V>) {
       if (failure instanceof RelayThrottlingError && deps.rate) {
         // Congestion, not an outage: everybody slows down, this reader is tried again soon (no
         // attempt spent). Throttling nearly every message: the relay refuses everyone.
-        await giveBackNow(subscriberId);
         const { refusing } = await deps.rate.throttled().catch(() => ({ refusing: false }));
+        if (attempt.giveUpThrottled && !refusing) {
+          // Throttled for this reader alone, for longer than an edition should wait: let the edition finish.
+          log.warn({ event: 'digest.send.failed', editionId, subscriberId, err: redactAddresses(failure.message) }, 'throttled for too long; giving up on this reader');
+          await record(editionId, subscriberId, 'failed');
+          return void result.outcomes.set(subscriberId, 'failed');
+        }
+        await giveBackNow(subscriberId);
         if (refusing) return void halt(new RelayUnavailableError(`the relay throttles nearly every message: ${failure.message}`, null));
         return void result.retries.push({ subscriberId, reason: 'throttled', retryInMs: THROTTLED_RETRY_MS + Math.floor(Math.random() * THROTTLED_RETRY_MS), error: failure });
       }

@@ -84,4 +84,21 @@ describe('paged sends under faults', () => {
     const [page] = await queue.getCompleted();
     expect(page!.attemptsMade).toBeLessThan(2);
   }, 60_000);
+
+  it('a reader the relay throttles for ever is given up after the give-up time (30 min by default), so the edition finishes; the others go out once', async () => {
+    r = await rig({ SEND_PAGE_SIZE: '100' });
+    await seedReaders(r.ctx.subscribers, 20);
+    let throttled = 0;
+    // One recipient's domain rate limit that never lifts (throttling, not a refusal: no attempt is spent on it).
+    r.smtp.onRcpt = (address) => (address === 'r00007@example.test' ? (throttled++, { code: 451, message: '4.7.1 Too many messages, slow down' }) : undefined);
+    r.startWorkers({ throttleGiveUpMs: 2500 });
+    const editionId = await r.sendNow();
+    const report = await r.waitFinished(editionId, 30_000);
+    expect(report).toMatchObject({ queued: 20, sent: 19, failed: 1, unknown: 0 });
+    expect(throttled).toBeGreaterThanOrEqual(2); // retried alone, then given up
+    const to = r.smtp.messages.flatMap((m) => m.envelopeTo);
+    expect(to).toHaveLength(19);
+    expect(to).not.toContain('r00007@example.test');
+    expect(await r.ctx.subscribers.findByEmail('r00007@example.test')).toMatchObject({ status: 'confirmed' }); // not a bounce
+  }, 40_000);
 });
