@@ -80,8 +80,7 @@ export function startJobWorkers(ctx: JobWorkerContext, processors: Partial<Recor
     close() {
       closing ??= closeWorkers(workers, options.closeTimeoutMs ?? 20_000, (w) => {
         ctx.log.warn({ event: 'worker.close-timeout', queue: w.name }, 'jobs still in flight at the deadline; closing hard');
-        // BullMQ's close(true) after close() only waits on: jobs that honour their signal (a page
-        // of sends) stop now, finish the messages in flight and go back to the queue.
+        // close(true) after close() only waits on: jobs that honour their signal (send pages) stop now.
         w.cancelAllJobs('closing');
       });
       return closing;
