@@ -47,20 +47,11 @@ export async function handleSendJob(deps: SendJobDeps, job: Job, token?: string,
       await deps.sendQueue.rateLimit(deps.outagePauseMs ?? 30_000);
       throw Worker.RateLimitError();
     }
-    if (err instanceof EditionPausedError) {
-      await job.moveToDelayed(Date.now() + (deps.pausedRecheckMs ?? 60_000), token);
-      throw new DelayedError(err.message);
-    }
-    if (err instanceof SendAbortedError) {
-      // Stopped (closing, or the lock lost): not an attempt. With the lock lost this move fails and the job runs elsewhere.
-      await job.moveToDelayed(Date.now(), token);
-      throw new DelayedError(err.message);
-    }
-    if (err instanceof SendLaterError) {
-      // Not an attempt: the slot is ahead by Redis's clock.
-      await job.moveToDelayed(Date.now() + err.retryInMs, token);
-      throw new DelayedError(err.message);
-    }
+    if (err instanceof EditionPausedError) return later(job, token, deps.pausedRecheckMs ?? 60_000, err.message);
+    // Stopped (closing, or the lock lost): not an attempt. With the lock lost this move fails and the job runs elsewhere.
+    if (err instanceof SendAbortedError) return later(job, token, 0, err.message);
+    // Not an attempt: the slot is ahead by Redis's clock.
+    if (err instanceof SendLaterError) return later(job, token, err.retryInMs, err.message);
     throw err;
   }
 
@@ -86,10 +77,15 @@ async function settleSingle(job: Job, token: string | undefined, result: PageRes
   if (retry) {
     if (retry.reason === 'transient') throw retry.error ?? new Error('transient failure');
     // Another run's fresh claim, or throttling: not an attempt.
-    await job.moveToDelayed(Date.now() + retry.retryInMs, token);
-    throw new DelayedError(retry.error?.message ?? `${retry.reason}; retry in ${retry.retryInMs} ms`);
+    return later(job, token, retry.retryInMs, retry.error?.message ?? `${retry.reason}; retry in ${retry.retryInMs} ms`);
   }
   const outcome = [...result.outcomes.values()][0];
   // Recorded in the ledger already; failing the job shows it on the queue board too.
   if (outcome === 'bounced' || outcome === 'failed') throw new UnrecoverableError(`the send ${outcome} (the ledger and the log say why)`);
+}
+
+/** The job waits `ms` and runs again, spending no attempt (BullMQ: moveToDelayed, then DelayedError). */
+async function later(job: Job, token: string | undefined, ms: number, why: string): Promise<never> {
+  await job.moveToDelayed(Date.now() + ms, token);
+  throw new DelayedError(why);
 }

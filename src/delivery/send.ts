@@ -182,15 +182,20 @@ export function createSender<V>(deps: SenderDeps<V>) {
     }
     if (result.finished) {
       // Only one finish sees `finished`: the status must land even if Redis blinks now.
-      await written(() => ports.editions.setStatus(editionId, 'sending', 'done'), editionId, 'status');
+      await markDone(editionId);
       const report = await ledger.report(editionId).catch(() => null);
       log.info({ event: 'edition.delivery.finished', editionId, report }, 'edition delivered');
     }
   }
 
+  /** The edition's status once its ledger is finished (compare-and-set, retried while Redis is away); true when this set it. */
+  function markDone(editionId: string): Promise<boolean> {
+    return written(() => ports.editions.setStatus(editionId, 'sending', 'done'), editionId, 'status');
+  }
+
   /** The edition's status after its ledger finished without the status being set (a lost reply); a no-op when set. */
   async function settleFinished(editionId: string) {
-    if (await written(() => ports.editions.setStatus(editionId, 'sending', 'done'), editionId, 'status')) {
+    if (await markDone(editionId)) {
       log.info({ event: 'edition.delivery.finished', editionId, late: true }, 'edition delivered (its finish was recorded by a run whose reply was lost)');
     }
   }
@@ -209,14 +214,13 @@ export function createSender<V>(deps: SenderDeps<V>) {
     const token = newClaimToken();
     const info = await written(() => edition(editionId), editionId, 'edition');
     const result: PageResult = { outcomes: new Map(), retries: [] };
-    const giveBack: string[] = [];
     const underWay = new Set<Promise<void>>();
     let stop: Error | undefined;
     const halt = (err: Error) => (stop ??= err);
     const read = { subscriberKey: (id: string) => deps.keys.subscriber(id), lastKey };
-    // A reader given back after its claim is released before its place is free: a claim held
+    // Readers given back have their claims released before their places are free: a claim held
     // past its place is one more a crash would leave `unknown` (never sent) beyond SEND_CONCURRENCY.
-    const giveBackNow = (subscriberId: string) => written(() => ledger.releaseMany(editionId, [subscriberId], token), editionId, 'release');
+    const giveBack = (ids: readonly string[]) => written(() => ledger.releaseMany(editionId, ids, token), editionId, 'release');
 
     async function deliver(subscriberId: string, claim: Extract<ReaderClaim, { outcome: 'claimed' }>, suppressed: ReadonlySet<string>): Promise<void> {
       let sub: Subscriber | null;
@@ -247,9 +251,9 @@ export function createSender<V>(deps: SenderDeps<V>) {
         }
         // Nothing reached the relay: give the claim back (else a retry would write it off).
         halt(err as Error);
-        return void (await giveBackNow(subscriberId));
+        return void (await giveBack([subscriberId]));
       }
-      if (stop) return void (await giveBackNow(subscriberId));
+      if (stop) return void (await giveBack([subscriberId]));
 
       try {
         await deps.mailer.send(message);
@@ -281,7 +285,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
       }
       if (failure instanceof RelayUnavailableError) {
         halt(failure);
-        return void (await giveBackNow(subscriberId));
+        return void (await giveBack([subscriberId]));
       }
       if (failure instanceof RelayThrottlingError && deps.rate) {
         // Congestion, not an outage: everybody slows down, this reader is tried again soon (no
@@ -293,7 +297,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
           await record(editionId, subscriberId, 'failed');
           return void result.outcomes.set(subscriberId, 'failed');
         }
-        await giveBackNow(subscriberId);
+        await giveBack([subscriberId]);
         if (refusing) return void halt(new RelayUnavailableError(`the relay throttles nearly every message: ${failure.message}`, null));
         return void result.retries.push({ subscriberId, reason: 'throttled', retryInMs: THROTTLED_RETRY_MS + Math.floor(Math.random() * THROTTLED_RETRY_MS), error: failure });
       }
@@ -302,7 +306,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
         await record(editionId, subscriberId, 'failed');
         return void result.outcomes.set(subscriberId, 'failed');
       }
-      await giveBackNow(subscriberId);
+      await giveBack([subscriberId]);
       result.retries.push({ subscriberId, reason: 'transient', retryInMs: 0, error: failure });
     }
 
@@ -341,7 +345,8 @@ export function createSender<V>(deps: SenderDeps<V>) {
           try {
             suppressed = await written(() => ports.subscribers.suppressedAmong(emails), editionId, 'suppressions');
           } catch (err) {
-            giveBack.push(...claimed.map(({ id }) => id));
+            // (A release that fails too leaves the claims: `unknown` later, never a resend.)
+            await giveBack(claimed.map(({ id }) => id)).catch(() => undefined);
             slots.release(places);
             throw err;
           }
@@ -355,8 +360,7 @@ export function createSender<V>(deps: SenderDeps<V>) {
               result.outcomes.set(subscriberId, `already-${c.state}`);
               // The claim that wrote this reader off may have finished the edition and lost its reply.
               if (c.finished) await settleFinished(editionId).catch((err: unknown) => void halt(err as Error));
-            }
-            else if (c.outcome === 'busy') result.retries.push({ subscriberId, reason: 'busy', retryInMs: c.retryInMs });
+            } else if (c.outcome === 'busy') result.retries.push({ subscriberId, reason: 'busy', retryInMs: c.retryInMs });
             else {
               // A previous run claimed and never recorded an outcome: it may have delivered.
               log.warn({ event: 'digest.send.unknown', editionId, subscriberId }, 'claimed by a run that died; not resending');
@@ -377,7 +381,6 @@ export function createSender<V>(deps: SenderDeps<V>) {
       }
     } finally {
       await Promise.all(underWay);
-      if (giveBack.length > 0) await written(() => ledger.releaseMany(editionId, giveBack, token), editionId, 'release');
     }
     if (stop) throw stop;
     return result;
